@@ -1,0 +1,147 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Channel, Direction, EventSource, MessageStatus, ProviderType } from "../domain/enums";
+import type { MessageContent } from "../domain/message-content";
+import type { ApiKeyScope } from "../domain/scopes";
+
+/** All times are ISO-8601 UTC strings: they sort lexically and map straight onto the API. */
+const createdAt = () => text("created_at").notNull();
+const json = <T>(name: string) => text(name, { mode: "json" }).$type<T>();
+
+export const tenants = sqliteTable("tenants", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    /** null = an ops key: sees every tenant. */
+    tenantId: text("tenant_id").references(() => tenants.id),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull(),
+    scopes: json<ApiKeyScope[]>("scopes").notNull(),
+    createdAt: createdAt(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_key_hash").on(t.keyHash), index("api_keys_tenant").on(t.tenantId)],
+);
+
+export const providerConfigs = sqliteTable(
+  "provider_configs",
+  {
+    id: text("id").primaryKey(),
+    /** null = system default, used by tenants with no enabled config for the channel. */
+    tenantId: text("tenant_id").references(() => tenants.id),
+    type: text("type").$type<ProviderType>().notNull(),
+    channel: text("channel").$type<Channel>().notNull(),
+    name: text("name").notNull(),
+    encryptedConfig: text("encrypted_config").notNull(),
+    keyVersion: integer("key_version").notNull(),
+    mask: text("mask").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    priority: integer("priority").notNull().default(0),
+    metadata: json<Record<string, unknown>>("metadata").notNull().default(sql`'{}'`),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("provider_configs_tenant_channel").on(t.tenantId, t.channel, t.priority)],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    channel: text("channel").$type<Channel>().notNull(),
+    direction: text("direction").$type<Direction>().notNull(),
+    recipient: text("recipient").notNull(),
+    sender: text("sender"),
+    subject: text("subject"),
+    content: json<MessageContent>("content").notNull(),
+    status: text("status").$type<MessageStatus>().notNull(),
+    providerId: text("provider_id"),
+    providerMessageId: text("provider_message_id"),
+    cost: real("cost"),
+    idempotencyKey: text("idempotency_key"),
+    requestHash: text("request_hash"),
+    scheduledAt: text("scheduled_at"),
+    sentAt: text("sent_at"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    metadata: json<Record<string, unknown>>("metadata").notNull().default(sql`'{}'`),
+    requestId: text("request_id"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("messages_tenant_created").on(t.tenantId, t.createdAt, t.id),
+    index("messages_tenant_idempotency_key").on(t.tenantId, t.idempotencyKey),
+    index("messages_provider_message_id").on(t.providerMessageId),
+    index("messages_status_updated").on(t.status, t.updatedAt),
+  ],
+);
+
+export const messageEvents = sqliteTable(
+  "message_events",
+  {
+    id: text("id").primaryKey(),
+    messageId: text("message_id").notNull(),
+    status: text("status").$type<MessageStatus>().notNull(),
+    reason: text("reason"),
+    source: text("source").$type<EventSource>().notNull(),
+    providerId: text("provider_id"),
+    rawPayload: json<unknown>("raw_payload"),
+    /** Set on provider callbacks so a replayed callback records nothing twice. */
+    dedupeKey: text("dedupe_key"),
+    requestId: text("request_id"),
+    occurredAt: text("occurred_at").notNull(),
+  },
+  (t) => [index("message_events_message").on(t.messageId, t.occurredAt), uniqueIndex("message_events_dedupe_key").on(t.dedupeKey)],
+);
+
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: text("id").primaryKey(),
+    messageId: text("message_id").notNull(),
+    tenantId: text("tenant_id").notNull(),
+    providerId: text("provider_id"),
+    lastError: text("last_error"),
+    attempts: integer("attempts").notNull(),
+    body: json<unknown>("body").notNull(),
+    deadLetteredAt: text("dead_lettered_at").notNull(),
+    redrivenAt: text("redriven_at"),
+    discardedAt: text("discarded_at"),
+  },
+  (t) => [index("dead_letters_tenant").on(t.tenantId, t.deadLetteredAt, t.id), index("dead_letters_message").on(t.messageId)],
+);
+
+/** Stripe-style idempotency: one row per (tenant, key), kept 24 h. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    tenantId: text("tenant_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    responseStatus: integer("response_status").notNull(),
+    responseBody: json<unknown>("response_body").notNull(),
+    createdAt: createdAt(),
+    /** null while the request that claimed the key is still enqueuing. */
+    completedAt: text("completed_at"),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index("idempotency_keys_expires").on(t.expiresAt)],
+);
+
+export type TenantRow = typeof tenants.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+export type MessageEventRow = typeof messageEvents.$inferSelect;
+export type DeadLetterRow = typeof deadLetters.$inferSelect;

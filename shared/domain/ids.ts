@@ -1,0 +1,31 @@
+import { customAlphabet } from "nanoid";
+
+const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const idBody = customAlphabet(ALPHABET, 21);
+const secretBody = customAlphabet(ALPHABET, 40);
+
+export const ID_PREFIXES = {
+  message: "msg",
+  event: "evt",
+  provider: "prv",
+  tenant: "ten",
+  apiKey: "key",
+  deadLetter: "dlq",
+  request: "req",
+} as const;
+export type IdKind = keyof typeof ID_PREFIXES;
+
+export function newId(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}_${idBody()}`;
+}
+
+/** An API key secret: `rk_` + 40 random characters (~238 bits). */
+export function newApiKeySecret(): string {
+  return `rk_${secretBody()}`;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Accept a caller's x-request-id only when it is a sane token; otherwise make our own. */
+export function requestIdFrom(header: string | null | undefined): string {
+  return header && REQUEST_ID.test(header) ? header : newId("request");
+}

@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { messageContentSchema } from "./message-content";
+import { metadataSchema } from "./metadata";
+import { toE164 } from "./phone-number";
+
+export const SMS_MAX_LENGTH = 1600;
+/** A Cloudflare Queue message holds at most 128 KB; a request's payload stays within it. */
+export const MAX_MESSAGE_BYTES = 128 * 1024;
+export const MAX_SCHEDULE_AHEAD_DAYS = 30;
+export const MAX_BATCH_SIZE = 100;
+
+const phoneNumber = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    const e164 = toE164(value);
+    if (!e164) {
+      ctx.addIssue({ code: "custom", message: "must be a phone number in E.164 form, e.g. +14155550100" });
+      return z.NEVER;
+    }
+    return e164;
+  });
+
+const scheduledAt = z.iso
+  .datetime({ offset: true })
+  .transform((value) => new Date(value).toISOString())
+  .refine(
+    (value) => Date.parse(value) <= Date.now() + MAX_SCHEDULE_AHEAD_DAYS * 86_400_000,
+    `may be at most ${MAX_SCHEDULE_AHEAD_DAYS} days ahead`,
+  )
+  .meta({ description: "Deliver no earlier than this time (ISO-8601)." });
+
+const common = {
+  subject: z.string().min(1).max(998).optional(),
+  content: messageContentSchema,
+  scheduledAt: scheduledAt.optional(),
+  metadata: metadataSchema.optional(),
+};
+
+const smsRequest = z.strictObject({
+  channel: z.literal("sms"),
+  to: phoneNumber,
+  from: z.union([phoneNumber, z.string().regex(/^[A-Za-z0-9 ]{1,11}$/)]).optional(),
+  ...common,
+});
+
+const emailAddress = z.email().max(320);
+const emailRequest = z.strictObject({
+  channel: z.literal("email"),
+  to: emailAddress,
+  from: z.string().min(3).max(320).optional(),
+  ...common,
+});
+
+const pushRequest = z.strictObject({
+  channel: z.literal("push"),
+  to: z.string().min(1).max(4096).meta({ description: "The device token." }),
+  from: z.string().max(200).optional(),
+  ...common,
+});
+
+const webhookRequest = z.strictObject({
+  channel: z.literal("webhook"),
+  to: z.string().min(1).max(512).meta({ description: "An identifier of the receiving endpoint." }),
+  from: z.string().max(200).optional(),
+  ...common,
+});
+
+export const messageRequestSchema = z
+  .discriminatedUnion("channel", [smsRequest, emailRequest, pushRequest, webhookRequest])
+  .superRefine((request, ctx) => {
+    const { content } = request;
+    if (request.channel === "sms") {
+      if (!content.text) ctx.addIssue({ code: "custom", path: ["content", "text"], message: "an SMS needs content.text" });
+      else if (content.text.length > SMS_MAX_LENGTH)
+        ctx.addIssue({ code: "custom", path: ["content", "text"], message: `an SMS is at most ${SMS_MAX_LENGTH} characters` });
+    }
+    if (request.channel === "email") {
+      if (!content.html && !content.text)
+        ctx.addIssue({ code: "custom", path: ["content"], message: "an email needs content.html or content.text" });
+      if (!request.subject) ctx.addIssue({ code: "custom", path: ["subject"], message: "an email needs a subject" });
+    }
+    if (request.channel === "push" && !content.text)
+      ctx.addIssue({ code: "custom", path: ["content", "text"], message: "a push notification needs content.text" });
+    if (new TextEncoder().encode(JSON.stringify(request)).byteLength > MAX_MESSAGE_BYTES)
+      ctx.addIssue({ code: "custom", path: [], message: `the message is larger than ${MAX_MESSAGE_BYTES} bytes` });
+  })
+  .meta({ id: "SendMessageRequest" });
+
+export type MessageRequest = z.infer<typeof messageRequestSchema>;
+
+export const batchRequestSchema = z
+  .strictObject({ messages: z.array(messageRequestSchema).min(1).max(MAX_BATCH_SIZE) })
+  .meta({ id: "SendBatchRequest" });

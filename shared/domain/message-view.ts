@@ -1,0 +1,40 @@
+import type { MessageEventRow, MessageRow } from "../db/schema";
+
+/** A message as the API shows it (SPEC §8). */
+export function messageView(row: MessageRow) {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    channel: row.channel,
+    direction: row.direction,
+    to: row.recipient,
+    from: row.sender,
+    subject: row.subject,
+    content: row.content,
+    status: row.status,
+    providerId: row.providerId,
+    providerMessageId: row.providerMessageId,
+    cost: row.cost,
+    idempotencyKey: row.idempotencyKey,
+    scheduledAt: row.scheduledAt,
+    sentAt: row.sentAt,
+    attempts: row.attempts,
+    lastError: row.lastError,
+    metadata: row.metadata,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+export type MessageView = ReturnType<typeof messageView>;
+
+export function eventView(row: MessageEventRow) {
+  return {
+    id: row.id,
+    status: row.status,
+    reason: row.reason,
+    source: row.source,
+    providerId: row.providerId,
+    occurredAt: row.occurredAt,
+  };
+}
+export type EventView = ReturnType<typeof eventView>;

@@ -1,0 +1,65 @@
+import { ERROR_CODES, type ErrorCode } from "./error-codes";
+
+export type ErrorDetail = { path: string; message: string };
+
+/** The base of every error Relay answers with; `toErrorBody` maps it onto the envelope. */
+export class RelayError extends Error {
+  readonly status: number;
+  readonly retryable: boolean;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = new.target.name;
+    this.status = ERROR_CODES[code].status;
+    this.retryable = ERROR_CODES[code].retryable;
+  }
+}
+
+export class InvalidInputError extends RelayError {
+  constructor(message: string, details?: ErrorDetail[]) {
+    super("INVALID_INPUT", message, details);
+  }
+}
+export class UnauthorizedError extends RelayError {
+  constructor(message = "A valid API key is required: Authorization: Bearer <key>") {
+    super("UNAUTHORIZED", message);
+  }
+}
+export class ForbiddenError extends RelayError {
+  constructor(message: string) {
+    super("FORBIDDEN", message);
+  }
+}
+export class NotFoundError extends RelayError {
+  constructor(what: string) {
+    super("NOT_FOUND", `${what} not found`);
+  }
+}
+export class ConflictError extends RelayError {
+  constructor(message: string) {
+    super("CONFLICT", message);
+  }
+}
+export class PayloadTooLargeError extends RelayError {
+  constructor(limitBytes?: number) {
+    super("PAYLOAD_TOO_LARGE", `The request body is larger than ${limitBytes ? `${limitBytes} bytes` : "allowed"}`);
+  }
+}
+export class IdempotencyMismatchError extends RelayError {
+  constructor() {
+    super("IDEMPOTENCY_MISMATCH", "This Idempotency-Key was already used with a different request body");
+  }
+}
+export class ProviderError extends RelayError {
+  constructor(message: string) {
+    super("PROVIDER_ERROR", message);
+  }
+}
+export class UnavailableError extends RelayError {
+  constructor(message: string) {
+    super("SERVICE_UNAVAILABLE", message);
+  }
+}

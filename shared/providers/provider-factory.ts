@@ -1,0 +1,28 @@
+import type { ProviderType } from "../domain/enums";
+import { PROVIDER_CONFIG_SCHEMAS, type ProviderConfigOf } from "../domain/provider-config";
+import type { Provider } from "./provider";
+import { SystemProvider } from "./system-provider";
+
+export type AdapterContext = {
+  /** Public base URL of the webhooks worker, for status callbacks. */
+  webhooksPublicUrl?: string;
+};
+
+type Build<T extends ProviderType> = (id: string, config: ProviderConfigOf<T>, ctx: AdapterContext) => Provider;
+const BUILDERS: { [T in ProviderType]?: Build<T> } = {
+  system: (id, config) => new SystemProvider(id, config),
+};
+
+export class UnsupportedProviderError extends Error {
+  constructor(type: ProviderType) {
+    super(`No adapter is available for provider type '${type}' in this build`);
+    this.name = "UnsupportedProviderError";
+  }
+}
+
+/** A decrypted config becomes an adapter; the config is re-validated on the way in. */
+export function providerFor(type: ProviderType, id: string, config: unknown, ctx: AdapterContext = {}): Provider {
+  const build = BUILDERS[type] as Build<ProviderType> | undefined;
+  if (!build) throw new UnsupportedProviderError(type);
+  return build(id, PROVIDER_CONFIG_SCHEMAS[type].parse(config) as ProviderConfigOf<ProviderType>, ctx);
+}

@@ -1,0 +1,29 @@
+import type { ProviderConfigOf } from "../domain/provider-config";
+import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
+
+/**
+ * The embedded default: logs and succeeds, so the pipeline runs with no account anywhere.
+ * `fail` makes it fail on purpose, to show failover (`transient`) or rejection (`permanent`).
+ */
+export class SystemProvider implements Provider {
+  readonly type = "system" as const;
+  constructor(
+    readonly id: string,
+    private readonly config: ProviderConfigOf<"system">,
+  ) {}
+
+  async send(message: OutboundMessage): Promise<SendOutcome> {
+    if (this.config.fail === "transient")
+      return { kind: "unavailable", code: "system_transient", message: "system provider configured to fail (transient)" };
+    if (this.config.fail === "permanent")
+      return { kind: "rejected", code: "system_permanent", message: "system provider configured to reject (permanent)" };
+    console.log(JSON.stringify({ event: "system_provider.send", providerId: this.id, messageId: message.id, channel: message.channel }));
+    return { kind: "sent", providerMessageId: `sys_${message.id}`, cost: 0 };
+  }
+
+  async check(): Promise<CheckResult> {
+    return this.config.fail
+      ? { ok: false, message: `configured to fail (${this.config.fail})` }
+      : { ok: true, message: "system provider is ready" };
+  }
+}

@@ -1,0 +1,60 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { errorBody, toRelayError, zodDetails } from "../../shared/http/envelope";
+import { InvalidInputError, NotFoundError } from "../../shared/http/errors";
+import type { IngestBindings } from "./context";
+import { docsPage } from "./docs-page";
+import { authenticate, limitBody, requestContext } from "./middleware";
+import { deadLetterRoutes } from "./routes/dead-letters";
+import { healthRoutes } from "./routes/health";
+import { messageRoutes } from "./routes/messages";
+import { providerRoutes } from "./routes/providers";
+import { tenantRoutes } from "./routes/tenants";
+
+const KB = 1024;
+/** One message is at most 128 KB; a batch at most 100 of them. */
+const SINGLE_BODY_LIMIT = 256 * KB;
+const BATCH_BODY_LIMIT = 100 * 130 * KB;
+
+export const OPENAPI_INFO = {
+  title: "Relay",
+  version: "1.0.0",
+  description:
+    "Multi-tenant message delivery. Every answer is an envelope: `{ success, data, meta }` or `{ success: false, error: { code, message, retryable, details? }, meta }`.",
+};
+
+export function createApp() {
+  const app = new OpenAPIHono<IngestBindings>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const where = result.target === "json" ? [] : [result.target];
+        throw new InvalidInputError("The request failed validation", zodDetails(result.error, where));
+      }
+    },
+  });
+
+  app.use("*", requestContext);
+  app.use("/v1/messages/batch", limitBody(BATCH_BODY_LIMIT));
+  app.use("/v1/*", async (c, next) => (c.req.path === "/v1/messages/batch" ? next() : limitBody(SINGLE_BODY_LIMIT)(c, next)));
+  app.use("/v1/*", authenticate);
+
+  app.route("/", healthRoutes);
+  app.route("/", messageRoutes);
+  app.route("/", providerRoutes);
+  app.route("/", tenantRoutes);
+  app.route("/", deadLetterRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
+  const document = () => app.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO });
+  app.get("/openapi.json", (c) => c.json(document()));
+  app.get("/docs", (c) => c.html(docsPage(document())));
+
+  app.notFound((c) => c.json(errorBody(new NotFoundError(`Route ${c.req.method} ${c.req.path}`), c.var.requestId ?? ""), 404));
+  app.onError((error, c) => {
+    const relayError = toRelayError(error);
+    if (relayError.code === "INTERNAL_ERROR")
+      console.error(JSON.stringify({ event: "ingest.unhandled_error", requestId: c.var.requestId, error: String(error) }));
+    c.header("x-request-id", c.var.requestId);
+    return c.json(errorBody(relayError, c.var.requestId ?? ""), relayError.status as 400);
+  });
+  return app;
+}

@@ -1,0 +1,108 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { batchRequestSchema, messageRequestSchema } from "../../../shared/domain/message-request";
+import type { MessageView } from "../../../shared/domain/message-view";
+import type { IngestBindings } from "../context";
+import { requireScope, sendingTenant, tenantScope } from "../principal";
+import { answer, envelope } from "../respond";
+import { idempotencyHeader, idParam, messageListQuery } from "../schemas/params";
+import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
+import { listOf, messageSchema, messageWithEventsSchema } from "../schemas/views";
+import { acceptMessages } from "../services/accept-messages";
+import { cancelMessage } from "../services/cancel-message";
+import { listMessages, messageWithEvents } from "../services/messages-query";
+import { requestFingerprint } from "../services/request-fingerprint";
+
+const tags = ["Messages"];
+
+const send = createRoute({
+  method: "post",
+  path: "/v1/messages",
+  tags,
+  security: bearer,
+  summary: "Send a message",
+  description: "Validates, stores the message as `queued` and enqueues it. Needs the `send` scope.",
+  request: { headers: idempotencyHeader, ...jsonBody(messageRequestSchema) },
+  responses: { 202: success(messageSchema, "Accepted"), ...errors(409, 413, 422, 503) },
+});
+
+const sendBatch = createRoute({
+  method: "post",
+  path: "/v1/messages/batch",
+  tags,
+  security: bearer,
+  summary: "Send up to 100 messages",
+  description: "All or nothing: one invalid item rejects the batch, `error.details` naming each bad index.",
+  request: { headers: idempotencyHeader, ...jsonBody(batchRequestSchema) },
+  responses: { 202: success(z.object({ items: z.array(messageSchema) }), "Accepted, in request order"), ...errors(409, 413, 422, 503) },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/v1/messages",
+  tags,
+  security: bearer,
+  summary: "List messages, newest first",
+  request: { query: messageListQuery },
+  responses: { 200: success(listOf(messageSchema), "A page of messages"), ...errors() },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/v1/messages/{id}",
+  tags,
+  security: bearer,
+  summary: "Get a message with its event timeline",
+  request: { params: idParam("msg_V1StGXR8Z5jdHi6BmyT12") },
+  responses: { 200: success(messageWithEventsSchema, "The message; events oldest first"), ...errors(404) },
+});
+
+const cancel = createRoute({
+  method: "post",
+  path: "/v1/messages/{id}/cancel",
+  tags,
+  security: bearer,
+  summary: "Cancel a message while it is queued",
+  request: { params: idParam("msg_V1StGXR8Z5jdHi6BmyT12") },
+  responses: { 200: success(messageSchema, "Canceled"), ...errors(404, 409) },
+});
+
+const asSingle = (views: MessageView[]) => views[0];
+const asItems = (views: MessageView[]) => ({ items: views });
+
+export const messageRoutes = new OpenAPIHono<IngestBindings>()
+  .openapi(send, async (c) => {
+    const tenantId = sendingTenant(c.var.principal);
+    const request = c.req.valid("json");
+    const key = c.req.valid("header")["idempotency-key"];
+    const claim = key ? { tenantId, key, requestHash: await requestFingerprint("POST /v1/messages", request) } : undefined;
+    const accepted = await acceptMessages(acceptContext(c, tenantId), [request], asSingle, claim);
+    return answer(c, accepted);
+  })
+  .openapi(sendBatch, async (c) => {
+    const tenantId = sendingTenant(c.var.principal);
+    const { messages } = c.req.valid("json");
+    const key = c.req.valid("header")["idempotency-key"];
+    const claim = key ? { tenantId, key, requestHash: await requestFingerprint("POST /v1/messages/batch", messages) } : undefined;
+    const accepted = await acceptMessages(acceptContext(c, tenantId), messages, asItems, claim);
+    return answer(c, accepted);
+  })
+  .openapi(list, async (c) => {
+    requireScope(c.var.principal, "read");
+    const query = c.req.valid("query");
+    const page = await listMessages(c.var.db, { ...query, tenantId: tenantScope(c.var.principal, query.tenantId) });
+    return envelope(c, page);
+  })
+  .openapi(get, async (c) => {
+    requireScope(c.var.principal, "read");
+    return envelope(c, await messageWithEvents(c.var.db, c.req.valid("param").id, c.var.principal.tenantId));
+  })
+  .openapi(cancel, async (c) => {
+    requireScope(c.var.principal, "send");
+    const canceled = await cancelMessage(c.var.db, c.req.valid("param").id, c.var.principal.tenantId, c.var.requestId);
+    return envelope(c, canceled);
+  });
+
+function acceptContext(c: { env: IngestBindings["Bindings"]; var: IngestBindings["Variables"] }, tenantId: string) {
+  return { db: c.var.db, queue: c.env.DELIVERY_QUEUE, tenantId, requestId: c.var.requestId };
+}

@@ -1,0 +1,119 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { keyringFromEnv } from "../../../shared/crypto/credential-cipher";
+import { createProviderSchema, updateProviderSchema } from "../../../shared/domain/provider-config";
+import type { IngestBindings } from "../context";
+import { requireScope, tenantScope } from "../principal";
+import { envelope } from "../respond";
+import { idParam } from "../schemas/params";
+import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
+import { deletedSchema, providerSchema, providerTestSchema } from "../schemas/views";
+import { checkProvider } from "../services/provider-check";
+import { createProvider, deleteProvider, findProvider, listProviders, providerView, updateProvider } from "../services/providers";
+
+const tags = ["Providers"];
+const id = idParam("prv_V1StGXR8Z5jdHi6BmyT12");
+const description = "Needs the `admin` scope. Secrets in `config` are write-only: answers show `mask`.";
+
+const create = createRoute({
+  method: "post",
+  path: "/v1/providers",
+  tags,
+  security: bearer,
+  summary: "Add a provider",
+  description,
+  request: jsonBody(createProviderSchema),
+  responses: { 201: success(providerSchema, "Created"), ...errors(413) },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/v1/providers",
+  tags,
+  security: bearer,
+  summary: "List providers",
+  description: "A tenant's own; ops keys see all, one tenant's (`tenantId`) or the system defaults (`system=true`).",
+  request: {
+    query: z.strictObject({
+      tenantId: z.string().max(64).optional(),
+      system: z.enum(["true", "false"]).optional(),
+    }),
+  },
+  responses: {
+    200: success(z.object({ items: z.array(providerSchema), nextCursor: z.null() }), "Providers by channel and priority"),
+    ...errors(),
+  },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/v1/providers/{id}",
+  tags,
+  security: bearer,
+  summary: "Get a provider",
+  request: { params: id },
+  responses: { 200: success(providerSchema, "The provider"), ...errors(404) },
+});
+
+const update = createRoute({
+  method: "patch",
+  path: "/v1/providers/{id}",
+  tags,
+  security: bearer,
+  summary: "Change a provider",
+  description,
+  request: { params: id, ...jsonBody(updateProviderSchema) },
+  responses: { 200: success(providerSchema, "Updated"), ...errors(404, 413) },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/v1/providers/{id}",
+  tags,
+  security: bearer,
+  summary: "Delete a provider",
+  request: { params: id },
+  responses: { 200: success(deletedSchema, "Deleted"), ...errors(404) },
+});
+
+const test = createRoute({
+  method: "post",
+  path: "/v1/providers/{id}/test",
+  tags,
+  security: bearer,
+  summary: "Check a provider's credentials against the provider",
+  request: { params: id },
+  responses: { 200: success(providerTestSchema, "The result of the check"), ...errors(404, 502) },
+});
+
+export const providerRoutes = new OpenAPIHono<IngestBindings>()
+  .openapi(create, async (c) => {
+    requireScope(c.var.principal, "admin");
+    const provider = await createProvider(c.var.db, keyringFromEnv(c.env), c.var.principal, c.req.valid("json"));
+    return envelope(c, provider, 201);
+  })
+  .openapi(list, async (c) => {
+    requireScope(c.var.principal, "admin");
+    const query = c.req.valid("query");
+    const tenantId = tenantScope(c.var.principal, query.tenantId);
+    const systemOnly = query.system === "true" && c.var.principal.tenantId === null;
+    return envelope(c, { items: await listProviders(c.var.db, tenantId, systemOnly), nextCursor: null });
+  })
+  .openapi(get, async (c) => {
+    requireScope(c.var.principal, "admin");
+    return envelope(c, providerView(await findProvider(c.var.db, c.var.principal, c.req.valid("param").id)));
+  })
+  .openapi(update, async (c) => {
+    requireScope(c.var.principal, "admin");
+    const provider = await updateProvider(c.var.db, keyringFromEnv(c.env), c.var.principal, c.req.valid("param").id, c.req.valid("json"));
+    return envelope(c, provider);
+  })
+  .openapi(remove, async (c) => {
+    requireScope(c.var.principal, "admin");
+    return envelope(c, await deleteProvider(c.var.db, c.var.principal, c.req.valid("param").id));
+  })
+  .openapi(test, async (c) => {
+    requireScope(c.var.principal, "admin");
+    const row = await findProvider(c.var.db, c.var.principal, c.req.valid("param").id);
+    return envelope(c, await checkProvider(keyringFromEnv(c.env), row));
+  });

@@ -1,0 +1,110 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { API_KEY_SCOPES } from "../../../shared/domain/scopes";
+import type { IngestBindings } from "../context";
+import { requireOps, requireScope } from "../principal";
+import { envelope } from "../respond";
+import { idParam } from "../schemas/params";
+import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
+import { apiKeySchema, createdApiKeySchema, tenantSchema } from "../schemas/views";
+import { createTenant, findTenant, issueApiKey, listApiKeys, listTenants, revokeApiKey } from "../services/tenants";
+
+const tags = ["Tenants and API keys"];
+const tenantId = idParam("ten_V1StGXR8Z5jdHi6BmyT12");
+
+const createTenantRequest = z.strictObject({ name: z.string().trim().min(1).max(100) }).meta({ id: "CreateTenantRequest" });
+const createKeyRequest = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).max(3),
+  })
+  .meta({ id: "CreateApiKeyRequest" });
+
+const create = createRoute({
+  method: "post",
+  path: "/v1/tenants",
+  tags,
+  security: bearer,
+  summary: "Create a tenant (ops)",
+  request: jsonBody(createTenantRequest),
+  responses: { 201: success(tenantSchema, "Created"), ...errors(413) },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/v1/tenants",
+  tags,
+  security: bearer,
+  summary: "List tenants (ops)",
+  responses: { 200: success(z.object({ items: z.array(tenantSchema), nextCursor: z.null() }), "Every tenant"), ...errors() },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/v1/tenants/{id}",
+  tags,
+  security: bearer,
+  summary: "Get a tenant",
+  request: { params: tenantId },
+  responses: { 200: success(tenantSchema, "The tenant"), ...errors(404) },
+});
+
+const createKey = createRoute({
+  method: "post",
+  path: "/v1/tenants/{id}/api-keys",
+  tags,
+  security: bearer,
+  summary: "Issue an API key for a tenant",
+  description: "The key is in the answer this once; only its hash is stored. Needs the `admin` scope.",
+  request: { params: tenantId, ...jsonBody(createKeyRequest) },
+  responses: { 201: success(createdApiKeySchema, "Issued"), ...errors(404, 413) },
+});
+
+const listKeys = createRoute({
+  method: "get",
+  path: "/v1/tenants/{id}/api-keys",
+  tags,
+  security: bearer,
+  summary: "List a tenant's API keys",
+  request: { params: tenantId },
+  responses: { 200: success(z.object({ items: z.array(apiKeySchema), nextCursor: z.null() }), "Keys, without secrets"), ...errors(404) },
+});
+
+const revokeKey = createRoute({
+  method: "delete",
+  path: "/v1/api-keys/{id}",
+  tags,
+  security: bearer,
+  summary: "Revoke an API key",
+  request: { params: idParam("key_V1StGXR8Z5jdHi6BmyT12") },
+  responses: { 200: success(apiKeySchema, "Revoked"), ...errors(404, 409) },
+});
+
+export const tenantRoutes = new OpenAPIHono<IngestBindings>()
+  .openapi(create, async (c) => {
+    requireOps(c.var.principal);
+    return envelope(c, await createTenant(c.var.db, c.req.valid("json").name), 201);
+  })
+  .openapi(list, async (c) => {
+    requireOps(c.var.principal);
+    return envelope(c, { items: await listTenants(c.var.db), nextCursor: null });
+  })
+  .openapi(get, async (c) => {
+    requireScope(c.var.principal, "read");
+    return envelope(c, await findTenant(c.var.db, c.var.principal, c.req.valid("param").id));
+  })
+  .openapi(createKey, async (c) => {
+    requireScope(c.var.principal, "admin");
+    const tenant = await findTenant(c.var.db, c.var.principal, c.req.valid("param").id);
+    const { name, scopes } = c.req.valid("json");
+    return envelope(c, await issueApiKey(c.var.db, tenant.id, name, scopes), 201);
+  })
+  .openapi(listKeys, async (c) => {
+    requireScope(c.var.principal, "admin");
+    const tenant = await findTenant(c.var.db, c.var.principal, c.req.valid("param").id);
+    return envelope(c, { items: await listApiKeys(c.var.db, tenant.id), nextCursor: null });
+  })
+  .openapi(revokeKey, async (c) => {
+    requireScope(c.var.principal, "admin");
+    return envelope(c, await revokeApiKey(c.var.db, c.var.principal, c.req.valid("param").id));
+  });

@@ -1,0 +1,31 @@
+import type { z } from "zod";
+import { ERROR_CODES } from "../../../shared/http/error-codes";
+import { envelopeOf, errorBodySchema } from "./views";
+
+export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
+  return { body: { required: true, description, content: { "application/json": { schema } } } };
+}
+
+export function success<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema: envelopeOf(schema) } } };
+}
+
+const errorResponse = (codes: string) => ({
+  description: codes,
+  content: { "application/json": { schema: errorBodySchema } },
+});
+
+const codesFor = (status: number) =>
+  Object.entries(ERROR_CODES)
+    .filter(([, spec]) => spec.status === status)
+    .map(([code, spec]) => `${code}: ${spec.description}`)
+    .join(" ");
+
+/** The error statuses a route can answer with, each described by its documented codes. */
+export function errors(...statuses: number[]) {
+  return Object.fromEntries(
+    [...new Set([400, 401, 403, 500, ...statuses])].sort().map((status) => [status, errorResponse(codesFor(status))]),
+  );
+}
+
+export const bearer = [{ bearerAuth: [] }];

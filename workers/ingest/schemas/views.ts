@@ -1,0 +1,142 @@
+import { z } from "zod";
+import { CHANNELS, DIRECTIONS, EVENT_SOURCES, MESSAGE_STATUSES, PROVIDER_TYPES } from "../../../shared/domain/enums";
+import { messageContentSchema } from "../../../shared/domain/message-content";
+import { API_KEY_SCOPES } from "../../../shared/domain/scopes";
+import { ERROR_CODES } from "../../../shared/http/error-codes";
+
+const timestamp = z.string().meta({ description: "ISO-8601 UTC", example: "2026-11-22T10:00:00.000Z" });
+const nullableTimestamp = timestamp.nullable();
+const record = z.record(z.string(), z.unknown());
+
+export const messageSchema = z
+  .object({
+    id: z.string().meta({ example: "msg_V1StGXR8Z5jdHi6BmyT12" }),
+    tenantId: z.string(),
+    channel: z.enum(CHANNELS),
+    direction: z.enum(DIRECTIONS),
+    to: z.string(),
+    from: z.string().nullable(),
+    subject: z.string().nullable(),
+    content: messageContentSchema,
+    status: z.enum(MESSAGE_STATUSES),
+    providerId: z.string().nullable(),
+    providerMessageId: z.string().nullable(),
+    cost: z.number().nullable(),
+    idempotencyKey: z.string().nullable(),
+    scheduledAt: nullableTimestamp,
+    sentAt: nullableTimestamp,
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    metadata: record,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "Message" });
+
+export const eventSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(MESSAGE_STATUSES),
+    reason: z.string().nullable(),
+    source: z.enum(EVENT_SOURCES),
+    providerId: z.string().nullable(),
+    occurredAt: timestamp,
+  })
+  .meta({ id: "MessageEvent" });
+
+export const messageWithEventsSchema = messageSchema.extend({ events: z.array(eventSchema) }).meta({ id: "MessageWithEvents" });
+
+export const providerSchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string().nullable(),
+    type: z.enum(PROVIDER_TYPES),
+    channel: z.enum(CHANNELS),
+    name: z.string(),
+    mask: z.string().meta({ example: "…a1b2" }),
+    enabled: z.boolean(),
+    priority: z.number().int(),
+    metadata: record,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "Provider" });
+
+export const providerTestSchema = z
+  .object({ ok: z.boolean(), message: z.string(), latencyMs: z.number() })
+  .meta({ id: "ProviderTestResult" });
+
+export const tenantSchema = z.object({ id: z.string(), name: z.string(), createdAt: timestamp }).meta({ id: "Tenant" });
+
+export const apiKeySchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string().nullable(),
+    name: z.string(),
+    prefix: z.string(),
+    scopes: z.array(z.enum(API_KEY_SCOPES)),
+    createdAt: timestamp,
+    revokedAt: nullableTimestamp,
+  })
+  .meta({ id: "ApiKey" });
+
+export const createdApiKeySchema = apiKeySchema
+  .extend({ key: z.string().meta({ description: "The secret, shown this once only." }) })
+  .meta({ id: "CreatedApiKey" });
+
+export const deadLetterSchema = z
+  .object({
+    id: z.string(),
+    messageId: z.string(),
+    tenantId: z.string(),
+    providerId: z.string().nullable(),
+    lastError: z.string().nullable(),
+    attempts: z.number().int(),
+    body: z.unknown(),
+    deadLetteredAt: timestamp,
+    redrivenAt: nullableTimestamp,
+    discardedAt: nullableTimestamp,
+  })
+  .meta({ id: "DeadLetter" });
+
+export const redriveResultSchema = z
+  .object({
+    id: z.string(),
+    outcome: z.enum(["redriven", "not_found", "not_redrivable"]),
+    message: z.string().optional(),
+  })
+  .meta({ id: "RedriveResult" });
+
+export const healthSchema = z
+  .object({
+    status: z.enum(["ok", "degraded"]),
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), message: z.string().optional() })),
+  })
+  .meta({ id: "Health" });
+
+export const deletedSchema = z.object({ id: z.string(), deleted: z.literal(true) }).meta({ id: "Deleted" });
+
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+export const errorBodySchema = z
+  .object({
+    success: z.literal(false),
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_CODES) as [keyof typeof ERROR_CODES, ...(keyof typeof ERROR_CODES)[]]),
+      message: z.string(),
+      retryable: z.boolean(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+    meta: z.object({ requestId: z.string() }),
+  })
+  .meta({ id: "Error" });
+
+export function envelopeOf<T extends z.ZodType>(data: T) {
+  return z.object({
+    success: z.literal(true),
+    data,
+    meta: z.object({ requestId: z.string(), duration: z.number() }),
+  });
+}

@@ -1,0 +1,46 @@
+import { eq } from "drizzle-orm";
+import { database } from "../../shared/db/database";
+import { tenants } from "../../shared/db/schema";
+import { newId } from "../../shared/domain/ids";
+import { messageRequestSchema } from "../../shared/domain/message-request";
+import type { MessageView } from "../../shared/domain/message-view";
+import { errorBody, toRelayError, zodDetails } from "../../shared/http/envelope";
+import { InvalidInputError, NotFoundError } from "../../shared/http/errors";
+import type { IngestEnv } from "./env";
+import { acceptMessages } from "./services/accept-messages";
+import { requestFingerprint } from "./services/request-fingerprint";
+
+export type RelaySendInput = {
+  tenantId: string;
+  /** The same body as `POST /v1/messages`. */
+  message: unknown;
+  idempotencyKey?: string;
+  requestId?: string;
+};
+
+export type RelaySendResult =
+  | { success: true; data: MessageView; replayed: boolean }
+  | ({ success: false } & Omit<ReturnType<typeof errorBody>, "success">);
+
+export async function sendViaBinding(env: IngestEnv, input: RelaySendInput): Promise<RelaySendResult> {
+  const requestId = input.requestId ?? newId("request");
+  try {
+    const db = database(env.DB);
+    const parsed = messageRequestSchema.safeParse(input.message);
+    if (!parsed.success) throw new InvalidInputError("The message failed validation", zodDetails(parsed.error, ["message"]));
+    const tenant = await db.query.tenants.findFirst({ where: eq(tenants.id, input.tenantId) });
+    if (!tenant) throw new NotFoundError("Tenant");
+    const claim = input.idempotencyKey
+      ? { tenantId: tenant.id, key: input.idempotencyKey, requestHash: await requestFingerprint("POST /v1/messages", parsed.data) }
+      : undefined;
+    const accepted = await acceptMessages(
+      { db, queue: env.DELIVERY_QUEUE, tenantId: tenant.id, requestId },
+      [parsed.data],
+      (views) => views[0],
+      claim,
+    );
+    return { success: true, data: accepted.answer.body as MessageView, replayed: accepted.replayed };
+  } catch (error) {
+    return errorBody(toRelayError(error), requestId);
+  }
+}

@@ -1,0 +1,140 @@
+import { inArray } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { type Database, isUniqueViolation } from "../../../shared/db/database";
+import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
+import { newId } from "../../../shared/domain/ids";
+import type { MessageRequest } from "../../../shared/domain/message-request";
+import { type MessageView, messageView } from "../../../shared/domain/message-view";
+import { UnavailableError } from "../../../shared/http/errors";
+import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../../shared/queue/delivery-job";
+import { claimStatement, completeClaim, dropExpired, type IdempotencyClaim, priorUse, releaseStatement } from "./idempotency";
+
+export type AcceptContext = {
+  db: Database;
+  queue: Queue<DeliveryJob>;
+  tenantId: string;
+  requestId: string;
+};
+
+export type Acceptance<T> = { answer: { status: number; body: T }; replayed: boolean };
+
+/** Shapes the answer a request gets; stored with the idempotency key to replay it. */
+export type AnswerShape<T> = (views: MessageView[]) => T;
+
+function newRow(ctx: AcceptContext, request: MessageRequest, now: string, claim?: IdempotencyClaim): MessageRow {
+  return {
+    id: newId("message"),
+    tenantId: ctx.tenantId,
+    channel: request.channel,
+    direction: "outbound",
+    recipient: request.to,
+    sender: request.from ?? null,
+    subject: request.subject ?? null,
+    content: request.content,
+    status: "queued",
+    providerId: null,
+    providerMessageId: null,
+    cost: null,
+    idempotencyKey: claim?.key ?? null,
+    requestHash: claim?.requestHash ?? null,
+    scheduledAt: request.scheduledAt ?? null,
+    sentAt: null,
+    attempts: 0,
+    lastError: null,
+    metadata: request.metadata ?? {},
+    requestId: ctx.requestId,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function queuedEvent(row: MessageRow) {
+  const reason = row.scheduledAt ? `accepted; scheduled for ${row.scheduledAt}` : "accepted";
+  return {
+    id: newId("event"),
+    messageId: row.id,
+    status: "queued" as const,
+    reason,
+    source: "internal" as const,
+    requestId: row.requestId,
+    occurredAt: row.createdAt,
+  };
+}
+
+/**
+ * Accepting = one D1 batch (messages, their `queued` events and the idempotency claim, all
+ * or nothing) + one queue send. If the queue refuses, the batch is undone and the caller
+ * gets a retryable error: nothing is left half-accepted.
+ */
+export async function acceptMessages<T>(
+  ctx: AcceptContext,
+  requests: MessageRequest[],
+  shape: AnswerShape<T>,
+  claim?: IdempotencyClaim,
+  retried = false,
+): Promise<Acceptance<T>> {
+  const nowDate = new Date();
+  const now = nowDate.toISOString();
+  const rows = requests.map((request) => newRow(ctx, request, now, claim));
+  const answer = { status: 202, body: shape(rows.map(messageView)) };
+
+  const writes: BatchItem<"sqlite">[] = [
+    ...rows.map((row) => ctx.db.insert(messages).values(row)),
+    ...rows.map((row) => ctx.db.insert(messageEvents).values(queuedEvent(row))),
+  ];
+  if (claim) writes.unshift(claimStatement(ctx.db, claim, answer, nowDate));
+
+  try {
+    await ctx.db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  } catch (error) {
+    if (claim && !retried && isUniqueViolation(error, "idempotency_keys")) return resolvePriorUse(ctx, requests, shape, claim);
+    throw new UnavailableError("The database did not accept the message; nothing was stored. Retry.");
+  }
+
+  try {
+    await enqueue(ctx, rows, nowDate.getTime());
+  } catch {
+    await undoAcceptance(ctx, rows, claim);
+    throw new UnavailableError("The delivery queue is unavailable; the message was not accepted. Retry.");
+  }
+  if (claim) await completeClaim(ctx.db, claim).catch(() => undefined);
+  return { answer, replayed: false };
+}
+
+async function resolvePriorUse<T>(
+  ctx: AcceptContext,
+  requests: MessageRequest[],
+  shape: AnswerShape<T>,
+  claim: IdempotencyClaim,
+): Promise<Acceptance<T>> {
+  const prior = await priorUse(ctx.db, claim);
+  // The stored body was made by the same shape for the same request (the hashes match).
+  if (prior.kind === "replay") return { answer: prior.answer as { status: number; body: T }, replayed: true };
+  await dropExpired(ctx.db, claim);
+  return acceptMessages(ctx, requests, shape, claim, true);
+}
+
+async function enqueue(ctx: AcceptContext, rows: MessageRow[], now: number): Promise<void> {
+  const jobs = rows
+    .map((row) => ({ row, delaySeconds: queueDelaySeconds(row.scheduledAt, now) }))
+    // Beyond the queue's 12 h delay limit the dispatch cron releases the message when due.
+    .filter((job) => job.delaySeconds <= MAX_QUEUE_DELAY_SECONDS)
+    .map(({ row, delaySeconds }) => ({
+      body: { messageId: row.id, tenantId: row.tenantId, requestId: ctx.requestId } satisfies DeliveryJob,
+      delaySeconds,
+    }));
+  if (jobs.length === 1) await ctx.queue.send(jobs[0].body, { delaySeconds: jobs[0].delaySeconds });
+  else if (jobs.length > 1) await ctx.queue.sendBatch(jobs);
+}
+
+async function undoAcceptance(ctx: AcceptContext, rows: MessageRow[], claim?: IdempotencyClaim): Promise<void> {
+  const ids = rows.map((row) => row.id);
+  const undo: BatchItem<"sqlite">[] = [
+    ctx.db.delete(messageEvents).where(inArray(messageEvents.messageId, ids)),
+    ctx.db.delete(messages).where(inArray(messages.id, ids)),
+  ];
+  if (claim) undo.push(releaseStatement(ctx.db, claim));
+  // If even this fails the rows stay `queued` and the dispatch sweeper delivers them; a
+  // retry with the same Idempotency-Key then replays the stored answer.
+  await ctx.db.batch(undo as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]).catch(() => undefined);
+}

@@ -1,0 +1,26 @@
+import { InvalidInputError } from "../../../shared/http/errors";
+
+/** Opaque keyset cursor: the (createdAt, id) of the last row of the previous page. */
+export type CursorPosition = { at: string; id: string };
+
+export function encodeCursor(position: CursorPosition): string {
+  return btoa(JSON.stringify([position.at, position.id])).replace(/=+$/, "");
+}
+
+export function decodeCursor(cursor: string | undefined): CursorPosition | undefined {
+  if (!cursor) return undefined;
+  try {
+    const [at, id] = JSON.parse(atob(cursor)) as unknown[];
+    if (typeof at === "string" && typeof id === "string") return { at, id };
+  } catch {
+    // reported below
+  }
+  throw new InvalidInputError("The cursor is not one this API returned", [{ path: "cursor", message: "invalid cursor" }]);
+}
+
+/** Pages are fetched one row long to learn whether another page follows. */
+export function pageOf<T>(rows: T[], limit: number, position: (row: T) => CursorPosition) {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(position(last)) : null };
+}

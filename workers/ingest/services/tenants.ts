@@ -1,0 +1,70 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { sha256Hex } from "../../../shared/crypto/sha256";
+import type { Database } from "../../../shared/db/database";
+import { type ApiKeyRow, apiKeys, tenants } from "../../../shared/db/schema";
+import { newApiKeySecret, newId } from "../../../shared/domain/ids";
+import type { ApiKeyScope } from "../../../shared/domain/scopes";
+import { ConflictError, NotFoundError } from "../../../shared/http/errors";
+import { assertVisible, type Principal } from "../principal";
+import { forgetKey } from "./api-key-lookup";
+
+export async function createTenant(db: Database, name: string) {
+  const [row] = await db
+    .insert(tenants)
+    .values({ id: newId("tenant"), name, createdAt: new Date().toISOString() })
+    .returning();
+  return row;
+}
+
+export function listTenants(db: Database) {
+  return db.select().from(tenants).orderBy(asc(tenants.createdAt), asc(tenants.id));
+}
+
+export async function findTenant(db: Database, principal: Principal, id: string) {
+  const row = await db.query.tenants.findFirst({ where: eq(tenants.id, id) });
+  if (!row) throw new NotFoundError("Tenant");
+  assertVisible(principal, row.id, "Tenant");
+  return row;
+}
+
+export function apiKeyView(row: ApiKeyRow) {
+  const { keyHash: _hash, ...view } = row;
+  return view;
+}
+
+/** The secret is returned here once; only its SHA-256 and a short prefix are stored. */
+export async function issueApiKey(db: Database, tenantId: string | null, name: string, scopes: ApiKeyScope[]) {
+  const key = newApiKeySecret();
+  const [row] = await db
+    .insert(apiKeys)
+    .values({
+      id: newId("apiKey"),
+      tenantId,
+      name,
+      prefix: key.slice(0, 10),
+      keyHash: await sha256Hex(key),
+      scopes: [...new Set(scopes)],
+      createdAt: new Date().toISOString(),
+    })
+    .returning();
+  return { ...apiKeyView(row), key };
+}
+
+export async function listApiKeys(db: Database, tenantId: string) {
+  const rows = await db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(asc(apiKeys.createdAt));
+  return rows.map(apiKeyView);
+}
+
+export async function revokeApiKey(db: Database, principal: Principal, id: string) {
+  const row = await db.query.apiKeys.findFirst({ where: eq(apiKeys.id, id) });
+  if (!row) throw new NotFoundError("API key");
+  assertVisible(principal, row.tenantId, "API key");
+  if (row.id === principal.keyId) throw new ConflictError("A key cannot revoke itself");
+  const [revoked] = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date().toISOString() })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning();
+  forgetKey(id);
+  return apiKeyView(revoked ?? row);
+}
