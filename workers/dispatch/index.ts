@@ -1,9 +1,16 @@
+import { database } from "../../shared/db/database";
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
 import { deliverBatch } from "./deliver-batch";
 import type { DispatchEnv } from "./env";
+import { DEFAULT_SWEEP_AFTER_SECONDS, sweep } from "./sweeper";
 
 export default {
   async queue(batch, env) {
     await deliverBatch(env, batch);
+  },
+  async scheduled(_controller, env) {
+    const stuckAfter = Number(env.SWEEP_AFTER_SECONDS ?? DEFAULT_SWEEP_AFTER_SECONDS);
+    const swept = await sweep(database(env.DB), env.DELIVERY_QUEUE, stuckAfter);
+    if (swept > 0) console.log(JSON.stringify({ event: "dispatch.sweep", requeued: swept }));
   },
 } satisfies ExportedHandler<DispatchEnv, DeliveryJob>;

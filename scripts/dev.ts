@@ -1,0 +1,29 @@
+import { seed } from "./seed";
+import { startStack } from "./stack";
+
+/**
+ * `npm run dev`: migrations, seed, all three workers with their queues on one local D1.
+ * RELAY_STATE_DIR, RELAY_INGEST_PORT, RELAY_WEBHOOKS_PORT and RELAY_CRON_MS override the defaults.
+ */
+const stateDir = process.env.RELAY_STATE_DIR ?? ".relay/state";
+const stack = await startStack({
+  stateDir,
+  ingestPort: Number(process.env.RELAY_INGEST_PORT ?? 8787),
+  webhooksPort: Number(process.env.RELAY_WEBHOOKS_PORT ?? 8788),
+  cronIntervalMs: Number(process.env.RELAY_CRON_MS ?? 10_000),
+});
+const credentials = await seed(stack.mf, stack, process.env.RELAY_CREDENTIALS ?? ".relay/dev-credentials.json");
+
+console.log(`
+Relay is running.
+  ingest    ${stack.ingestUrl}   (API docs: ${stack.ingestUrl}/docs)
+  webhooks  ${stack.webhooksUrl}
+  credentials in .relay/dev-credentials.json (tenant ${credentials.tenantId})
+Press Ctrl+C to stop.
+`);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void stack.dispose().finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Miniflare } from "miniflare";
+import { newAdminKey } from "./admin-key";
+
+export type DevCredentials = { adminKey: string; tenantId: string; apiKey: string; ingestUrl: string; webhooksUrl: string };
+
+const CHANNELS = ["email", "sms", "push", "webhook"] as const;
+
+async function api<T>(baseUrl: string, key: string, method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await response.json()) as { data: T };
+  return { status: response.status, data: json.data };
+}
+
+async function stillValid(previous: DevCredentials, ingestUrl: string): Promise<boolean> {
+  const answer = await api(ingestUrl, previous.adminKey, "GET", `/v1/tenants/${previous.tenantId}`).catch(() => undefined);
+  return answer?.status === 200;
+}
+
+/**
+ * A demo tenant with a send+read key, an ops admin key, and a `system` provider for every
+ * channel. Everything but the first admin key goes through the real API. Runs once per
+ * state folder; later starts reuse what `.relay/dev-credentials.json` holds.
+ */
+export async function seed(
+  mf: Miniflare,
+  urls: { ingestUrl: string; webhooksUrl: string },
+  credentialsPath: string,
+): Promise<DevCredentials> {
+  if (existsSync(credentialsPath)) {
+    const previous = JSON.parse(readFileSync(credentialsPath, "utf8")) as DevCredentials;
+    if (await stillValid(previous, urls.ingestUrl)) return write(credentialsPath, { ...previous, ...urls });
+  }
+  const admin = newAdminKey("dev ops admin");
+  const db = await mf.getD1Database("DB", "relay-ingest");
+  await db.exec(admin.sql);
+
+  const tenant = await api<{ id: string }>(urls.ingestUrl, admin.key, "POST", "/v1/tenants", { name: "Demo" });
+  const key = await api<{ key: string }>(urls.ingestUrl, admin.key, "POST", `/v1/tenants/${tenant.data.id}/api-keys`, {
+    name: "demo",
+    scopes: ["send", "read"],
+  });
+  const existing = await api<{ items: { channel: string }[] }>(urls.ingestUrl, admin.key, "GET", "/v1/providers?system=true");
+  for (const channel of CHANNELS.filter((c) => !existing.data.items.some((p) => p.channel === c))) {
+    await api(urls.ingestUrl, admin.key, "POST", "/v1/providers", {
+      type: "system",
+      name: `System ${channel}`,
+      channel,
+      tenantId: null,
+      config: {},
+    });
+  }
+  return write(credentialsPath, { adminKey: admin.key, tenantId: tenant.data.id, apiKey: key.data.key, ...urls });
+}
+
+function write(path: string, credentials: DevCredentials): DevCredentials {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  return credentials;
+}

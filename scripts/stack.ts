@@ -1,0 +1,120 @@
+import { execFile } from "node:child_process";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
+import { bundleWorker, type WorkerName } from "./build-workers";
+import { devSecrets } from "./dev-secrets";
+
+export type StackOptions = {
+  /** Folder for the local D1/queue state, the build and the dev secret. */
+  stateDir: string;
+  ingestPort: number;
+  webhooksPort: number;
+  /** How often the dispatch cron fires locally (wrangler does not run crons by itself). */
+  cronIntervalMs: number;
+  logLevel?: LogLevel;
+};
+
+export type Stack = {
+  mf: Miniflare;
+  ingestUrl: string;
+  webhooksUrl: string;
+  dispose(): Promise<void>;
+};
+
+const CONFIGS: Record<WorkerName, string> = {
+  ingest: "wrangler.ingest.toml",
+  dispatch: "wrangler.dispatch.toml",
+  webhooks: "wrangler.webhooks.toml",
+};
+
+/** Local retries are short so a dead letter shows within seconds (SPEC §9). */
+const LOCAL_DELIVERY_CONSUMER = { maxRetries: 3, retryDelay: 1 };
+
+const run = promisify(execFile);
+
+/** The same migration files and the same command as a deploy: `wrangler d1 migrations apply`. */
+export async function applyMigrations(stateDir: string): Promise<void> {
+  await run(
+    process.execPath,
+    [
+      resolve("node_modules/wrangler/bin/wrangler.js"),
+      "d1",
+      "migrations",
+      "apply",
+      "relay",
+      "--local",
+      "--persist-to",
+      stateDir,
+      "-c",
+      CONFIGS.ingest,
+    ],
+    { env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" } },
+  );
+}
+
+async function workerOptions(name: WorkerName, buildDir: string, bindings: Record<string, string>): Promise<WorkerOptions> {
+  const config = unstable_readConfig({ config: CONFIGS[name] });
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(config);
+  const scriptPath = await bundleWorker(name, buildDir);
+  return {
+    ...workerOptions,
+    name: config.name,
+    modules: true,
+    scriptPath,
+    bindings: { ...workerOptions.bindings, ...bindings },
+  } as WorkerOptions;
+}
+
+function withLocalRetries(options: WorkerOptions): WorkerOptions {
+  const consumers = options.queueConsumers;
+  if (!consumers || Array.isArray(consumers)) return options;
+  return { ...options, queueConsumers: { ...consumers, delivery: { ...consumers.delivery, ...LOCAL_DELIVERY_CONSUMER } } };
+}
+
+/**
+ * All three workers in one Miniflare: one shared local D1, the queues wired between them,
+ * ingest on `ingestPort` and webhooks on its own socket, both on 127.0.0.1.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const stateDir = resolve(options.stateDir);
+  const buildDir = join(stateDir, "build");
+  await applyMigrations(stateDir);
+  const secrets = devSecrets(join(stateDir, "dev-secrets.json"));
+  const host = "127.0.0.1";
+  const webhooksUrl = `http://${host}:${options.webhooksPort}`;
+
+  const [ingest, dispatch, webhooks] = await Promise.all([
+    workerOptions("ingest", buildDir, secrets),
+    workerOptions("dispatch", buildDir, { ...secrets, WEBHOOKS_PUBLIC_URL: webhooksUrl }),
+    workerOptions("webhooks", buildDir, secrets),
+  ]);
+  const mf = new Miniflare({
+    host,
+    port: options.ingestPort,
+    defaultPersistRoot: join(stateDir, "v3"),
+    cf: false,
+    log: new Log(options.logLevel ?? LogLevel.INFO),
+    workers: [ingest, withLocalRetries(dispatch), { ...webhooks, unsafeDirectSockets: [{ host, port: options.webhooksPort }] }],
+  });
+  const ingestUrl = (await mf.ready).toString().replace(/\/$/, "");
+
+  const cron = setInterval(() => {
+    void fireCron(mf).catch((error) => console.error("cron failed:", error));
+  }, options.cronIntervalMs);
+  return {
+    mf,
+    ingestUrl,
+    webhooksUrl,
+    async dispose() {
+      clearInterval(cron);
+      await mf.dispose();
+    },
+  };
+}
+
+export async function fireCron(mf: Miniflare): Promise<void> {
+  const dispatch = await mf.getWorker("relay-dispatch");
+  await dispatch.scheduled({ cron: "* * * * *", scheduledTime: new Date() });
+}
