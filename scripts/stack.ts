@@ -31,6 +31,7 @@ const CONFIGS: Record<WorkerName, string> = {
 
 /** Local retries are short so a dead letter shows within seconds (SPEC §9). */
 const LOCAL_DELIVERY_CONSUMER = { maxRetries: 3, retryDelay: 1 };
+const LOCAL_DISPATCH_VARS = { RETRY_BASE_SECONDS: "1", SWEEP_AFTER_SECONDS: "60", BREAKER_COOLDOWN_SECONDS: "10" };
 
 const run = promisify(execFile);
 
@@ -87,7 +88,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const [ingest, dispatch, webhooks] = await Promise.all([
     workerOptions("ingest", buildDir, secrets),
-    workerOptions("dispatch", buildDir, { ...secrets, WEBHOOKS_PUBLIC_URL: webhooksUrl }),
+    workerOptions("dispatch", buildDir, { ...secrets, ...LOCAL_DISPATCH_VARS, WEBHOOKS_PUBLIC_URL: webhooksUrl }),
     workerOptions("webhooks", buildDir, secrets),
   ]);
   const mf = new Miniflare({

@@ -14,7 +14,8 @@ const SALT = encoder.encode("relay/provider-credentials");
  * `ENCRYPTION_SECRET` is the secret of version `ENCRYPTION_KEY_VERSION` (default 1);
  * retired versions stay readable as `ENCRYPTION_SECRET_V<n>`.
  */
-export function keyringFromEnv(env: Record<string, unknown>): Keyring {
+export function keyringFromEnv(bindings: object): Keyring {
+  const env = bindings as Record<string, unknown>;
   const current = Number(env.ENCRYPTION_KEY_VERSION ?? 1);
   const secret = env.ENCRYPTION_SECRET;
   if (typeof secret !== "string" || secret.length < 32) throw new Error("ENCRYPTION_SECRET is missing or shorter than 32 characters");

@@ -74,6 +74,8 @@ export const messages = sqliteTable(
     sentAt: text("sent_at"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
+    /** While set and in the future, one consumer owns the `sending` message. */
+    leaseExpiresAt: text("lease_expires_at"),
     metadata: json<Record<string, unknown>>("metadata").notNull().default(sql`'{}'`),
     requestId: text("request_id"),
     createdAt: createdAt(),

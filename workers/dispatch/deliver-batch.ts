@@ -1,70 +1,80 @@
-import { inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { keyringFromEnv, open } from "../../shared/crypto/credential-cipher";
+import { keyringFromEnv } from "../../shared/crypto/credential-cipher";
 import { database } from "../../shared/db/database";
-import { type MessageRow, messageEvents, messages } from "../../shared/db/schema";
-import { newId } from "../../shared/domain/ids";
-import { providerFor } from "../../shared/providers/provider-factory";
-import type { DeliveryJob } from "../../shared/queue/delivery-job";
+import { type DeliveryJob, queueDelaySeconds } from "../../shared/queue/delivery-job";
+import { adapterCache } from "./adapter-cache";
+import { backoffSeconds } from "./backoff";
+import { claimBatch } from "./claim";
+import type { Delivery } from "./delivery";
+import { dispatchSettings } from "./dispatch-settings";
 import type { DispatchEnv } from "./env";
-import { loadProviderChains } from "./provider-resolution";
+import { guardClient } from "./guard-client";
+import { outcomeWrites, type Settled } from "./outcome-writes";
+import { providerChains } from "./provider-resolution";
+import { sendInWaves } from "./send-waves";
 
 /**
- * The pipeline's first consumer: every queued message goes out through the first provider
- * of its chain (the `system` provider by default) and is marked `sent`, with its events.
- * D1 work per queue batch: one read of messages, one of providers, one write batch.
+ * One queue batch, at-least-once safe, in two D1 round trips whatever its size: the claim
+ * (with the providers it needs) and one `db.batch()` of every status change and event.
+ * Then each queue message is acked, retried with backoff, or put back with a delay.
  */
 export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<DeliveryJob>): Promise<void> {
   const db = database(env.DB);
-  const ids = [...new Set(batch.messages.map((m) => m.body.messageId))];
-  const rows = ids.length ? await db.select().from(messages).where(inArray(messages.id, ids)) : [];
-  const chainFor = await loadProviderChains(db, [...new Set(rows.map((r) => r.tenantId))]);
-  const keyring = keyringFromEnv(env as unknown as Record<string, unknown>);
-  const writes: BatchItem<"sqlite">[] = [];
+  const settings = dispatchSettings(env);
+  const claimedAt = new Date();
+  const jobs = new Map(batch.messages.map((message) => [message.body.messageId, message]));
+  const claim = await claimBatch(db, [...jobs.keys()], claimedAt, settings.leaseSeconds);
 
-  for (const row of rows.filter((r) => r.status === "queued")) {
-    const chosen = chainFor(row.tenantId, row.channel)[0];
-    if (!chosen) continue;
-    const config = await open(keyring, chosen.id, { ciphertext: chosen.encryptedConfig, keyVersion: chosen.keyVersion });
-    const outcome = await providerFor(chosen.type, chosen.id, config).send(outbound(row), AbortSignal.timeout(10_000));
-    if (outcome.kind !== "sent") continue;
-    const now = new Date().toISOString();
-    writes.push(
-      db
-        .update(messages)
-        .set({
-          status: "sent",
-          providerId: chosen.id,
-          providerMessageId: outcome.providerMessageId,
-          cost: outcome.cost ?? null,
-          sentAt: now,
-          attempts: row.attempts + 1,
-          updatedAt: now,
-        })
-        .where(inArray(messages.id, [row.id])),
-      db.insert(messageEvents).values({
-        id: newId("event"),
-        messageId: row.id,
-        status: "sent",
-        reason: `sent via ${chosen.type}`,
-        source: "internal",
-        providerId: chosen.id,
-        occurredAt: now,
-      }),
-    );
-  }
-  if (writes.length) await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-  batch.ackAll();
+  const deliveries: Delivery[] = claim.owned.map((row) => ({ row, attempts: [], skipped: [] }));
+  await sendInWaves(deliveries, {
+    chainFor: providerChains(claim.providers),
+    adapterFor: adapterCache(keyringFromEnv(env), { webhooksPublicUrl: env.WEBHOOKS_PUBLIC_URL }),
+    guard: guardClient(env, settings),
+    settings,
+  });
+
+  const settled: Settled[] = deliveries.map((delivery) => {
+    const job = jobs.get(delivery.row.id);
+    const fate = delivery.fate;
+    const delaySeconds =
+      fate?.kind === "retry"
+        ? Math.max(fate.hintSeconds, backoffSeconds(job?.attempts ?? 1, settings.retryBaseSeconds, settings.retryCapSeconds))
+        : fate?.kind === "deferred"
+          ? fate.delaySeconds
+          : 0;
+    return { delivery, delaySeconds, requestId: job?.body.requestId ?? delivery.row.requestId ?? "" };
+  });
+  const writes = outcomeWrites(db, settled, claimedAt.toISOString());
+  if (writes.length > 0) await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+
+  await settleQueueMessages(env, batch, jobs, settled, claim.early, claimedAt.getTime());
 }
 
-function outbound(row: MessageRow) {
-  return {
-    id: row.id,
-    channel: row.channel,
-    to: row.recipient,
-    from: row.sender,
-    subject: row.subject,
-    content: row.content,
-    metadata: row.metadata,
-  };
+async function settleQueueMessages(
+  env: DispatchEnv,
+  batch: MessageBatch<DeliveryJob>,
+  jobs: Map<string, Message<DeliveryJob>>,
+  settled: Settled[],
+  early: { id: string; tenantId: string; scheduledAt: string }[],
+  now: number,
+): Promise<void> {
+  const later: MessageSendRequest<DeliveryJob>[] = [];
+  for (const { delivery, delaySeconds } of settled) {
+    const job = jobs.get(delivery.row.id);
+    if (delivery.fate?.kind === "retry") job?.retry({ delaySeconds });
+    else if (delivery.fate?.kind === "deferred" && job) later.push({ body: job.body, delaySeconds });
+  }
+  // Waiting for a TPS slot or a scheduled time is not a failure: a fresh copy, not a retry.
+  for (const message of early) {
+    const job = jobs.get(message.id);
+    if (job) later.push({ body: job.body, delaySeconds: queueDelaySeconds(message.scheduledAt, now) });
+  }
+  if (later.length > 0) await env.DELIVERY_QUEUE.sendBatch(later);
+  // Everything not retried is done: sent, failed, canceled, already handled, or re-sent above.
+  // A second copy of the same message in one batch is acked: the first copy speaks for both.
+  const retried = new Set(settled.filter((s) => s.delivery.fate?.kind === "retry").map((s) => s.delivery.row.id));
+  for (const message of batch.messages) {
+    const isTheCopyInUse = jobs.get(message.body.messageId) === message;
+    if (!(isTheCopyInUse && retried.has(message.body.messageId))) message.ack();
+  }
 }

@@ -1,11 +1,21 @@
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
+import type { ProviderGuard } from "./provider-guard";
 
 export type DispatchEnv = {
   DB: D1Database;
   DELIVERY_QUEUE: Queue<DeliveryJob>;
+  PROVIDER_GUARD: DurableObjectNamespace<ProviderGuard>;
   ENCRYPTION_SECRET: string;
   ENCRYPTION_KEY_VERSION?: string;
   WEBHOOKS_PUBLIC_URL?: string;
   /** A message `queued`/`sending` untouched this long is put back on the queue (default 300). */
   SWEEP_AFTER_SECONDS?: string;
+  /** First retry delay; doubles per attempt with jitter, capped (default 10). */
+  RETRY_BASE_SECONDS?: string;
+  /** One provider call's time limit (default 10000). */
+  SEND_TIMEOUT_MS?: string;
+  /** Consecutive unavailable outcomes that open a provider's circuit (default 5). */
+  BREAKER_THRESHOLD?: string;
+  /** How long an open circuit skips its provider before one probe (default 30). */
+  BREAKER_COOLDOWN_SECONDS?: string;
 };

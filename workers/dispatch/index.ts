@@ -1,12 +1,18 @@
 import { database } from "../../shared/db/database";
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
+import { deadLetterBatch } from "./dead-letter-batch";
 import { deliverBatch } from "./deliver-batch";
 import type { DispatchEnv } from "./env";
 import { DEFAULT_SWEEP_AFTER_SECONDS, sweep } from "./sweeper";
 
+export { ProviderGuard } from "./provider-guard";
+
+export const DEAD_LETTER_QUEUE = "delivery-dlq";
+
 export default {
   async queue(batch, env) {
-    await deliverBatch(env, batch);
+    if (batch.queue === DEAD_LETTER_QUEUE || batch.queue.endsWith(`-${DEAD_LETTER_QUEUE}`)) await deadLetterBatch(env, batch);
+    else await deliverBatch(env, batch);
   },
   async scheduled(_controller, env) {
     const stuckAfter = Number(env.SWEEP_AFTER_SECONDS ?? DEFAULT_SWEEP_AFTER_SECONDS);

@@ -1,6 +1,7 @@
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../../shared/db/database";
+import { messageEvents, messages } from "../../shared/db/schema";
 import { newId } from "../../shared/domain/ids";
 import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../shared/queue/delivery-job";
 
@@ -47,9 +48,19 @@ export async function sweep(db: Database, queue: Queue<DeliveryJob>, stuckAfterS
     })),
   );
   const writes = due.flatMap((row): BatchItem<"sqlite">[] => [
-    db.run(sql`UPDATE messages SET updated_at = ${nowIso} WHERE id = ${row.id} AND status = ${row.status}`),
-    db.run(sql`INSERT INTO message_events (id, message_id, status, reason, source, occurred_at)
-      VALUES (${newId("event")}, ${row.id}, ${row.status}, ${sweepReason(row)}, 'internal', ${nowIso})`),
+    db
+      .update(messages)
+      .set({ updatedAt: nowIso })
+      .where(and(eq(messages.id, row.id), eq(messages.status, row.status))),
+    db.insert(messageEvents).values({
+      id: newId("event"),
+      messageId: row.id,
+      status: row.status,
+      reason: sweepReason(row),
+      source: "internal",
+      requestId: row.request_id,
+      occurredAt: nowIso,
+    }),
   ]);
   await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   return due.length;

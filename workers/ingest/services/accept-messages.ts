@@ -41,6 +41,7 @@ function newRow(ctx: AcceptContext, request: MessageRequest, now: string, claim?
     sentAt: null,
     attempts: 0,
     lastError: null,
+    leaseExpiresAt: null,
     metadata: request.metadata ?? {},
     requestId: ctx.requestId,
     createdAt: now,

@@ -1,0 +1,52 @@
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { describe, expect, it, vi } from "vitest";
+import { deadLetters, providerConfigs } from "../../shared/db/schema";
+import { redriveDeadLetter } from "../../workers/ingest/services/dead-letters";
+import { addProvider, batchOf, consume, db, eventsOf, messageRow, newTenant, queuedMessage } from "../support/dispatch-fixtures";
+
+describe("dead letters", () => {
+  it("all providers down → retries → DLQ → dead letter → redrive → sent", async () => {
+    const tenantId = await newTenant();
+    const down = await addProvider({ tenantId, priority: 0, config: { fail: "transient" } });
+    const spare = await addProvider({ tenantId, priority: 1, enabled: false });
+    const message = await queuedMessage(tenantId);
+
+    for (const attempt of [1, 2, 3, 4]) expect((await consume(batchOf([message], "delivery", attempt))).retryMessages).toHaveLength(1);
+    // The queue's max retries are spent: the runtime hands the message to the DLQ consumer.
+    const dlq = await consume(batchOf([message], "delivery-dlq"));
+    expect(dlq.explicitAcks.length + (dlq.ackAll ? 1 : 0)).toBeGreaterThan(0);
+
+    const failed = await messageRow(message.id);
+    expect(failed).toMatchObject({ status: "failed", lastError: "dead-lettered" });
+    const [letter] = await db().select().from(deadLetters).where(eq(deadLetters.messageId, message.id));
+    expect(letter).toMatchObject({ tenantId, attempts: 4, redrivenAt: null });
+    expect(letter.lastError).toContain("every provider failed");
+    expect(letter.body).toMatchObject({ job: { messageId: message.id }, message: { to: message.recipient, content: message.content } });
+    expect((await eventsOf(message.id)).at(-1)?.reason).toContain("dead-lettered after 4 delivery rounds");
+
+    // A redelivered DLQ batch records nothing twice.
+    await consume(batchOf([message], "delivery-dlq"));
+    expect(await db().select().from(deadLetters).where(eq(deadLetters.messageId, message.id))).toHaveLength(1);
+
+    // Ops enable a working provider and redrive; the real queue carries it to the consumer.
+    await db().update(providerConfigs).set({ enabled: true }).where(eq(providerConfigs.id, spare));
+    await redriveDeadLetter({ db: db(), queue: env.DELIVERY_QUEUE, tenantId, requestId: "req_redrive" }, letter.id);
+    expect((await messageRow(message.id)).attempts).toBe(0);
+    await vi.waitFor(async () => expect((await messageRow(message.id)).status).toBe("sent"), { timeout: 10_000, interval: 100 });
+
+    const row = await messageRow(message.id);
+    expect(row.providerId).toBe(spare);
+    const events = await eventsOf(message.id);
+    expect(events.some((e) => e.reason?.includes(`redriven from dead letter ${letter.id}`))).toBe(true);
+    expect(events.filter((e) => e.providerId === down).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("leaves a message that was sent after all out of the dead letters", async () => {
+    const tenantId = await newTenant();
+    const message = await queuedMessage(tenantId, { status: "sent" });
+    await consume(batchOf([message], "delivery-dlq"));
+    expect(await db().select().from(deadLetters).where(eq(deadLetters.messageId, message.id))).toHaveLength(0);
+    expect((await messageRow(message.id)).status).toBe("sent");
+  });
+});

@@ -1,0 +1,48 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Database } from "../../shared/db/database";
+import { type MessageRow, messages, type ProviderConfigRow, providerConfigs } from "../../shared/db/schema";
+
+export type Claim = {
+  /** Messages this consumer now owns, status `sending`, attempts counted. */
+  owned: MessageRow[];
+  /** Queued messages delivered before their scheduled time: to be put back with a delay. */
+  early: { id: string; tenantId: string; scheduledAt: string }[];
+  providers: ProviderConfigRow[];
+};
+
+const ids = (messageIds: string[]): SQL => sql`(SELECT value FROM json_each(${JSON.stringify(messageIds)}))`;
+
+/**
+ * The batch's first D1 round trip. Claiming is one guarded update: only a `queued` message,
+ * or a `sending` one whose lease has lapsed (a retry, or a consumer that died), is taken,
+ * so a duplicate delivery of the same queue message is never sent twice at once. The same
+ * round trip reads the early arrivals and every enabled provider the batch could need.
+ */
+export async function claimBatch(db: Database, messageIds: string[], now: Date, leaseSeconds: number): Promise<Claim> {
+  const nowIso = now.toISOString();
+  const lease = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
+  const [owned, early, providers] = await db.batch([
+    db
+      .update(messages)
+      .set({ status: "sending", attempts: sql`${messages.attempts} + 1`, leaseExpiresAt: lease, updatedAt: nowIso })
+      .where(
+        sql`${messages.id} IN ${ids(messageIds)}
+          AND (${messages.status} = 'queued' OR (${messages.status} = 'sending' AND (${messages.leaseExpiresAt} IS NULL OR ${messages.leaseExpiresAt} < ${nowIso})))
+          AND (${messages.scheduledAt} IS NULL OR ${messages.scheduledAt} <= ${nowIso})`,
+      )
+      .returning(),
+    db
+      .select({ id: messages.id, tenantId: messages.tenantId, scheduledAt: sql<string>`${messages.scheduledAt}` })
+      .from(messages)
+      .where(sql`${messages.id} IN ${ids(messageIds)} AND ${messages.status} = 'queued' AND ${messages.scheduledAt} > ${nowIso}`),
+    db
+      .select()
+      .from(providerConfigs)
+      .where(
+        sql`${providerConfigs.enabled} = 1 AND (${providerConfigs.tenantId} IS NULL
+          OR ${providerConfigs.tenantId} IN (SELECT tenant_id FROM messages WHERE id IN ${ids(messageIds)}))`,
+      )
+      .orderBy(providerConfigs.priority, providerConfigs.createdAt),
+  ]);
+  return { owned, early, providers };
+}

@@ -1,0 +1,85 @@
+import { and, eq } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Database } from "../../shared/db/database";
+import { messageEvents, messages } from "../../shared/db/schema";
+import type { MessageStatus } from "../../shared/domain/enums";
+import { newId } from "../../shared/domain/ids";
+import { type Attempt, type Delivery, describeOutcome } from "./delivery";
+
+type EventRow = typeof messageEvents.$inferInsert;
+
+function event(messageId: string, status: MessageStatus, reason: string, at: string, requestId: string, providerId?: string): EventRow {
+  return { id: newId("event"), messageId, status, reason, source: "internal", providerId: providerId ?? null, requestId, occurredAt: at };
+}
+
+function attemptEvent(messageId: string, attempt: Attempt, requestId: string): EventRow {
+  const { provider, outcome } = attempt;
+  const via = `${provider.type} ${provider.name} (${provider.id})`;
+  if (outcome.kind === "sent") return event(messageId, "sent", `sent via ${via}`, attempt.at, requestId, provider.id);
+  if (outcome.kind === "rejected")
+    return event(messageId, "failed", `rejected by ${via} — ${describeOutcome(outcome)}`, attempt.at, requestId, provider.id);
+  return event(messageId, "sending", `${via} unavailable — ${describeOutcome(outcome)}; failing over`, attempt.at, requestId, provider.id);
+}
+
+/** The status change a settled delivery makes; guarded so it only moves a `sending` row. */
+function statusUpdate(db: Database, delivery: Delivery, now: string, delaySeconds: number) {
+  const owned = and(eq(messages.id, delivery.row.id), eq(messages.status, "sending"));
+  const fate = delivery.fate;
+  if (fate?.kind === "sent")
+    return db
+      .update(messages)
+      .set({
+        status: "sent",
+        providerId: fate.provider.id,
+        providerMessageId: fate.providerMessageId,
+        cost: fate.cost ?? null,
+        sentAt: now,
+        lastError: null,
+        leaseExpiresAt: null,
+        updatedAt: now,
+      })
+      .where(owned);
+  if (fate?.kind === "rejected")
+    return db
+      .update(messages)
+      .set({ status: "failed", providerId: fate.provider.id, lastError: fate.reason, leaseExpiresAt: null, updatedAt: now })
+      .where(owned);
+  const lastError = fate?.kind === "retry" ? fate.reason : `rate limited; waiting ${delaySeconds}s`;
+  return db.update(messages).set({ lastError, leaseExpiresAt: null, updatedAt: now }).where(owned);
+}
+
+function closingEvent(delivery: Delivery, now: string, requestId: string, delaySeconds: number): EventRow | undefined {
+  const fate = delivery.fate;
+  if (fate?.kind === "retry") return event(delivery.row.id, "sending", `${fate.reason}; retrying in ${delaySeconds}s`, now, requestId);
+  if (fate?.kind === "deferred")
+    return event(
+      delivery.row.id,
+      "sending",
+      `over ${fate.provider.name}'s TPS limit; waiting ${delaySeconds}s`,
+      now,
+      requestId,
+      fate.provider.id,
+    );
+  return undefined;
+}
+
+export type Settled = { delivery: Delivery; delaySeconds: number; requestId: string };
+
+/**
+ * Every status change and event of a queue batch, for one `db.batch()`: a `sending` event
+ * per round, one event per provider attempt, and a closing event for a retry or a wait.
+ */
+export function outcomeWrites(db: Database, settled: Settled[], claimedAt: string): BatchItem<"sqlite">[] {
+  const now = new Date().toISOString();
+  const events: EventRow[] = [];
+  const updates: BatchItem<"sqlite">[] = [];
+  for (const { delivery, delaySeconds, requestId } of settled) {
+    const { row } = delivery;
+    events.push(event(row.id, "sending", `delivery round ${row.attempts}`, claimedAt, requestId));
+    for (const attempt of delivery.attempts) events.push(attemptEvent(row.id, attempt, requestId));
+    const closing = closingEvent(delivery, now, requestId, delaySeconds);
+    if (closing) events.push(closing);
+    updates.push(statusUpdate(db, delivery, now, delaySeconds));
+  }
+  return [...updates, ...events.map((row) => db.insert(messageEvents).values(row))];
+}

@@ -1,0 +1,96 @@
+import type { ProviderConfigRow } from "../../shared/db/schema";
+import type { Provider, SendOutcome } from "../../shared/providers/provider";
+import { mapBounded } from "./bounded-concurrency";
+import { type Delivery, describeOutcome, outbound } from "./delivery";
+import type { DispatchSettings } from "./dispatch-settings";
+import type { Guard } from "./guard-client";
+import type { ChainFor } from "./provider-resolution";
+
+export type WaveDeps = {
+  chainFor: ChainFor;
+  adapterFor: (row: ProviderConfigRow) => Promise<Provider>;
+  guard: Guard;
+  settings: DispatchSettings;
+};
+
+/**
+ * Failover in waves: wave k sends every still-pending message through the k-th provider of
+ * its chain, grouped by provider so each provider's guard is asked once per wave. `sent` and
+ * `rejected` settle a message; `unavailable` moves it to the next wave; a chain run out
+ * means retry later. A message over a provider's TPS limit waits (deferred), it is not
+ * failed over: priority is the tenant's choice.
+ */
+export async function sendInWaves(deliveries: Delivery[], deps: WaveDeps): Promise<void> {
+  let pending = deliveries;
+  for (let level = 0; pending.length > 0; level++) {
+    const groups = new Map<ProviderConfigRow, Delivery[]>();
+    for (const delivery of pending) {
+      const provider = deps.chainFor(delivery.row.tenantId, delivery.row.channel)[level];
+      if (!provider) {
+        delivery.fate = exhausted(delivery);
+        continue;
+      }
+      groups.set(provider, [...(groups.get(provider) ?? []), delivery]);
+    }
+    const next = await Promise.all([...groups].map(([provider, group]) => sendGroup(provider, group, deps)));
+    pending = next.flat();
+  }
+}
+
+/** Sends one provider's share of a wave; returns the deliveries that move on to the next wave. */
+async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: WaveDeps): Promise<Delivery[]> {
+  let adapter: Provider;
+  try {
+    adapter = await deps.adapterFor(provider);
+  } catch (error) {
+    const outcome: SendOutcome = {
+      kind: "unavailable",
+      code: "provider_config",
+      message: error instanceof Error ? error.message : "unusable config",
+    };
+    for (const delivery of group) delivery.attempts.push({ provider, outcome, at: new Date().toISOString() });
+    return group;
+  }
+  const reservation = await deps.guard.reserve(provider, group.length);
+  const now = group.slice(0, reservation.granted);
+  const rest = group.slice(reservation.granted);
+  for (const delivery of rest) {
+    if (reservation.state === "closed") delivery.fate = { kind: "deferred", provider, delaySeconds: reservation.retryAfterSeconds };
+    else delivery.skipped.push(`${provider.name} (${provider.id}) skipped: circuit ${reservation.state}`);
+  }
+  const outcomes = await mapBounded(now, deps.settings.concurrency, (delivery) => attempt(adapter, delivery, deps.settings));
+  await deps.guard.report(
+    provider,
+    outcomes.map((outcome) => outcome.kind === "unavailable"),
+  );
+  const onward = rest.filter((delivery) => !delivery.fate);
+  now.forEach((delivery, index) => {
+    const outcome = outcomes[index];
+    delivery.attempts.push({ provider, outcome, at: new Date().toISOString() });
+    if (outcome.kind === "sent")
+      delivery.fate = { kind: "sent", provider, providerMessageId: outcome.providerMessageId, cost: outcome.cost };
+    else if (outcome.kind === "rejected") delivery.fate = { kind: "rejected", provider, reason: describeOutcome(outcome) };
+    else onward.push(delivery);
+  });
+  return onward;
+}
+
+async function attempt(adapter: Provider, delivery: Delivery, settings: DispatchSettings): Promise<SendOutcome> {
+  try {
+    return await adapter.send(outbound(delivery.row), AbortSignal.timeout(settings.sendTimeoutMs));
+  } catch (error) {
+    // Adapters return outcomes; a throw is a bug or a runtime fault, treated as the provider's.
+    return { kind: "unavailable", code: "adapter_error", message: error instanceof Error ? error.message : "adapter failed" };
+  }
+}
+
+function exhausted(delivery: Delivery) {
+  const last = delivery.attempts.at(-1);
+  const hints = delivery.attempts.map((a) => (a.outcome.kind === "unavailable" ? (a.outcome.retryAfterSeconds ?? 0) : 0));
+  const reason = last
+    ? `every provider failed; last: ${last.provider.type} ${describeOutcome(last.outcome)}`
+    : delivery.skipped.length > 0
+      ? `every provider is paused: ${delivery.skipped.join("; ")}`
+      : `no enabled provider for the ${delivery.row.channel} channel`;
+  return { kind: "retry" as const, reason, hintSeconds: Math.max(0, ...hints) };
+}
