@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
@@ -64,6 +64,7 @@ async function workerOptions(name: WorkerName, buildDir: string, bindings: Recor
     name: config.name,
     modules: true,
     scriptPath,
+    modulesRoot: dirname(scriptPath),
     bindings: { ...workerOptions.bindings, ...bindings },
   } as WorkerOptions;
 }

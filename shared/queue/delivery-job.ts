@@ -10,6 +10,9 @@ export type DeliveryJob = {
   requestId: string;
 };
 
+/** The queue the delivery queue hands a message to after its last retry. */
+export const DEAD_LETTER_QUEUE = "delivery-dlq";
+
 /** Cloudflare Queues delay a message by at most 12 hours; later sends wait for the cron. */
 export const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 

@@ -1,13 +1,11 @@
 import { database } from "../../shared/db/database";
-import type { DeliveryJob } from "../../shared/queue/delivery-job";
+import { DEAD_LETTER_QUEUE, type DeliveryJob } from "../../shared/queue/delivery-job";
 import { deadLetterBatch } from "./dead-letter-batch";
 import { deliverBatch } from "./deliver-batch";
 import type { DispatchEnv } from "./env";
 import { DEFAULT_SWEEP_AFTER_SECONDS, sweep } from "./sweeper";
 
 export { ProviderGuard } from "./provider-guard";
-
-export const DEAD_LETTER_QUEUE = "delivery-dlq";
 
 export default {
   async queue(batch, env) {
