@@ -7,7 +7,7 @@ const testSecret = randomBytes(32).toString("base64url");
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
-  const workerProject = (name: string, configPath: string) => ({
+  const workerProject = (name: string, configPath: string, globalSetup: string[] = []) => ({
     plugins: [
       cloudflareTest({
         wrangler: { configPath },
@@ -18,6 +18,7 @@ export default defineConfig(async () => {
       name,
       include: [`test/${name}/**/*.test.ts`],
       setupFiles: ["test/support/apply-migrations.ts"],
+      globalSetup,
     },
   });
   return {
@@ -26,6 +27,10 @@ export default defineConfig(async () => {
         workerProject("ingest", "./wrangler.ingest.toml"),
         workerProject("dispatch", "./wrangler.dispatch.toml"),
         workerProject("shared", "./wrangler.webhooks.toml"),
+        workerProject("webhooks", "./wrangler.webhooks.toml"),
+        // Provider adapters against local servers on 127.0.0.1: Prism mocks built from the
+        // providers' published OpenAPI documents, and fake servers where none exists.
+        workerProject("providers", "./wrangler.dispatch.toml", ["test/support/provider-servers.ts", "test/support/smtp-server.ts"]),
       ],
     },
   };
