@@ -14,6 +14,8 @@ export type StackOptions = {
   /** How often the dispatch cron fires locally (wrangler does not run crons by itself). */
   cronIntervalMs: number;
   logLevel?: LogLevel;
+  /** Overrides of the dispatch worker's vars on top of the local defaults. */
+  dispatchVars?: Record<string, string>;
 };
 
 export type Stack = {
@@ -89,7 +91,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const [ingest, dispatch, webhooks] = await Promise.all([
     workerOptions("ingest", buildDir, secrets),
-    workerOptions("dispatch", buildDir, { ...secrets, ...LOCAL_DISPATCH_VARS, WEBHOOKS_PUBLIC_URL: webhooksUrl }),
+    workerOptions("dispatch", buildDir, { ...secrets, ...LOCAL_DISPATCH_VARS, ...options.dispatchVars, WEBHOOKS_PUBLIC_URL: webhooksUrl }),
     workerOptions("webhooks", buildDir, secrets),
   ]);
   const mf = new Miniflare({

@@ -56,17 +56,15 @@ export async function deadLetterBatch(env: DispatchEnv, batch: MessageBatch<Deli
         body: deadLetterBody(job, row),
         deadLetteredAt: now,
       }),
-      db
-        .insert(messageEvents)
-        .values({
-          id: newId("event"),
-          messageId: row.id,
-          status: "failed",
-          reason,
-          source: "internal",
-          requestId: job.requestId,
-          occurredAt: now,
-        }),
+      db.insert(messageEvents).values({
+        id: newId("event"),
+        messageId: row.id,
+        status: "failed",
+        reason,
+        source: "internal",
+        requestId: job.requestId,
+        occurredAt: now,
+      }),
     ];
   });
   if (writes.length > 0) await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);

@@ -22,7 +22,7 @@ export function dispatchSettings(env: DispatchEnv): DispatchSettings {
     retryCapSeconds: 240,
     sendTimeoutMs: numberOr(env.SEND_TIMEOUT_MS, 10_000),
     // Longer than a batch can take: every provider of a chain timing out, in waves.
-    leaseSeconds: 180,
+    leaseSeconds: numberOr(env.LEASE_SECONDS, 180),
     concurrency: 10,
     breakerThreshold: numberOr(env.BREAKER_THRESHOLD, 5),
     breakerCooldownSeconds: numberOr(env.BREAKER_COOLDOWN_SECONDS, 30),

@@ -14,6 +14,8 @@ export type DispatchEnv = {
   RETRY_BASE_SECONDS?: string;
   /** One provider call's time limit (default 10000). */
   SEND_TIMEOUT_MS?: string;
+  /** How long a claim owns a `sending` message before another consumer may take it (default 180). */
+  LEASE_SECONDS?: string;
   /** Consecutive unavailable outcomes that open a provider's circuit (default 5). */
   BREAKER_THRESHOLD?: string;
   /** How long an open circuit skips its provider before one probe (default 30). */

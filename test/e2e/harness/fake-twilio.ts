@@ -1,0 +1,95 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import { type Behaviour, misbehave, readBody, resolve } from "./fake-behaviour";
+
+export type TwilioSend = { sid: string; to: string; from: string | null; body: string; statusCallback: string | null };
+
+/** Twilio's X-Twilio-Signature: HMAC-SHA1 over the URL then each POST parameter (sorted) as name+value. */
+export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+  const data = Object.keys(params)
+    .sort()
+    .reduce((text, key) => text + key + params[key], url);
+  return createHmac("sha1", authToken).update(data).digest("base64");
+}
+
+/**
+ * A Twilio-like Messages API on 127.0.0.1: checks basic auth, records each send, answers per
+ * the behaviour set for the recipient (or by default), and posts signed `sent` and
+ * `delivered` status callbacks to the StatusCallback URL, as Twilio does.
+ */
+export async function startFakeTwilio(accountSid: string, authToken: string) {
+  const sends: TwilioSend[] = [];
+  const callbacks: { url: string; status: number }[] = [];
+  const behaviours = new Map<string, Behaviour>();
+  let fallback: Behaviour = { kind: "ok" };
+  let sendCallbacks = true;
+
+  const server: Server = createServer(async (request, response) => {
+    const body = await readBody(request);
+    const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
+    if (request.headers.authorization !== expected) {
+      response
+        .writeHead(401, { "content-type": "application/json" })
+        .end(JSON.stringify({ code: 20003, message: "Authenticate", status: 401 }));
+      return;
+    }
+    if (request.method === "GET") {
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sid: accountSid, status: "active" }));
+      return;
+    }
+    const params = Object.fromEntries(new URLSearchParams(body));
+    const behaviour = resolve(behaviours.get(params.To) ?? fallback);
+    if (misbehave(behaviour, request, response, (b) => ({ code: b.code ?? 20500, message: b.message ?? "error", status: b.status })))
+      return;
+    const sid = `SM${randomBytes(16).toString("hex")}`;
+    const send = { sid, to: params.To, from: params.From ?? null, body: params.Body, statusCallback: params.StatusCallback ?? null };
+    sends.push(send);
+    response
+      .writeHead(201, { "content-type": "application/json" })
+      .end(JSON.stringify({ sid, status: "queued", to: params.To, body: params.Body, price: null }));
+    if (sendCallbacks && send.statusCallback) void postCallbacks(send);
+  });
+
+  async function postCallbacks(send: TwilioSend) {
+    for (const status of ["sent", "delivered"]) {
+      await new Promise((r) => setTimeout(r, 150));
+      const params = {
+        MessageSid: send.sid,
+        SmsSid: send.sid,
+        AccountSid: accountSid,
+        MessageStatus: status,
+        SmsStatus: status,
+        To: send.to,
+        From: send.from ?? "",
+      };
+      const url = send.statusCallback as string;
+      const result = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilioSignature(authToken, url, params) },
+        body: new URLSearchParams(params).toString(),
+      }).catch(() => undefined);
+      callbacks.push({ url, status: result?.status ?? 0 });
+    }
+  }
+
+  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    sends,
+    callbacks,
+    setBehaviour(behaviour: Behaviour, to?: string) {
+      if (to) behaviours.set(to, behaviour);
+      else fallback = behaviour;
+    },
+    setCallbacks(enabled: boolean) {
+      sendCallbacks = enabled;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+export type FakeTwilio = Awaited<ReturnType<typeof startFakeTwilio>>;
