@@ -17,7 +17,10 @@ export const twilioConfigSchema = z
       .optional(),
     baseUrl: baseUrl.optional(),
   })
-  .refine((c) => Boolean(c.from) !== Boolean(c.messagingServiceSid), "set exactly one of from or messagingServiceSid");
+  .refine((c) => Boolean(c.from) !== Boolean(c.messagingServiceSid), {
+    message: "set exactly one of from or messagingServiceSid",
+    path: ["from"],
+  });
 
 export const resendConfigSchema = z.strictObject({
   apiKey: secret,

@@ -13,11 +13,14 @@ export function successBody<T>(data: T, requestId: string, startedAt: number): S
   return { success: true, data, meta: { requestId, duration: Date.now() - startedAt } };
 }
 
+/** One detail per bad field; an unknown field is named by its own path, not its parent's. */
 export function zodDetails(error: ZodError, prefix: (string | number)[] = []): ErrorDetail[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path].map(String).join(".") || "(body)",
-    message: issue.message,
-  }));
+  const pathOf = (path: PropertyKey[]) => [...prefix, ...path].map(String).join(".") || "(body)";
+  return error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: `Unrecognized key: "${key}"` }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
+  );
 }
 
 /** Hono's own exceptions carry a status; they come from its body parsing and limits. */

@@ -4,7 +4,7 @@ import { keyringFromEnv } from "../../../shared/crypto/credential-cipher";
 import { UnavailableError } from "../../../shared/http/errors";
 import type { IngestBindings } from "../context";
 import { envelope } from "../respond";
-import { errors, success } from "../schemas/route-parts";
+import { errorResponses, success } from "../schemas/route-parts";
 import { healthSchema } from "../schemas/views";
 
 type Check = { ok: boolean; message?: string };
@@ -15,7 +15,7 @@ const health = createRoute({
   tags: ["Health"],
   summary: "Status of each dependency",
   description: "200 when D1 answers, the queue is bound and the secrets are set; otherwise 503 naming the failing check.",
-  responses: { 200: success(healthSchema, "Every dependency is ready"), ...errors(503) },
+  responses: { 200: success(healthSchema, "Every dependency is ready"), ...errorResponses(500, 503) },
 });
 
 async function check(run: () => unknown | Promise<unknown>): Promise<Check> {

@@ -21,11 +21,14 @@ const codesFor = (status: number) =>
     .map(([code, spec]) => `${code}: ${spec.description}`)
     .join(" ");
 
-/** The error statuses a route can answer with, each described by its documented codes. */
+/** The error statuses an authenticated route can answer with, each described by its documented codes. */
 export function errors(...statuses: number[]) {
-  return Object.fromEntries(
-    [...new Set([400, 401, 403, 500, ...statuses])].sort().map((status) => [status, errorResponse(codesFor(status))]),
-  );
+  return errorResponses(400, 401, 403, 500, ...statuses);
+}
+
+/** Exactly these error statuses: for a route that takes no key and no input, such as /health. */
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries([...new Set(statuses)].sort().map((status) => [status, errorResponse(codesFor(status))]));
 }
 
 export const bearer = [{ bearerAuth: [] }];

@@ -7,11 +7,14 @@ export function encodeCursor(position: CursorPosition): string {
   return btoa(JSON.stringify([position.at, position.id])).replace(/=+$/, "");
 }
 
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
 export function decodeCursor(cursor: string | undefined): CursorPosition | undefined {
   if (!cursor) return undefined;
   try {
     const [at, id] = JSON.parse(atob(cursor)) as unknown[];
-    if (typeof at === "string" && typeof id === "string") return { at, id };
+    // A position is a row's ISO-8601 UTC time and its id; anything else was not made here.
+    if (typeof at === "string" && ISO_UTC.test(at) && typeof id === "string" && id.length > 0) return { at, id };
   } catch {
     // reported below
   }

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, isNull, like, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../../shared/db/database";
 import { type DeadLetterRow, deadLetters, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
@@ -31,7 +31,8 @@ export async function listDeadLetters(db: Database, filter: DeadLetterFilter) {
       and(
         filter.tenantId ? eq(deadLetters.tenantId, filter.tenantId) : undefined,
         filter.providerId ? eq(deadLetters.providerId, filter.providerId) : undefined,
-        filter.q ? like(deadLetters.lastError, `%${filter.q.replace(/[%_\\]/g, "\\$&")}%`) : undefined,
+        // SQLite's LIKE has no escape character unless one is named: `%` and `_` in q match literally.
+        filter.q ? sql`${deadLetters.lastError} LIKE ${`%${filter.q.replace(/[%_\\]/g, "\\$&")}%`} ESCAPE '\\'` : undefined,
         stateCondition(filter.state),
         afterCursor(deadLetters.deadLetteredAt, deadLetters.id, decodeCursor(filter.cursor)),
       ),
@@ -55,6 +56,10 @@ export type RedriveContext = { db: Database; queue: Queue<DeliveryJob>; tenantId
  * Claim the dead letter (a guarded update: two redrives cannot both win), put the message
  * back to `queued` with attempts reset and an event, then enqueue. If the queue refuses,
  * both are put back as they were and the caller may retry.
+ *
+ * The batches go to the D1 binding itself: drizzle's D1 `batch` cannot run a raw `db.run(sql)`
+ * that has parameters (drizzle-orm#2277), and the event is written only when the guarded
+ * update before it changed a row (`changes() = 1`).
  */
 export async function redriveDeadLetter(ctx: RedriveContext, id: string): Promise<DeadLetterRow> {
   const row = await findDeadLetter(ctx.db, id, ctx.tenantId);
@@ -66,28 +71,42 @@ export async function redriveDeadLetter(ctx: RedriveContext, id: string): Promis
     .returning();
   if (!claimed) throw new ConflictError(`This dead letter was already ${row.discardedAt ? "discarded" : "redriven"}`);
 
-  const reopened = await ctx.db.batch([
-    ctx.db
-      .update(messages)
-      .set({ status: "queued", attempts: 0, lastError: null, updatedAt: now })
-      .where(and(eq(messages.id, row.messageId), eq(messages.status, "failed")))
-      .returning({ id: messages.id }),
-    ctx.db.run(sql`INSERT INTO message_events (id, message_id, status, reason, source, request_id, occurred_at)
-      SELECT ${newId("event")}, ${row.messageId}, 'queued', ${`redriven from dead letter ${row.id}`}, 'internal', ${ctx.requestId}, ${now}
-      WHERE changes() = 1`),
+  const d1 = ctx.db.$client;
+  const before = await ctx.db.query.messages.findFirst({
+    where: eq(messages.id, row.messageId),
+    columns: { attempts: true, lastError: true },
+  });
+  const [reopened] = await d1.batch([
+    d1
+      .prepare(
+        "UPDATE messages SET status = 'queued', attempts = 0, last_error = NULL, updated_at = ?1 WHERE id = ?2 AND status = 'failed'",
+      )
+      .bind(now, row.messageId),
+    d1
+      .prepare(
+        `INSERT INTO message_events (id, message_id, status, reason, source, request_id, occurred_at)
+        SELECT ?1, ?2, 'queued', ?3, 'internal', ?4, ?5 WHERE changes() = 1`,
+      )
+      .bind(newId("event"), row.messageId, `redriven from dead letter ${row.id}`, ctx.requestId, now),
   ]);
-  if (reopened[0].length === 0) {
+  if (!before || reopened.meta.changes !== 1) {
     await ctx.db.update(deadLetters).set({ redrivenAt: null }).where(eq(deadLetters.id, row.id));
     throw new ConflictError("The message is no longer failed; nothing to redrive");
   }
   try {
     await ctx.queue.send({ messageId: row.messageId, tenantId: row.tenantId, requestId: ctx.requestId });
   } catch {
-    await ctx.db.batch([
-      ctx.db.update(messages).set({ status: "failed", lastError: "dead-lettered", updatedAt: now }).where(eq(messages.id, row.messageId)),
-      ctx.db.update(deadLetters).set({ redrivenAt: null }).where(eq(deadLetters.id, row.id)),
-      ctx.db.run(sql`INSERT INTO message_events (id, message_id, status, reason, source, request_id, occurred_at)
-        VALUES (${newId("event")}, ${row.messageId}, 'failed', 'redrive undone: the delivery queue was unavailable', 'internal', ${ctx.requestId}, ${now})`),
+    await d1.batch([
+      d1
+        .prepare("UPDATE messages SET status = 'failed', attempts = ?1, last_error = ?2, updated_at = ?3 WHERE id = ?4")
+        .bind(before.attempts, before.lastError, now, row.messageId),
+      d1.prepare("UPDATE dead_letters SET redriven_at = NULL WHERE id = ?1").bind(row.id),
+      d1
+        .prepare(
+          `INSERT INTO message_events (id, message_id, status, reason, source, request_id, occurred_at)
+          VALUES (?1, ?2, 'failed', 'redrive undone: the delivery queue was unavailable', 'internal', ?3, ?4)`,
+        )
+        .bind(newId("event"), row.messageId, ctx.requestId, now),
     ]);
     throw new UnavailableError("The delivery queue is unavailable; the dead letter was left as it was. Retry.");
   }
@@ -114,16 +133,18 @@ export async function redriveMany(ctx: RedriveContext, ids: string[]): Promise<R
 export async function discardDeadLetter(db: Database, id: string, tenantId: string | null, requestId: string) {
   const row = await findDeadLetter(db, id, tenantId);
   const now = new Date().toISOString();
-  const [discarded] = await db.batch([
-    db
-      .update(deadLetters)
-      .set({ discardedAt: now })
-      .where(and(eq(deadLetters.id, row.id), isNull(deadLetters.redrivenAt), isNull(deadLetters.discardedAt)))
-      .returning(),
-    db.run(sql`INSERT INTO message_events (id, message_id, status, reason, source, request_id, occurred_at)
-      SELECT ${newId("event")}, ${row.messageId}, 'failed', ${`dead letter ${row.id} discarded`}, 'internal', ${requestId}, ${now}
-      WHERE changes() = 1`),
+  const d1 = db.$client;
+  const [discarded] = await d1.batch([
+    d1
+      .prepare("UPDATE dead_letters SET discarded_at = ?1 WHERE id = ?2 AND redriven_at IS NULL AND discarded_at IS NULL")
+      .bind(now, row.id),
+    d1
+      .prepare(
+        `INSERT INTO message_events (id, message_id, status, reason, source, request_id, occurred_at)
+        SELECT ?1, ?2, 'failed', ?3, 'internal', ?4, ?5 WHERE changes() = 1`,
+      )
+      .bind(newId("event"), row.messageId, `dead letter ${row.id} discarded`, requestId, now),
   ]);
-  if (discarded.length === 0) throw new ConflictError(`This dead letter was already ${row.discardedAt ? "discarded" : "redriven"}`);
-  return discarded[0];
+  if (discarded.meta.changes !== 1) throw new ConflictError(`This dead letter was already ${row.discardedAt ? "discarded" : "redriven"}`);
+  return { ...row, discardedAt: now };
 }

@@ -1,4 +1,4 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, lte } from "drizzle-orm";
 import type { Database } from "../../../shared/db/database";
 import { idempotencyKeys } from "../../../shared/db/schema";
 import { ConflictError, IdempotencyMismatchError } from "../../../shared/http/errors";
@@ -52,13 +52,12 @@ export async function priorUse(db: Database, claim: IdempotencyClaim): Promise<P
 }
 
 export async function dropExpired(db: Database, claim: IdempotencyClaim): Promise<void> {
-  await db
-    .delete(idempotencyKeys)
-    .where(
-      and(
-        eq(idempotencyKeys.tenantId, claim.tenantId),
-        eq(idempotencyKeys.key, claim.key),
-        lt(idempotencyKeys.expiresAt, new Date().toISOString()),
-      ),
-    );
+  await db.delete(idempotencyKeys).where(
+    and(
+      eq(idempotencyKeys.tenantId, claim.tenantId),
+      eq(idempotencyKeys.key, claim.key),
+      // The same boundary as priorUse: a key expiring this very millisecond is expired.
+      lte(idempotencyKeys.expiresAt, new Date().toISOString()),
+    ),
+  );
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../../shared/db/database";
 import { messageEvents, messages } from "../../../shared/db/schema";
@@ -56,10 +56,11 @@ export async function findMessage(db: Database, id: string, tenantId: string | n
   return row;
 }
 
+/** Events oldest first; events of the same instant in the order they were recorded (rowid). */
 export async function messageWithEvents(db: Database, id: string, tenantId: string | null) {
   const [row, events] = await Promise.all([
     findMessage(db, id, tenantId),
-    db.select().from(messageEvents).where(eq(messageEvents.messageId, id)).orderBy(asc(messageEvents.occurredAt), asc(messageEvents.id)),
+    db.select().from(messageEvents).where(eq(messageEvents.messageId, id)).orderBy(asc(messageEvents.occurredAt), asc(sql`rowid`)),
   ]);
   return { ...messageView(row), events: events.map(eventView) };
 }

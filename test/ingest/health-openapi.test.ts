@@ -1,0 +1,277 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ERROR_CODES } from "../../shared/http/error-codes";
+import { call, callApp, createOpsKey, createTenant, expectErrorEnvelope, expectSuccessEnvelope } from "../support/api";
+import { randomHex } from "../support/checks";
+
+type Health = { status: string; checks: Record<string, { ok: boolean; message?: string }> };
+
+type Operation = {
+  summary?: string;
+  tags?: string[];
+  security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string; required?: boolean; schema?: unknown }[];
+  requestBody?: { content: Record<string, { schema: unknown }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
+};
+type OpenApiDocument = {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string; scheme?: string }> };
+};
+
+/** Every route the app serves, as the OpenAPI document must list it. */
+const ROUTES: [string, string[]][] = [
+  ["/v1/messages", ["get", "post"]],
+  ["/v1/messages/batch", ["post"]],
+  ["/v1/messages/{id}", ["get"]],
+  ["/v1/messages/{id}/cancel", ["post"]],
+  ["/v1/providers", ["get", "post"]],
+  ["/v1/providers/{id}", ["delete", "get", "patch"]],
+  ["/v1/providers/{id}/test", ["post"]],
+  ["/v1/tenants", ["get", "post"]],
+  ["/v1/tenants/{id}", ["get"]],
+  ["/v1/tenants/{id}/api-keys", ["get", "post"]],
+  ["/v1/api-keys/{id}", ["delete"]],
+  ["/v1/dead-letters", ["get"]],
+  ["/v1/dead-letters/{id}", ["get"]],
+  ["/v1/dead-letters/{id}/redrive", ["post"]],
+  ["/v1/dead-letters/redrive", ["post"]],
+  ["/v1/dead-letters/{id}/discard", ["post"]],
+  ["/health", ["get"]],
+];
+const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+async function openApi(): Promise<OpenApiDocument> {
+  const response = await exports.default.fetch(new Request("http://relay.test/openapi.json"));
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toContain("application/json");
+  return response.json();
+}
+
+/** Every `$ref` anywhere in a value, with where it was found. */
+function refsIn(value: unknown, at = "#"): { ref: string; at: string }[] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => refsIn(item, `${at}/${i}`));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([key, item]) =>
+      key === "$ref" && typeof item === "string" ? [{ ref: item, at }] : refsIn(item, `${at}/${key}`),
+    );
+  return [];
+}
+
+function resolve(document: unknown, ref: string): unknown {
+  if (!ref.startsWith("#/")) return undefined;
+  let node: unknown = document;
+  for (const part of ref.slice(2).split("/")) {
+    const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
+    node = node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  return node;
+}
+
+describe("GET /health", () => {
+  it("reports every dependency ok, without a key", async () => {
+    const answer = await call<Health>("GET", "/health");
+    const data = expectSuccessEnvelope(answer);
+    expect(data.status).toBe("ok");
+    expect(data.checks).toEqual({ d1: { ok: true }, queue: { ok: true }, secrets: { ok: true } });
+  });
+
+  it("answers 503 naming `secrets` when the encryption secret is missing", async () => {
+    const answer = await callApp({ ENCRYPTION_SECRET: undefined }, "GET", "/health");
+    expectErrorEnvelope(answer, 503, "SERVICE_UNAVAILABLE");
+    expect(answer.body.error.details).toEqual([{ path: "secrets", message: expect.any(String) }]);
+    expect(answer.body.error.message).toContain("secrets");
+  });
+
+  it("answers 503 naming `secrets` when the encryption secret is too short", async () => {
+    const answer = await callApp({ ENCRYPTION_SECRET: randomHex(8) }, "GET", "/health");
+    expectErrorEnvelope(answer, 503, "SERVICE_UNAVAILABLE");
+    expect(answer.body.error.details?.map((d) => d.path)).toEqual(["secrets"]);
+    expect(JSON.stringify(answer.body)).not.toMatch(/[0-9a-f]{16}/);
+  });
+
+  it("answers 503 naming `queue` when the queue is not bound", async () => {
+    const answer = await callApp({ DELIVERY_QUEUE: undefined }, "GET", "/health");
+    expectErrorEnvelope(answer, 503, "SERVICE_UNAVAILABLE");
+    expect(answer.body.error.details?.map((d) => d.path)).toEqual(["queue"]);
+  });
+
+  it("answers 503 naming `d1` when the database fails, and names every failing check", async () => {
+    const brokenDb = {
+      prepare: () => {
+        throw new Error("D1 is down");
+      },
+    } as unknown as D1Database;
+    const answer = await callApp({ DB: brokenDb, ENCRYPTION_SECRET: undefined }, "GET", "/health");
+    expectErrorEnvelope(answer, 503, "SERVICE_UNAVAILABLE");
+    expect(answer.body.error.details?.map((d) => d.path)).toEqual(["d1", "secrets"]);
+  });
+
+  it("echoes a sane x-request-id", async () => {
+    const answer = await call("GET", "/health", { headers: { "x-request-id": "health-probe-1" } });
+    expect(answer.body.meta.requestId).toBe("health-probe-1");
+    expect(answer.headers.get("x-request-id")).toBe("health-probe-1");
+  });
+});
+
+describe("GET /openapi.json", () => {
+  it("is an OpenAPI 3.1 document with the shared schemas", async () => {
+    const document = await openApi();
+    expect(document.openapi.startsWith("3.1")).toBe(true);
+    expect(document.info.title).toBe("Relay");
+    expect(document.info.version).toEqual(expect.any(String));
+    for (const name of ["Message", "Error", "Provider", "DeadLetter", "Tenant", "ApiKey", "CreatedApiKey", "SendMessageRequest"])
+      expect(document.components.schemas, name).toHaveProperty(name);
+    expect(document.components.securitySchemes.bearerAuth).toEqual({ type: "http", scheme: "bearer" });
+  });
+
+  it("lists exactly the routes the app serves", async () => {
+    const document = await openApi();
+    const documented = Object.entries(document.paths)
+      .map(
+        ([path, item]) =>
+          [
+            path,
+            Object.keys(item)
+              .filter((k) => HTTP_METHODS.includes(k))
+              .sort(),
+          ] as [string, string[]],
+      )
+      .sort(([a], [b]) => a.localeCompare(b));
+    expect(documented).toEqual([...ROUTES].sort(([a], [b]) => a.localeCompare(b)));
+  });
+
+  it("describes every operation completely", async () => {
+    const document = await openApi();
+    for (const [path, item] of Object.entries(document.paths)) {
+      const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(op.summary, where).toEqual(expect.any(String));
+        expect(op.tags?.length, where).toBeGreaterThan(0);
+
+        // Responses: at least one success, each with a description; every error one is the Error schema.
+        const statuses = Object.keys(op.responses);
+        expect(
+          statuses.some((s) => s.startsWith("2")),
+          where,
+        ).toBe(true);
+        for (const [status, response] of Object.entries(op.responses)) {
+          expect(status, where).toMatch(/^[1-5]\d\d$/);
+          expect(response.description, `${where} ${status}`).toEqual(expect.any(String));
+          const schema = response.content?.["application/json"]?.schema;
+          expect(schema, `${where} ${status}`).toBeDefined();
+          if (Number(status) >= 400) {
+            expect(schema, `${where} ${status}`).toEqual({ $ref: "#/components/schemas/Error" });
+            const codes = Object.entries(ERROR_CODES).filter(([, spec]) => String(spec.status) === status);
+            expect(codes.length, `${where} ${status} is a documented status`).toBeGreaterThan(0);
+            for (const [code] of codes) expect(response.description, `${where} ${status}`).toContain(code);
+          }
+        }
+
+        // Path parameters: each {name} is declared, required, in: path; nothing else is.
+        const declared = (op.parameters ?? []).filter((p) => p.in === "path");
+        expect(declared.map((p) => p.name).sort(), where).toEqual([...pathParams].sort());
+        for (const p of declared) expect(p.required, `${where} ${p.name}`).toBe(true);
+        for (const p of op.parameters ?? []) expect(["path", "query", "header", "cookie"], where).toContain(p.in);
+
+        // Auth: /v1 needs the bearer key, /health none.
+        if (path.startsWith("/v1/")) {
+          expect(op.security, where).toEqual([{ bearerAuth: [] }]);
+          expect(op.responses, where).toHaveProperty("401");
+          expect(op.responses, where).toHaveProperty("403");
+        } else {
+          expect(op.security ?? [], where).toEqual([]);
+          expect(op.responses, where).not.toHaveProperty("401");
+          expect(op.responses, where).not.toHaveProperty("403");
+        }
+
+        // A body only where the route takes one, always JSON.
+        if (op.requestBody) expect(Object.keys(op.requestBody.content), where).toEqual(["application/json"]);
+        if (method === "get" || method === "delete") expect(op.requestBody, where).toBeUndefined();
+      }
+    }
+  });
+
+  it("documents the routes' specific error statuses", async () => {
+    const { paths } = await openApi();
+    const has = (path: string, method: string, status: string) =>
+      expect(paths[path][method].responses, `${method} ${path}`).toHaveProperty(status);
+    has("/v1/messages", "post", "422");
+    has("/v1/messages", "post", "409");
+    has("/v1/messages", "post", "503");
+    has("/v1/messages/{id}/cancel", "post", "409");
+    has("/v1/providers/{id}", "get", "404");
+    has("/v1/api-keys/{id}", "delete", "409");
+    has("/v1/dead-letters/{id}/redrive", "post", "409");
+    has("/v1/dead-letters/{id}/redrive", "post", "503");
+    has("/health", "get", "503");
+  });
+
+  it("resolves every $ref to a component", async () => {
+    const document = await openApi();
+    const refs = refsIn(document);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const { ref, at } of refs) {
+      expect(ref, at).toMatch(/^#\/components\/schemas\/[A-Za-z0-9._-]+$/);
+      expect(resolve(document, ref), `${ref} at ${at}`).toBeDefined();
+    }
+    // Every named schema is used somewhere.
+    const used = new Set(refs.map((r) => r.ref));
+    for (const name of Object.keys(document.components.schemas)) expect(used.has(`#/components/schemas/${name}`), name).toBe(true);
+  });
+
+  it("shows secrets as write-only: Provider has mask and no config", async () => {
+    const document = await openApi();
+    const provider = document.components.schemas.Provider as { properties: Record<string, unknown> };
+    expect(Object.keys(provider.properties)).toContain("mask");
+    for (const hidden of ["config", "encryptedConfig", "keyVersion"]) expect(Object.keys(provider.properties)).not.toContain(hidden);
+    const apiKey = document.components.schemas.ApiKey as { properties: Record<string, unknown> };
+    expect(Object.keys(apiKey.properties)).not.toContain("key");
+    expect(Object.keys(apiKey.properties)).not.toContain("keyHash");
+  });
+
+  it("needs no key", async () => {
+    const answer = await call("GET", "/openapi.json");
+    expect(answer.status).toBe(200);
+  });
+});
+
+describe("GET /docs", () => {
+  it("is an HTML page listing every path", async () => {
+    const response = await exports.default.fetch(new Request("http://relay.test/docs"));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    const page = await response.text();
+    expect(page).toMatch(/^<!doctype html>/i);
+    expect(page).toContain('href="/openapi.json"');
+    for (const [path, methods] of ROUTES) {
+      expect(page, path).toContain(`<code>${path}</code>`);
+      for (const method of methods) expect(page).toContain(method.toUpperCase());
+    }
+    expect(page).not.toContain("<script");
+  });
+});
+
+describe("unknown routes", () => {
+  it("answer 404 NOT_FOUND in the error envelope", async () => {
+    const answer = await call("GET", "/nope");
+    expectErrorEnvelope(answer, 404, "NOT_FOUND");
+    expect(answer.body.error.message).toContain("/nope");
+  });
+
+  it("answer 404 under /v1 for a valid key, 401 without one", async () => {
+    const tenant = await createTenant(await createOpsKey());
+    expectErrorEnvelope(await call("GET", "/v1/nope", { key: tenant.adminKey }), 404, "NOT_FOUND");
+    expectErrorEnvelope(await call("PUT", "/v1/providers", { key: tenant.adminKey, body: {} }), 404, "NOT_FOUND");
+    expectErrorEnvelope(await call("GET", "/v1/nope"), 401, "UNAUTHORIZED");
+  });
+
+  it("keep the caller's x-request-id", async () => {
+    const answer = await call("GET", "/nope", { headers: { "x-request-id": "lost-1" } });
+    expectErrorEnvelope(answer, 404, "NOT_FOUND");
+    expect(answer.body.meta.requestId).toBe("lost-1");
+  });
+});
