@@ -127,7 +127,7 @@ export const updateProviderSchema = z
     config: z
       .record(z.string(), z.unknown())
       .optional()
-      .meta({ description: "Fields to change; omitted fields (secrets included) keep their value." }),
+      .meta({ description: "Fields to change; omitted fields (secrets included) keep their value, a field set to null is removed." }),
     metadata: metadataSchema.optional(),
   })
   .meta({ id: "UpdateProviderRequest" });

@@ -6,8 +6,9 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, retryable: false, description: "No such resource for this tenant." },
   CONFLICT: {
     status: 409,
-    retryable: true,
-    description: "The resource is in a state that forbids this, or a request with the same Idempotency-Key is still in flight.",
+    retryable: false,
+    description:
+      "The resource is in a state that forbids this (retryable: false), or a request with the same Idempotency-Key is still in flight (retryable: true).",
   },
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false, description: "The request body is larger than the endpoint accepts." },
   IDEMPOTENCY_MISMATCH: { status: 422, retryable: false, description: "The Idempotency-Key was used with a different request body." },

@@ -10,11 +10,12 @@ export class RelayError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
+    retryable?: boolean,
   ) {
     super(message);
     this.name = new.target.name;
     this.status = ERROR_CODES[code].status;
-    this.retryable = ERROR_CODES[code].retryable;
+    this.retryable = retryable ?? ERROR_CODES[code].retryable;
   }
 }
 
@@ -38,9 +39,10 @@ export class NotFoundError extends RelayError {
     super("NOT_FOUND", `${what} not found`);
   }
 }
+/** A state conflict is final unless `retryable` (a request still in flight will finish). */
 export class ConflictError extends RelayError {
-  constructor(message: string) {
-    super("CONFLICT", message);
+  constructor(message: string, options: { retryable?: boolean } = {}) {
+    super("CONFLICT", message, undefined, options.retryable ?? false);
   }
 }
 export class PayloadTooLargeError extends RelayError {

@@ -1,7 +1,12 @@
 import type { ProviderType } from "../domain/enums";
 import { PROVIDER_CONFIG_SCHEMAS, type ProviderConfigOf } from "../domain/provider-config";
 import type { Provider } from "./provider";
+import { ResendProvider } from "./resend-provider";
+import { SesProvider } from "./ses-provider";
+import { SmtpProvider } from "./smtp-provider";
 import { SystemProvider } from "./system-provider";
+import { TwilioProvider } from "./twilio-provider";
+import { WebhookProvider } from "./webhook-provider";
 
 export type AdapterContext = {
   /** Public base URL of the webhooks worker, for status callbacks. */
@@ -11,6 +16,11 @@ export type AdapterContext = {
 type Build<T extends ProviderType> = (id: string, config: ProviderConfigOf<T>, ctx: AdapterContext) => Provider;
 const BUILDERS: { [T in ProviderType]?: Build<T> } = {
   system: (id, config) => new SystemProvider(id, config),
+  smtp: (id, config) => new SmtpProvider(id, config),
+  twilio: (id, config, ctx) => new TwilioProvider(id, config, ctx),
+  resend: (id, config) => new ResendProvider(id, config),
+  "aws-ses": (id, config) => new SesProvider(id, config),
+  webhook: (id, config) => new WebhookProvider(id, config),
 };
 
 export class UnsupportedProviderError extends Error {

@@ -189,7 +189,7 @@ describe("Idempotency-Key on POST /v1/messages", () => {
         expect(expectSuccessEnvelope(answer, 202).id).toBe(row?.id);
         accepted++;
       } else {
-        expect(expectErrorEnvelope(answer, 409, "CONFLICT").retryable).toBe(true);
+        expectErrorEnvelope(answer, 409, "CONFLICT", true);
       }
     }
     expect(accepted).toBeGreaterThanOrEqual(1);
@@ -245,7 +245,7 @@ describe("Idempotency-Key on POST /v1/messages", () => {
     // The route fingerprints the parsed body; sms() is already in its normal form.
     await insertClaim(tenant, key, await requestFingerprint("POST /v1/messages", sms()), new Date());
     const answer = await send(tenant, key, sms());
-    expect(expectErrorEnvelope(answer, 409, "CONFLICT").retryable).toBe(true);
+    expectErrorEnvelope(answer, 409, "CONFLICT", true);
     expect(await messageCount(tenant)).toBe(0);
     // A different body under the in-flight key is a mismatch, not a conflict.
     expectErrorEnvelope(await send(tenant, key, email()), 422, "IDEMPOTENCY_MISMATCH");
@@ -348,7 +348,7 @@ describe("Idempotency-Key on POST /v1/messages/batch", () => {
     const ids = new Set<string>();
     for (const answer of answers) {
       if (answer.status === 202) for (const item of expectSuccessEnvelope(answer, 202).items) ids.add(item.id);
-      else expectErrorEnvelope(answer, 409, "CONFLICT");
+      else expectErrorEnvelope(answer, 409, "CONFLICT", true);
     }
     expect(ids.size).toBe(2);
   });

@@ -588,3 +588,50 @@ describe("POST /v1/providers/:id/test", () => {
     expectErrorEnvelope(await call("POST", "/v1/providers/prv_nope/test", { key: tenant.adminKey }), 404, "NOT_FOUND");
   });
 });
+
+describe("provider config that cannot be decrypted, and removing a field", () => {
+  it("answers 409 with a clear message instead of a server error, and a complete PATCH replaces it", async () => {
+    const ops = await createOpsKey();
+    const tenant = await createTenant(ops);
+    const created = await call<{ id: string }>("POST", "/v1/providers", {
+      key: tenant.adminKey,
+      body: { type: "twilio", name: "t", config: { accountSid: `AC${randomHex(16)}`, authToken: randomHex(16), from: "+15005550006" } },
+    });
+    await env.DB.prepare("UPDATE provider_configs SET key_version = 9 WHERE id = ?").bind(created.body.data.id).run();
+
+    const partial = await call("PATCH", `/v1/providers/${created.body.data.id}`, {
+      key: tenant.adminKey,
+      body: { config: { from: "+15005550007" } },
+    });
+    expect(partial.status).toBe(409);
+    expect(partial.body.error.retryable).toBe(false);
+    expect(partial.body.error.message).toContain("cannot be decrypted");
+
+    const token = randomHex(16);
+    const complete = await call("PATCH", `/v1/providers/${created.body.data.id}`, {
+      key: tenant.adminKey,
+      body: { config: { accountSid: `AC${randomHex(16)}`, authToken: token, from: "+15005550007" } },
+    });
+    expect(complete.status).toBe(200);
+    expect(complete.body.data.mask).toBe(`…${token.slice(-4)}`);
+  });
+
+  it("removes a config field set to null, e.g. switching Twilio from `from` to a messaging service", async () => {
+    const ops = await createOpsKey();
+    const tenant = await createTenant(ops);
+    const created = await call<{ id: string }>("POST", "/v1/providers", {
+      key: tenant.adminKey,
+      body: { type: "twilio", name: "t", config: { accountSid: `AC${randomHex(16)}`, authToken: randomHex(16), from: "+15005550006" } },
+    });
+    const switched = await call("PATCH", `/v1/providers/${created.body.data.id}`, {
+      key: tenant.adminKey,
+      body: { config: { from: null, messagingServiceSid: `MG${randomHex(16)}` } },
+    });
+    expect(switched.status).toBe(200);
+    const both = await call("PATCH", `/v1/providers/${created.body.data.id}`, {
+      key: tenant.adminKey,
+      body: { config: { from: "+15005550006" } },
+    });
+    expect(both.status).toBe(400);
+  });
+});

@@ -104,7 +104,12 @@ export function expectSuccessEnvelope<T>(answer: ApiAnswer<T>, status = 200): T 
  * Asserts the error envelope `{ success: false, error: { code, message, retryable, details? },
  * meta: { requestId } }` with the status and retryability documented for `code`; returns error.
  */
-export function expectErrorEnvelope(answer: ApiAnswer<unknown>, status: number, code: ErrorCode): ApiAnswer["body"]["error"] {
+export function expectErrorEnvelope(
+  answer: ApiAnswer<unknown>,
+  status: number,
+  code: ErrorCode,
+  retryable: boolean = ERROR_CODES[code].retryable,
+): ApiAnswer["body"]["error"] {
   expect(answer.status, JSON.stringify(answer.body)?.slice(0, 2000)).toBe(status);
   expect(ERROR_CODES[code].status).toBe(status);
   expect(Object.keys(answer.body).sort()).toEqual(["error", "meta", "success"]);
@@ -114,7 +119,7 @@ export function expectErrorEnvelope(answer: ApiAnswer<unknown>, status: number, 
   expect(error.code).toBe(code);
   expect(typeof error.message).toBe("string");
   expect(error.message.length).toBeGreaterThan(0);
-  expect(error.retryable).toBe(ERROR_CODES[code].retryable);
+  expect(error.retryable).toBe(retryable);
   if (error.details !== undefined) {
     expect(error.details.length).toBeGreaterThan(0);
     for (const detail of error.details) expect(detail).toEqual({ path: expect.any(String), message: expect.any(String) });

@@ -47,7 +47,7 @@ export async function priorUse(db: Database, claim: IdempotencyClaim): Promise<P
   if (!row || Date.parse(row.expiresAt) <= now) return { kind: "expired" };
   if (row.requestHash !== claim.requestHash) throw new IdempotencyMismatchError();
   if (!row.completedAt && Date.parse(row.createdAt) > now - IN_FLIGHT_MS)
-    throw new ConflictError("A request with this Idempotency-Key is still in flight; retry shortly");
+    throw new ConflictError("A request with this Idempotency-Key is still in flight; retry shortly", { retryable: true });
   return { kind: "replay", answer: { status: row.responseStatus, body: row.responseBody } };
 }
 

@@ -1,9 +1,9 @@
-import { type Keyring, open, seal } from "../../../shared/crypto/credential-cipher";
+import { DecryptionError, type Keyring, open, seal } from "../../../shared/crypto/credential-cipher";
 import type { ProviderConfigRow } from "../../../shared/db/schema";
 import type { ProviderType } from "../../../shared/domain/enums";
 import { maskOf, PROVIDER_CONFIG_SCHEMAS } from "../../../shared/domain/provider-config";
 import { zodDetails } from "../../../shared/http/envelope";
-import { InvalidInputError } from "../../../shared/http/errors";
+import { ConflictError, InvalidInputError } from "../../../shared/http/errors";
 
 /** Validate a type's config; errors name `config.<field>`. */
 export function validConfig(type: ProviderType, config: unknown): Record<string, unknown> {
@@ -17,6 +17,25 @@ export async function sealConfig(keyring: Keyring, providerId: string, type: Pro
   return { encryptedConfig: sealed.ciphertext, keyVersion: sealed.keyVersion, mask: maskOf(type, config) };
 }
 
+/**
+ * The stored config, decrypted. A row sealed under a key version whose secret is gone (or a
+ * damaged row) cannot be opened: that is a clear conflict, not a server error, and PATCH
+ * with a complete config replaces it.
+ */
 export async function openConfig(keyring: Keyring, row: ProviderConfigRow): Promise<Record<string, unknown>> {
-  return (await open(keyring, row.id, { ciphertext: row.encryptedConfig, keyVersion: row.keyVersion })) as Record<string, unknown>;
+  try {
+    return (await open(keyring, row.id, { ciphertext: row.encryptedConfig, keyVersion: row.keyVersion })) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof DecryptionError)) throw error;
+    throw new ConflictError(
+      `The stored credentials of provider ${row.id} cannot be decrypted (key version ${row.keyVersion}); set that key's secret or replace the whole config with PATCH`,
+    );
+  }
+}
+
+/** A PATCH's config on top of the stored one; a field set to null is removed. */
+export function mergeConfig(stored: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...stored, ...patch };
+  for (const [field, value] of Object.entries(patch)) if (value === null) delete merged[field];
+  return merged;
 }

@@ -5,10 +5,15 @@ import type { Database } from "../../../shared/db/database";
 import { type ProviderConfigRow, providerConfigs, tenants } from "../../../shared/db/schema";
 import type { Channel } from "../../../shared/domain/enums";
 import { newId } from "../../../shared/domain/ids";
-import { type createProviderSchema, PROVIDER_CHANNEL, type updateProviderSchema } from "../../../shared/domain/provider-config";
+import {
+  type createProviderSchema,
+  PROVIDER_CHANNEL,
+  PROVIDER_CONFIG_SCHEMAS,
+  type updateProviderSchema,
+} from "../../../shared/domain/provider-config";
 import { InvalidInputError, NotFoundError } from "../../../shared/http/errors";
 import { assertVisible, isOps, type Principal } from "../principal";
-import { openConfig, sealConfig, validConfig } from "./provider-credentials";
+import { mergeConfig, openConfig, sealConfig, validConfig } from "./provider-credentials";
 
 export type CreateProvider = z.infer<typeof createProviderSchema>;
 export type UpdateProvider = z.infer<typeof updateProviderSchema>;
@@ -86,9 +91,7 @@ export async function listProviders(db: Database, tenantId: string | null, syste
 
 export async function updateProvider(db: Database, keyring: Keyring, principal: Principal, id: string, input: UpdateProvider) {
   const row = await findProvider(db, principal, id);
-  const sealed = input.config
-    ? await sealConfig(keyring, row.id, row.type, validConfig(row.type, { ...(await openConfig(keyring, row)), ...input.config }))
-    : {};
+  const sealed = input.config ? await sealConfig(keyring, row.id, row.type, await patchedConfig(keyring, row, input.config)) : {};
   const [updated] = await db
     .update(providerConfigs)
     .set({
@@ -102,6 +105,16 @@ export async function updateProvider(db: Database, keyring: Keyring, principal: 
     .where(eq(providerConfigs.id, row.id))
     .returning();
   return providerView(updated);
+}
+
+/** A complete config replaces an undecryptable one; otherwise the patch merges onto the stored config. */
+async function patchedConfig(keyring: Keyring, row: ProviderConfigRow, patch: Record<string, unknown>) {
+  const alone = PROVIDER_CONFIG_SCHEMAS[row.type].safeParse(patch);
+  const stored = await openConfig(keyring, row).catch((error) => {
+    if (alone.success) return {};
+    throw error;
+  });
+  return validConfig(row.type, mergeConfig(stored, patch));
 }
 
 export async function deleteProvider(db: Database, principal: Principal, id: string) {

@@ -1,0 +1,115 @@
+import type { ProviderConfigOf } from "../domain/provider-config";
+import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "./http-outcome";
+import { readJson, stringAt } from "./json-body";
+import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
+import { withoutSecrets } from "./secret-redaction";
+
+const DEFAULT_BASE_URL = "https://api.resend.com";
+
+/** Email through Resend's `POST /emails`; the message id is the Idempotency-Key, so a redelivered job sends once. */
+export class ResendProvider implements Provider {
+  readonly type = "resend" as const;
+
+  constructor(
+    readonly id: string,
+    private readonly config: ProviderConfigOf<"resend">,
+  ) {}
+
+  async send(message: OutboundMessage, signal: AbortSignal): Promise<SendOutcome> {
+    return withoutSecrets(await this.attemptSend(message, signal), this.secrets());
+  }
+
+  async check(signal: AbortSignal): Promise<CheckResult> {
+    return withoutSecrets(await this.attemptCheck(signal), this.secrets());
+  }
+
+  private async attemptSend(message: OutboundMessage, signal: AbortSignal): Promise<SendOutcome> {
+    const email = emailBody(message, this.config.from);
+    if (!email) return rejected("missing_content", "an email needs content.html, content.text or content.templateId");
+    try {
+      const response = await fetch(this.url("/emails"), {
+        method: "POST",
+        headers: { ...this.headers(), "content-type": "application/json", "idempotency-key": message.id },
+        body: JSON.stringify(email),
+        signal,
+        redirect: "manual",
+      });
+      const body = await readJson(response);
+      if (response.status >= 200 && response.status < 300) {
+        const id = stringAt(body, "id");
+        return id
+          ? { kind: "sent", providerMessageId: id }
+          : unavailable("unexpected_response", `Resend answered ${response.status} without an id`);
+      }
+      return classify(response, body);
+    } catch (error) {
+      return unreachable(error, signal);
+    }
+  }
+
+  private async attemptCheck(signal: AbortSignal): Promise<CheckResult> {
+    try {
+      const response = await fetch(this.url("/domains"), { headers: this.headers(), signal, redirect: "manual" });
+      const body = await readJson(response);
+      // A sending-only key may not list domains; Resend says so only for a key it recognises.
+      if (stringAt(body, "name") === "restricted_api_key") return { ok: true, message: "the API key is valid (restricted to sending)" };
+      if (response.status !== 200) {
+        const detail = stringAt(body, "message") ?? "no detail";
+        return { ok: false, message: `Resend refused the domains list (${response.status}): ${detail}` };
+      }
+      const domains = domainsOf(body);
+      const verified = domains.filter((d) => d.status === "verified").length;
+      return { ok: true, message: `the API key is valid: ${domains.length} domain(s), ${verified} verified` };
+    } catch (error) {
+      return { ok: false, message: unreachable(error, signal).message };
+    }
+  }
+
+  private url(path: string): string {
+    return `${(this.config.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")}${path}`;
+  }
+
+  private headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.config.apiKey}`, accept: "application/json" };
+  }
+
+  private secrets(): string[] {
+    return [this.config.apiKey, this.config.webhookSecret].filter((s): s is string => Boolean(s));
+  }
+}
+
+type ResendEmail = {
+  from: string;
+  to: string[];
+  subject: string;
+  html?: string;
+  text?: string;
+  template?: { id: string; variables?: Record<string, string | number> };
+};
+
+function emailBody(message: OutboundMessage, configuredFrom: string): ResendEmail | undefined {
+  const { html, text, templateId, variables } = message.content;
+  const email: ResendEmail = { from: message.from ?? configuredFrom, to: [message.to], subject: message.subject ?? "" };
+  if (html) email.html = html;
+  if (text) email.text = text;
+  if (html || text) return email;
+  if (!templateId) return undefined;
+  // Resend takes template variables as strings or numbers only.
+  const scalars = Object.entries(variables ?? {}).filter((e): e is [string, string | number] => ["string", "number"].includes(typeof e[1]));
+  email.template = scalars.length ? { id: templateId, variables: Object.fromEntries(scalars) } : { id: templateId };
+  return email;
+}
+
+function classify(response: Response, body: unknown): SendOutcome {
+  const code = stringAt(body, "name") ?? `http_${response.status}`;
+  const message = stringAt(body, "message") ?? `Resend answered ${response.status}`;
+  if (response.status === 429) return unavailable(code, message, retryAfterSeconds(response.headers));
+  // 409: the same Idempotency-Key is in flight or was used for another body; not the recipient's fault.
+  if (isProviderFaultStatus(response.status) || response.status === 404 || response.status === 409) return unavailable(code, message);
+  return rejected(code, message);
+}
+
+function domainsOf(body: unknown): { status?: string }[] {
+  const data = typeof body === "object" && body !== null ? (body as { data?: unknown }).data : undefined;
+  return Array.isArray(data) ? data.map((d) => ({ status: stringAt(d, "status") })) : [];
+}

@@ -1,0 +1,120 @@
+import { AwsClient } from "aws4fetch";
+import type { ProviderConfigOf } from "../domain/provider-config";
+import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "./http-outcome";
+import { booleanAt, readJson, stringAt } from "./json-body";
+import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
+import { withoutSecrets } from "./secret-redaction";
+
+/** SES error types that blame the account or its setup, so another provider may deliver. */
+const ACCOUNT_AT_FAULT = new Set([
+  "AccountSuspendedException",
+  "LimitExceededException",
+  "MailFromDomainNotVerifiedException",
+  "NotFoundException",
+  "SendingPausedException",
+  "ThrottlingException",
+  "TooManyRequestsException",
+]);
+
+/** Email through SES v2 SendEmail, signed with SigV4. */
+export class SesProvider implements Provider {
+  readonly type = "aws-ses" as const;
+  private readonly aws: AwsClient;
+
+  constructor(
+    readonly id: string,
+    private readonly config: ProviderConfigOf<"aws-ses">,
+  ) {
+    // No retries inside aws4fetch: the queue retries, and the send's timeout must bound one attempt.
+    this.aws = new AwsClient({
+      accessKeyId: config.accessKeyId,
+      secretAccessKey: config.secretAccessKey,
+      region: config.region,
+      service: "ses",
+      retries: 0,
+    });
+  }
+
+  async send(message: OutboundMessage, signal: AbortSignal): Promise<SendOutcome> {
+    return withoutSecrets(await this.attemptSend(message, signal), [this.config.secretAccessKey]);
+  }
+
+  async check(signal: AbortSignal): Promise<CheckResult> {
+    return withoutSecrets(await this.attemptCheck(signal), [this.config.secretAccessKey]);
+  }
+
+  private async attemptSend(message: OutboundMessage, signal: AbortSignal): Promise<SendOutcome> {
+    const { html, text } = message.content;
+    if (!html && !text) return rejected("missing_content", "an email needs content.html or content.text");
+    const request = {
+      FromEmailAddress: message.from ?? this.config.from,
+      Destination: { ToAddresses: [message.to] },
+      Content: {
+        Simple: {
+          Subject: { Data: message.subject ?? "", Charset: "UTF-8" },
+          Body: {
+            ...(text ? { Text: { Data: text, Charset: "UTF-8" } } : {}),
+            ...(html ? { Html: { Data: html, Charset: "UTF-8" } } : {}),
+          },
+        },
+      },
+      ...(this.config.configurationSet ? { ConfigurationSetName: this.config.configurationSet } : {}),
+    };
+    try {
+      const response = await this.aws.fetch(this.url("/v2/email/outbound-emails"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(request),
+        signal,
+        redirect: "manual",
+      });
+      const body = await readJson(response);
+      if (response.status >= 200 && response.status < 300) {
+        const messageId = stringAt(body, "MessageId");
+        return messageId
+          ? { kind: "sent", providerMessageId: messageId }
+          : unavailable("unexpected_response", "SES answered without a MessageId");
+      }
+      return classify(response, body);
+    } catch (error) {
+      return unreachable(error, signal);
+    }
+  }
+
+  private async attemptCheck(signal: AbortSignal): Promise<CheckResult> {
+    try {
+      const response = await this.aws.fetch(this.url("/v2/email/account"), { signal, redirect: "manual" });
+      const body = await readJson(response);
+      if (response.status !== 200) {
+        const { code, message } = errorOf(response, body);
+        return { ok: false, message: `SES refused the account fetch (${response.status} ${code}): ${message}` };
+      }
+      if (booleanAt(body, "SendingEnabled") === false) return { ok: false, message: "the credentials are valid but sending is disabled" };
+      const sandbox = booleanAt(body, "ProductionAccessEnabled") === false ? " (sandbox: verified recipients only)" : "";
+      return { ok: true, message: `the credentials are valid and sending is enabled in ${this.config.region}${sandbox}` };
+    } catch (error) {
+      return { ok: false, message: unreachable(error, signal).message };
+    }
+  }
+
+  private url(path: string): string {
+    const base = this.config.endpoint ?? `https://email.${this.config.region}.amazonaws.com`;
+    return `${base.replace(/\/+$/, "")}${path}`;
+  }
+}
+
+/** The error type comes as `x-amzn-ErrorType: MessageRejected:http://…` or a body `__type` like `…#MessageRejected`. */
+function errorOf(response: Response, body: unknown): { code: string; message: string } {
+  const raw = response.headers.get("x-amzn-errortype") ?? stringAt(body, "__type") ?? stringAt(body, "code") ?? `http_${response.status}`;
+  const code = (raw.split(":")[0] ?? raw).split("#").pop() ?? raw;
+  const message = stringAt(body, "message") ?? stringAt(body, "Message") ?? `SES answered ${response.status}`;
+  return { code, message };
+}
+
+function classify(response: Response, body: unknown): SendOutcome {
+  const { code, message } = errorOf(response, body);
+  if (response.status === 429 || code === "TooManyRequestsException" || code === "ThrottlingException")
+    return unavailable(code, message, retryAfterSeconds(response.headers));
+  if (isProviderFaultStatus(response.status) || response.status === 404 || ACCOUNT_AT_FAULT.has(code)) return unavailable(code, message);
+  return rejected(code, message);
+}

@@ -1,0 +1,123 @@
+import type { ProviderConfigOf } from "../domain/provider-config";
+import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "./http-outcome";
+import { numberAt, readJson, stringAt } from "./json-body";
+import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
+import type { AdapterContext } from "./provider-factory";
+import { withoutSecrets } from "./secret-redaction";
+
+const DEFAULT_BASE_URL = "https://api.twilio.com";
+
+/**
+ * Twilio error codes that blame our account or sender setup rather than the recipient: another
+ * provider may well deliver, so they fail over. Every other 4xx is the recipient's or content's fault.
+ * 20003 authentication, 20404 not found, 20429 too many requests, 21212 invalid From, 21408 region
+ * not enabled, 21606/21659 From not a sending number of this account, 21608 trial account,
+ * 21703/21704 Messaging Service without senders.
+ */
+const ACCOUNT_AT_FAULT = new Set([20003, 20404, 20429, 21212, 21408, 21606, 21608, 21659, 21703, 21704]);
+
+/** SMS through Twilio's Messages API: form-encoded, basic auth, status callbacks to the webhooks worker. */
+export class TwilioProvider implements Provider {
+  readonly type = "twilio" as const;
+  private readonly authorization: string;
+
+  constructor(
+    readonly id: string,
+    private readonly config: ProviderConfigOf<"twilio">,
+    private readonly context: AdapterContext = {},
+  ) {
+    this.authorization = `Basic ${base64(`${config.accountSid}:${config.authToken}`)}`;
+  }
+
+  async send(message: OutboundMessage, signal: AbortSignal): Promise<SendOutcome> {
+    return withoutSecrets(await this.attemptSend(message, signal), this.secrets());
+  }
+
+  async check(signal: AbortSignal): Promise<CheckResult> {
+    return withoutSecrets(await this.attemptCheck(signal), this.secrets());
+  }
+
+  private async attemptSend(message: OutboundMessage, signal: AbortSignal): Promise<SendOutcome> {
+    if (!message.content.text) return rejected("missing_text", "an SMS needs content.text");
+    try {
+      const response = await fetch(`${this.accountUrl()}/Messages.json`, {
+        method: "POST",
+        headers: { authorization: this.authorization, "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: this.form(message, message.content.text),
+        signal,
+        redirect: "manual",
+      });
+      const body = await readJson(response);
+      if (response.status >= 200 && response.status < 300) {
+        const sid = stringAt(body, "sid");
+        if (!sid) return unavailable("unexpected_response", `Twilio answered ${response.status} without a message sid`);
+        const cost = costOf(body);
+        return cost === undefined ? { kind: "sent", providerMessageId: sid } : { kind: "sent", providerMessageId: sid, cost };
+      }
+      return classify(response, body);
+    } catch (error) {
+      return unreachable(error, signal);
+    }
+  }
+
+  private async attemptCheck(signal: AbortSignal): Promise<CheckResult> {
+    try {
+      const response = await fetch(`${this.accountUrl()}.json`, {
+        headers: { authorization: this.authorization, accept: "application/json" },
+        signal,
+        redirect: "manual",
+      });
+      const body = await readJson(response);
+      if (response.status !== 200) {
+        const detail = stringAt(body, "message") ?? "no detail";
+        return { ok: false, message: `Twilio refused the account fetch (${response.status}): ${detail}` };
+      }
+      const status = stringAt(body, "status") ?? "unknown";
+      const name = stringAt(body, "friendly_name") ?? this.config.accountSid;
+      return { ok: status === "active", message: `Twilio account '${name}' is ${status}` };
+    } catch (error) {
+      return { ok: false, message: unreachable(error, signal).message };
+    }
+  }
+
+  private accountUrl(): string {
+    const base = (this.config.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    return `${base}/2010-04-01/Accounts/${this.config.accountSid}`;
+  }
+
+  private form(message: OutboundMessage, text: string): URLSearchParams {
+    const form = new URLSearchParams({ To: message.to, Body: text });
+    const from = message.from ?? this.config.from;
+    if (from) form.set("From", from);
+    if (this.config.messagingServiceSid) form.set("MessagingServiceSid", this.config.messagingServiceSid);
+    if (this.context.webhooksPublicUrl) {
+      const base = this.context.webhooksPublicUrl.replace(/\/+$/, "");
+      form.set("StatusCallback", `${base}/webhooks/twilio/${encodeURIComponent(this.id)}`);
+    }
+    return form;
+  }
+
+  private secrets(): string[] {
+    return [this.config.authToken, this.authorization.slice("Basic ".length)];
+  }
+}
+
+function classify(response: Response, body: unknown): SendOutcome {
+  const twilioCode = numberAt(body, "code");
+  const code = twilioCode === undefined ? `http_${response.status}` : String(twilioCode);
+  const message = stringAt(body, "message") ?? `Twilio answered ${response.status}`;
+  if (response.status === 429 || twilioCode === 20429) return unavailable(code, message, retryAfterSeconds(response.headers));
+  if (isProviderFaultStatus(response.status) || response.status === 404 || (twilioCode !== undefined && ACCOUNT_AT_FAULT.has(twilioCode)))
+    return unavailable(code, message);
+  return rejected(code, message);
+}
+
+/** Twilio reports price as a negative decimal string ("-0.00750"), and usually null at creation. */
+function costOf(body: unknown): number | undefined {
+  const price = numberAt(body, "price") ?? Number.parseFloat(stringAt(body, "price") ?? "");
+  return Number.isFinite(price) ? Math.abs(price) : undefined;
+}
+
+function base64(text: string): string {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+}
