@@ -5,10 +5,13 @@ export const WORKERS = ["ingest", "dispatch", "webhooks"] as const;
 export type WorkerName = (typeof WORKERS)[number];
 
 /** Bundles one worker the way wrangler does (ESM, workerd conditions, runtime modules external). */
-export async function bundleWorker(name: WorkerName, outDir: string): Promise<string> {
-  const outfile = join(outDir, name, "index.js");
+export function bundleWorker(name: WorkerName, outDir: string): Promise<string> {
+  return bundleEntry(`workers/${name}/index.ts`, join(outDir, name, "index.js"));
+}
+
+export async function bundleEntry(entry: string, outfile: string): Promise<string> {
   await build({
-    entryPoints: [`workers/${name}/index.ts`],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     format: "esm",

@@ -1,12 +1,12 @@
 import { seed } from "./seed";
 import { startStack } from "./stack";
 
-/** RELAY_SWEEP_AFTER_SECONDS and RELAY_LEASE_SECONDS tune recovery (the e2e fault tests shorten them). */
+/** RELAY_<VAR> overrides a dispatch var for the local stack (the e2e fault tests shorten these). */
+const TUNABLE_DISPATCH_VARS = ["SWEEP_AFTER_SECONDS", "LEASE_SECONDS", "SEND_TIMEOUT_MS", "BREAKER_THRESHOLD", "BREAKER_COOLDOWN_SECONDS"];
 function dispatchOverrides(): Record<string, string> {
-  const overrides: Record<string, string> = {};
-  if (process.env.RELAY_SWEEP_AFTER_SECONDS) overrides.SWEEP_AFTER_SECONDS = process.env.RELAY_SWEEP_AFTER_SECONDS;
-  if (process.env.RELAY_LEASE_SECONDS) overrides.LEASE_SECONDS = process.env.RELAY_LEASE_SECONDS;
-  return overrides;
+  return Object.fromEntries(
+    TUNABLE_DISPATCH_VARS.flatMap((name) => (process.env[`RELAY_${name}`] ? [[name, process.env[`RELAY_${name}`] as string]] : [])),
+  );
 }
 
 /**
@@ -19,7 +19,7 @@ const stack = await startStack({
   ingestPort: Number(process.env.RELAY_INGEST_PORT ?? 8787),
   webhooksPort: Number(process.env.RELAY_WEBHOOKS_PORT ?? 8788),
   cronIntervalMs: Number(process.env.RELAY_CRON_MS ?? 10_000),
-  dispatchVars: dispatchOverrides(),
+  vars: { dispatch: dispatchOverrides() },
 });
 const credentials = await seed(stack.mf, stack, process.env.RELAY_CREDENTIALS ?? ".relay/dev-credentials.json");
 

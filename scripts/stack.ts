@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
@@ -14,8 +16,10 @@ export type StackOptions = {
   /** How often the dispatch cron fires locally (wrangler does not run crons by itself). */
   cronIntervalMs: number;
   logLevel?: LogLevel;
-  /** Overrides of the dispatch worker's vars on top of the local defaults. */
-  dispatchVars?: Record<string, string>;
+  /** Extra vars per worker, on top of the local defaults (e.g. shorter dispatch timings). */
+  vars?: Partial<Record<WorkerName, Record<string, string>>>;
+  /** Receives each line the workers print, instead of the terminal. */
+  onRuntimeOutput?: (line: string) => void;
 };
 
 export type Stack = {
@@ -89,10 +93,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const host = "127.0.0.1";
   const webhooksUrl = `http://${host}:${options.webhooksPort}`;
 
+  const vars = options.vars ?? {};
   const [ingest, dispatch, webhooks] = await Promise.all([
-    workerOptions("ingest", buildDir, secrets),
-    workerOptions("dispatch", buildDir, { ...secrets, ...LOCAL_DISPATCH_VARS, ...options.dispatchVars, WEBHOOKS_PUBLIC_URL: webhooksUrl }),
-    workerOptions("webhooks", buildDir, secrets),
+    workerOptions("ingest", buildDir, { ...secrets, ...vars.ingest }),
+    workerOptions("dispatch", buildDir, { ...secrets, ...LOCAL_DISPATCH_VARS, ...vars.dispatch, WEBHOOKS_PUBLIC_URL: webhooksUrl }),
+    workerOptions("webhooks", buildDir, { ...secrets, ...vars.webhooks }),
   ]);
   const mf = new Miniflare({
     host,
@@ -100,6 +105,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     defaultPersistRoot: join(stateDir, "v3"),
     cf: false,
     log: new Log(options.logLevel ?? LogLevel.INFO),
+    ...(options.onRuntimeOutput ? { handleRuntimeStdio: linesTo(options.onRuntimeOutput) } : {}),
     workers: [ingest, withLocalRetries(dispatch), { ...webhooks, unsafeDirectSockets: [{ host, port: options.webhooksPort }] }],
   });
   const ingestUrl = (await mf.ready).toString().replace(/\/$/, "");
@@ -115,6 +121,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       clearInterval(cron);
       await mf.dispose();
     },
+  };
+}
+
+function linesTo(onLine: (line: string) => void) {
+  return (stdout: Readable, stderr: Readable) => {
+    for (const stream of [stdout, stderr]) createInterface({ input: stream }).on("line", onLine);
   };
 }
 

@@ -14,6 +14,8 @@ export type DispatchEnv = {
   RETRY_BASE_SECONDS?: string;
   /** One provider call's time limit (default 10000). */
   SEND_TIMEOUT_MS?: string;
+  /** "log": count D1 round trips per batch and log them (the benchmark's calibration). */
+  D1_METER?: string;
   /** How long a claim owns a `sending` message before another consumer may take it (default 180). */
   LEASE_SECONDS?: string;
   /** Consecutive unavailable outcomes that open a provider's circuit (default 5). */

@@ -1,3 +1,4 @@
+import { meterEnv } from "../../shared/db/d1-meter";
 import { database } from "../../shared/db/database";
 import { DEAD_LETTER_QUEUE, type DeliveryJob } from "../../shared/queue/delivery-job";
 import { deadLetterBatch } from "./dead-letter-batch";
@@ -9,8 +10,11 @@ export { ProviderGuard } from "./provider-guard";
 
 export default {
   async queue(batch, env) {
-    if (batch.queue === DEAD_LETTER_QUEUE || batch.queue.endsWith(`-${DEAD_LETTER_QUEUE}`)) await deadLetterBatch(env, batch);
-    else await deliverBatch(env, batch);
+    const metered = meterEnv(env, "dispatch");
+    const deadLetters = batch.queue === DEAD_LETTER_QUEUE || batch.queue.endsWith(`-${DEAD_LETTER_QUEUE}`);
+    if (deadLetters) await deadLetterBatch(metered.env, batch);
+    else await deliverBatch(metered.env, batch);
+    metered.report(deadLetters ? "dead-letter batch" : "delivery batch", batch.messages.length);
   },
   async scheduled(_controller, env) {
     const stuckAfter = Number(env.SWEEP_AFTER_SECONDS ?? DEFAULT_SWEEP_AFTER_SECONDS);

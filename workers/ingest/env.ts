@@ -1,4 +1,5 @@
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
+import type { ProviderGuard } from "../dispatch/provider-guard";
 
 export type IngestEnv = {
   DB: D1Database;
@@ -7,4 +8,8 @@ export type IngestEnv = {
   ENCRYPTION_SECRET: string;
   /** The version number of ENCRYPTION_SECRET; retired ones stay as ENCRYPTION_SECRET_V<n>. */
   ENCRYPTION_KEY_VERSION?: string;
+  /** "log": count D1 round trips per request and log them (the benchmark's calibration). */
+  D1_METER?: string;
+  /** The dispatch worker's per-provider circuit breakers; the dashboard shows "unknown" health without it. */
+  PROVIDER_GUARD?: DurableObjectNamespace<ProviderGuard>;
 };

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { meterEnv } from "../../shared/db/d1-meter";
 import { database } from "../../shared/db/database";
 import { requestIdFrom } from "../../shared/domain/ids";
 import { PayloadTooLargeError, UnauthorizedError } from "../../shared/http/errors";
@@ -10,8 +11,10 @@ export const requestContext: MiddlewareHandler<IngestBindings> = async (c, next)
   c.set("startedAt", Date.now());
   const requestId = requestIdFrom(c.req.header("x-request-id"));
   c.set("requestId", requestId);
-  c.set("db", database(c.env.DB));
+  const metered = meterEnv(c.env, "ingest");
+  c.set("db", database(metered.env.DB));
   await next();
+  metered.report(`${c.req.method} ${c.req.routePath}`, 1);
   c.header("x-request-id", requestId);
 };
 

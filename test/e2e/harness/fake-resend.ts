@@ -20,10 +20,12 @@ export async function startFakeResend(apiKey: string, webhookSecret: string) {
   let requests = 0;
   const byKey = new Map<string, string>();
   let fallback: Behaviour = { kind: "ok" };
+  let latencyMs = 0;
   let webhookUrl: string | undefined;
 
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     if (request.headers.authorization !== `Bearer ${apiKey}`) {
       response
         .writeHead(401, { "content-type": "application/json" })
@@ -93,6 +95,10 @@ export async function startFakeResend(apiKey: string, webhookSecret: string) {
     },
     setWebhookUrl(url: string | undefined) {
       webhookUrl = url;
+    },
+    /** Every answer waits this long first, so a backlog can build up. */
+    setLatency(ms: number) {
+      latencyMs = ms;
     },
     async close() {
       server.closeAllConnections();

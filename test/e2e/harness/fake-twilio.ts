@@ -22,10 +22,12 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
   const callbacks: { url: string; status: number }[] = [];
   const behaviours = new Map<string, Behaviour>();
   let fallback: Behaviour = { kind: "ok" };
+  let latencyMs = 0;
   let sendCallbacks = true;
 
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
     if (request.headers.authorization !== expected) {
       response
@@ -85,6 +87,10 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
     },
     setCallbacks(enabled: boolean) {
       sendCallbacks = enabled;
+    },
+    /** Every answer waits this long first, so a backlog can build up. */
+    setLatency(ms: number) {
+      latencyMs = ms;
     },
     async close() {
       server.closeAllConnections();

@@ -17,7 +17,8 @@ export type StackProcess = {
   log(): string;
 };
 
-export type StackSettings = { sweepAfterSeconds?: number; leaseSeconds?: number; cronMs?: number };
+/** Dispatch vars to override (SWEEP_AFTER_SECONDS, LEASE_SECONDS, SEND_TIMEOUT_MS, …) and the cron period. */
+export type StackSettings = { dispatch?: Record<string, number>; cronMs?: number };
 
 /**
  * The real three-worker stack, started exactly as `npm run dev` starts it, in its own
@@ -33,14 +34,14 @@ export async function startStackProcess(settings: StackSettings = {}): Promise<S
     RELAY_INGEST_PORT: String(await freePort()),
     RELAY_WEBHOOKS_PORT: String(await freePort()),
     RELAY_CRON_MS: String(settings.cronMs ?? 2_000),
-    ...(settings.sweepAfterSeconds ? { RELAY_SWEEP_AFTER_SECONDS: String(settings.sweepAfterSeconds) } : {}),
-    ...(settings.leaseSeconds ? { RELAY_LEASE_SECONDS: String(settings.leaseSeconds) } : {}),
+    ...Object.fromEntries(Object.entries(settings.dispatch ?? {}).map(([name, value]) => [`RELAY_${name}`, String(value)])),
   };
   let child: ChildProcess | undefined;
   let output = "";
 
+  // A restart keeps the credentials file: the seed then reuses the same tenant and keys.
   const start = async () => {
-    rmSync(credentialsPath, { force: true });
+    const from = output.length;
     child = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.on("data", (chunk) => (output += chunk));
     child.stderr?.on("data", (chunk) => (output += chunk));

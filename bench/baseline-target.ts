@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Log, LogLevel, Miniflare } from "miniflare";
+import { bundleEntry } from "../scripts/build-workers";
+import { freePort } from "../test/e2e/harness/free-port";
+import type { Target } from "./target";
+
+const COMPATIBILITY_DATE = "2026-04-20";
+
+/**
+ * Two minimal workers on the same runtime and the same kind of persisted local D1 and
+ * queue: the irreducible work Relay's throughput is compared with.
+ */
+export async function startBaseline(): Promise<Target> {
+  const dir = mkdtempSync(join(tmpdir(), "relay-baseline-"));
+  const [ingestScript, consumerScript] = await Promise.all([
+    bundleEntry("bench/baseline/ingest.ts", join(dir, "build", "ingest", "index.js")),
+    bundleEntry("bench/baseline/consumer.ts", join(dir, "build", "consumer", "index.js")),
+  ]);
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: await freePort(),
+    cf: false,
+    defaultPersistRoot: join(dir, "state"),
+    log: new Log(LogLevel.WARN),
+    workers: [
+      {
+        name: "baseline-ingest",
+        modules: true,
+        scriptPath: ingestScript,
+        modulesRoot: join(dir, "build", "ingest"),
+        compatibilityDate: COMPATIBILITY_DATE,
+        d1Databases: { DB: "baseline" },
+        queueProducers: { QUEUE: "baseline" },
+      },
+      {
+        name: "baseline-consumer",
+        modules: true,
+        scriptPath: consumerScript,
+        modulesRoot: join(dir, "build", "consumer"),
+        compatibilityDate: COMPATIBILITY_DATE,
+        d1Databases: { DB: "baseline" },
+        queueConsumers: { baseline: { maxBatchSize: 100, maxBatchTimeout: 1 } },
+      },
+    ],
+  });
+  const url = (await mf.ready).toString();
+  const db = await mf.getD1Database("DB", "baseline-ingest");
+  await db.exec("CREATE TABLE baseline_messages (id TEXT PRIMARY KEY, body TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL)");
+  return {
+    name: "Baseline",
+    async send(index) {
+      const body = JSON.stringify({ channel: "email", to: `user${index}@example.com`, subject: `Bench ${index}`, content: { text: `message ${index}` } });
+      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+      await response.arrayBuffer();
+      return response.status === 202;
+    },
+    async delivered() {
+      const row = await db.prepare("SELECT COUNT(*) AS n FROM baseline_messages WHERE status = 'sent'").first<{ n: number }>();
+      return row?.n ?? 0;
+    },
+    meterLines: [],
+    async stop() {
+      await mf.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { type LoadResult, percentile, runLoad, waitForDrain } from "./load";
+import { workerdPeakMiB } from "./runtime-memory";
+import type { Target } from "./target";
+
+export type PhaseResult = {
+  target: string;
+  messages: number;
+  accepted: number;
+  concurrency: number;
+  ingestPerSecond: number;
+  latencyMs: { p50: number; p95: number; p99: number };
+  /** From the first request until every message was delivered. */
+  allDeliveredSeconds: number;
+  drainPerSecond: number;
+  /** How long delivery trailed the last accepted request. */
+  backlogSeconds: number;
+  peakRuntimeMiB: number;
+  providerSends?: number;
+};
+
+/** Loads a target with `messages` sends at `concurrency`, then waits until all are delivered. */
+export async function measure(target: Target, messages: number, concurrency: number): Promise<PhaseResult> {
+  const load: LoadResult = await runLoad(messages, concurrency, (i) => target.send(i), `${target.name} ingest`);
+  const drainedAt = await waitForDrain(load.accepted, () => target.delivered(), `${target.name} dispatch`);
+  const allDeliveredSeconds = (drainedAt - load.firstAt) / 1000;
+  const round = (value: number) => Math.round(value * 10) / 10;
+  return {
+    target: target.name,
+    messages,
+    accepted: load.accepted,
+    concurrency,
+    ingestPerSecond: Math.round(load.accepted / load.seconds),
+    latencyMs: { p50: round(percentile(load.latenciesMs, 50)), p95: round(percentile(load.latenciesMs, 95)), p99: round(percentile(load.latenciesMs, 99)) },
+    allDeliveredSeconds: round(allDeliveredSeconds),
+    drainPerSecond: Math.round(load.accepted / allDeliveredSeconds),
+    backlogSeconds: round((drainedAt - load.lastAt) / 1000),
+    peakRuntimeMiB: workerdPeakMiB(),
+    providerSends: target.providerSends?.(),
+  };
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LogLevel } from "miniflare";
+import { seed } from "../scripts/seed";
+import { startStack } from "../scripts/stack";
+import { startFakeResend } from "../test/e2e/harness/fake-resend";
+import { freePort } from "../test/e2e/harness/free-port";
+import { fakeCredentials } from "../test/e2e/harness/providers-setup";
+import type { Target } from "./target";
+
+/**
+ * Relay's real three-worker stack (the code `npm run dev` runs, in this process's Miniflare),
+ * sending email through the Resend adapter to a fake Resend on 127.0.0.1.
+ */
+export async function startRelay(options: { meter: boolean }): Promise<Target> {
+  const stateDir = mkdtempSync(join(tmpdir(), "relay-bench-"));
+  const meterLines: string[] = [];
+  const creds = fakeCredentials();
+  const resend = await startFakeResend(creds.resend.apiKey, creds.resend.webhookSecret);
+  const meter: Record<string, string> = options.meter ? { D1_METER: "log" } : {};
+  const stack = await startStack({
+    stateDir,
+    ingestPort: await freePort(),
+    webhooksPort: await freePort(),
+    cronIntervalMs: 60_000,
+    logLevel: LogLevel.WARN,
+    vars: { ingest: meter, dispatch: meter },
+    onRuntimeOutput: (line) => {
+      if (line.includes('"d1.meter"')) meterLines.push(line);
+    },
+  });
+  const credentials = await seed(stack.mf, stack, join(stateDir, "credentials.json"));
+  const provider = await fetch(`${stack.ingestUrl}/v1/providers`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${credentials.adminKey}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      type: "resend",
+      name: "fake resend",
+      tenantId: credentials.tenantId,
+      config: { apiKey: creds.resend.apiKey, from: "bench@example.com", baseUrl: resend.baseUrl },
+    }),
+  });
+  if (provider.status !== 201) throw new Error(`provider: ${await provider.text()}`);
+  meterLines.length = 0;
+
+  const db = await stack.mf.getD1Database("DB", "relay-ingest");
+  const headers = { authorization: `Bearer ${credentials.apiKey}`, "content-type": "application/json" };
+  return {
+    name: "Relay",
+    async send(index) {
+      const body = JSON.stringify({ channel: "email", to: `user${index}@example.com`, subject: `Bench ${index}`, content: { text: `message ${index}` } });
+      const response = await fetch(`${stack.ingestUrl}/v1/messages`, { method: "POST", headers, body });
+      await response.arrayBuffer();
+      return response.status === 202;
+    },
+    async delivered() {
+      const row = await db.prepare("SELECT COUNT(*) AS n FROM messages WHERE status IN ('sent', 'delivered')").first<{ n: number }>();
+      return row?.n ?? 0;
+    },
+    meterLines,
+    providerSends: () => resend.sends.length,
+    async stop() {
+      await stack.dispose();
+      await resend.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { parseArgs } from "node:util";
+import { startBaseline } from "./baseline-target";
+import { d1Costs } from "./d1-calibration";
+import { measure } from "./phase";
+import { startRelay } from "./relay-target";
+import { type BenchReport, svgChart, table } from "./report";
+
+/**
+ * `npm run bench [-- --messages 5000 --concurrency 32]`: Relay's local stack against a
+ * baseline of minimal workers on the same runtime. A short metered run first counts D1 work.
+ */
+const { values } = parseArgs({
+  options: {
+    messages: { type: "string", default: "5000" },
+    concurrency: { type: "string", default: "32" },
+    "calibration-messages": { type: "string", default: "500" },
+  },
+});
+const messages = Number(values.messages);
+const concurrency = Number(values.concurrency);
+
+console.log(`Relay benchmark: ${messages} messages, concurrency ${concurrency}\n`);
+
+console.log("1/3 counting D1 work (metered run)");
+const metered = await startRelay({ meter: true });
+await measure(metered, Number(values["calibration-messages"]), concurrency);
+const d1 = d1Costs(metered.meterLines);
+await metered.stop();
+
+console.log("2/3 Relay");
+const relayTarget = await startRelay({ meter: false });
+const relay = await measure(relayTarget, messages, concurrency);
+await relayTarget.stop();
+
+console.log("3/3 baseline");
+const baselineTarget = await startBaseline();
+const baseline = await measure(baselineTarget, messages, concurrency);
+await baselineTarget.stop();
+
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+const report: BenchReport = {
+  at: new Date().toISOString(),
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
+  relay,
+  baseline,
+  d1,
+  ratios: { ingest: ratio(relay.ingestPerSecond, baseline.ingestPerSecond), drain: ratio(relay.drainPerSecond, baseline.drainPerSecond) },
+};
+
+console.log(`\n${table(report)}\n`);
+mkdirSync("bench/results", { recursive: true });
+const stamp = report.at.replace(/[:.]/g, "-");
+writeFileSync(`bench/results/${stamp}.json`, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync("bench/results/latest.json", `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync("bench/results/latest.svg", svgChart(report));
+console.log(`Wrote bench/results/${stamp}.json, bench/results/latest.json and bench/results/latest.svg`);
