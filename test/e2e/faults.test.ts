@@ -66,6 +66,7 @@ describe("fault injection", () => {
 
     const total = 400;
     const accepted: string[] = [];
+    const refusals: string[] = [];
     let stackUp = true;
     const sending = inParallel(total, 16, async (i) => {
       while (!stackUp) await new Promise((r) => setTimeout(r, 100));
@@ -73,8 +74,11 @@ describe("fault injection", () => {
         i % 2 === 0
           ? { channel: "email", to: `user${i}@example.com`, subject: `n${i}`, content: { text: `email ${i}` } }
           : { channel: "sms", to: `+1415555${String(1000 + i).padStart(4, "0")}`, content: { text: `sms ${i}` } };
-      const answer = await relay.asTenant<Message>("POST", "/v1/messages", body).catch(() => undefined);
-      if (answer?.status === 202) accepted.push(answer.body.data.id);
+      const answer = await relay
+        .asTenant<Message>("POST", "/v1/messages", body)
+        .catch((error: Error) => ({ status: `${error.message}: ${String((error.cause as Error | undefined)?.message ?? error.cause)}` }));
+      if (answer.status === 202 && "body" in answer) accepted.push(answer.body.data.id);
+      else refusals.push(String(answer.status));
     });
     // Kill mid-stream: some accepted and on the queue, some being sent, some not yet asked.
     await eventually(async () => (accepted.length >= total / 2 ? true : undefined), 60_000, 20);
@@ -91,6 +95,8 @@ describe("fault injection", () => {
     console.log(
       JSON.stringify({
         accepted: accepted.length,
+        refused: refusals.slice(0, 3).concat(refusals.slice(-3)),
+        refusedCount: refusals.length,
         inFlightAtKill,
         sent: statuses.filter((s) => s === "sent" || s === "delivered").length,
         failed: failed.length,

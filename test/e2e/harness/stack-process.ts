@@ -46,7 +46,7 @@ export async function startStackProcess(settings: StackSettings = {}): Promise<S
     child.stdout?.on("data", (chunk) => (output += chunk));
     child.stderr?.on("data", (chunk) => (output += chunk));
     await waitFor(
-      () => existsSync(credentialsPath) && output.includes("Relay is running"),
+      () => existsSync(credentialsPath) && output.includes("Relay is running", from),
       120_000,
       () => output,
     );
