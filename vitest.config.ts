@@ -1,17 +1,33 @@
 import { randomBytes } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import type { WorkerOptions } from "miniflare";
 import { defineConfig } from "vitest/config";
 
 /** Made fresh for every run: no secret, not even a test one, is written into the repository. */
 const testSecret = randomBytes(32).toString("base64url");
 
+/**
+ * The ingest worker binds the dispatch worker's ProviderGuard (provider health on the dashboard);
+ * its test project has no dispatch worker, so a stand-in reports every circuit closed.
+ */
+const dispatchStandIn: WorkerOptions = {
+  name: "relay-dispatch",
+  modules: true,
+  compatibilityDate: "2026-04-20",
+  script: `import { DurableObject } from "cloudflare:workers";
+export class ProviderGuard extends DurableObject {
+  status() { return { state: "closed", consecutiveFailures: 0, recentAttempts: 0, recentFailures: 0 }; }
+}
+export default { fetch: () => new Response(null, { status: 404 }) };`,
+};
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
-  const workerProject = (name: string, configPath: string, globalSetup: string[] = []) => ({
+  const workerProject = (name: string, configPath: string, globalSetup: string[] = [], workers: WorkerOptions[] = []) => ({
     plugins: [
       cloudflareTest({
         wrangler: { configPath },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ENCRYPTION_SECRET: testSecret } },
+        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ENCRYPTION_SECRET: testSecret }, workers },
       }),
     ],
     test: {
@@ -24,10 +40,10 @@ export default defineConfig(async () => {
   return {
     test: {
       projects: [
-        workerProject("ingest", "./wrangler.ingest.toml"),
+        workerProject("ingest", "./wrangler.ingest.toml", [], [dispatchStandIn]),
         workerProject("dispatch", "./wrangler.dispatch.toml"),
         workerProject("shared", "./wrangler.webhooks.toml"),
-        workerProject("webhooks", "./wrangler.webhooks.toml"),
+        workerProject("webhooks", "./wrangler.webhooks.toml", ["test/support/sns-certificate.ts"]),
         // Provider adapters against local servers on 127.0.0.1: Prism mocks built from the
         // providers' published OpenAPI documents, and fake servers where none exists.
         workerProject("providers", "./wrangler.dispatch.toml", ["test/support/provider-servers.ts", "test/support/smtp-server.ts"]),

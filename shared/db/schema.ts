@@ -107,6 +107,34 @@ export const messageEvents = sqliteTable(
   (t) => [index("message_events_message").on(t.messageId, t.occurredAt), uniqueIndex("message_events_dedupe_key").on(t.dedupeKey)],
 );
 
+/**
+ * Verified provider callbacks that named no message Relay knows (yet): kept for diagnosis,
+ * deduplicated like events. `message_events.message_id` is required, so they live apart.
+ */
+export const unmatchedCallbacks = sqliteTable(
+  "unmatched_callbacks",
+  {
+    id: text("id").primaryKey(),
+    providerId: text("provider_id").notNull(),
+    /** The provider's tenant; null for a system default provider. */
+    tenantId: text("tenant_id"),
+    providerMessageId: text("provider_message_id"),
+    /** The provider's name for what happened, e.g. `delivered`, `email.bounced`, `Bounce`. */
+    kind: text("kind").notNull(),
+    /** The status the callback would have recorded, and why. */
+    status: text("status").$type<MessageStatus>(),
+    reason: text("reason"),
+    payload: json<unknown>("payload").notNull(),
+    dedupeKey: text("dedupe_key").notNull(),
+    requestId: text("request_id"),
+    receivedAt: text("received_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("unmatched_callbacks_dedupe_key").on(t.dedupeKey),
+    index("unmatched_callbacks_provider_message").on(t.providerId, t.providerMessageId),
+  ],
+);
+
 export const deadLetters = sqliteTable(
   "dead_letters",
   {
@@ -147,3 +175,4 @@ export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type MessageEventRow = typeof messageEvents.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
+export type UnmatchedCallbackRow = typeof unmatchedCallbacks.$inferSelect;

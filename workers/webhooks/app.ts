@@ -1,0 +1,34 @@
+import { Hono } from "hono";
+import { errorBody, toRelayError } from "../../shared/http/envelope";
+import { NotFoundError } from "../../shared/http/errors";
+import type { WebhooksBindings } from "./context";
+import { limitBody, requestContext } from "./middleware";
+import { healthRoutes } from "./routes/health";
+import { resendRoutes } from "./routes/resend";
+import { sesRoutes } from "./routes/ses";
+import { twilioRoutes } from "./routes/twilio";
+
+/** An SNS message is at most 256 KB, and JSON escaping can nearly double it inside the envelope. */
+const CALLBACK_BODY_LIMIT = 1024 * 1024;
+
+export function createApp() {
+  const app = new Hono<WebhooksBindings>();
+
+  app.use("*", requestContext);
+  app.use("/webhooks/*", limitBody(CALLBACK_BODY_LIMIT));
+
+  app.route("/", healthRoutes);
+  app.route("/", twilioRoutes);
+  app.route("/", resendRoutes);
+  app.route("/", sesRoutes);
+
+  app.notFound((c) => c.json(errorBody(new NotFoundError(`Route ${c.req.method} ${c.req.path}`), c.var.requestId ?? ""), 404));
+  app.onError((error, c) => {
+    const relayError = toRelayError(error);
+    if (relayError.code === "INTERNAL_ERROR")
+      console.error(JSON.stringify({ event: "webhooks.unhandled_error", requestId: c.var.requestId, error: String(error) }));
+    c.header("x-request-id", c.var.requestId);
+    return c.json(errorBody(relayError, c.var.requestId ?? ""), relayError.status as 400);
+  });
+  return app;
+}

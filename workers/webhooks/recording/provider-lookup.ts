@@ -1,0 +1,32 @@
+import { and, eq } from "drizzle-orm";
+import { keyringFromEnv, open } from "../../../shared/crypto/credential-cipher";
+import type { Database } from "../../../shared/db/database";
+import { providerConfigs } from "../../../shared/db/schema";
+import { PROVIDER_CONFIG_SCHEMAS, type ProviderConfigOf } from "../../../shared/domain/provider-config";
+import { NotFoundError } from "../../../shared/http/errors";
+import type { WebhooksEnv } from "../env";
+
+export type CallbackProviderType = "twilio" | "resend" | "aws-ses";
+export type CallbackProvider<T extends CallbackProviderType> = { id: string; tenantId: string | null; config: ProviderConfigOf<T> };
+
+/**
+ * The enabled provider of this type with this id, its config decrypted: it holds the secret the
+ * callback is verified with. Unknown, disabled or of another type → 404.
+ */
+export async function enabledProvider<T extends CallbackProviderType>(
+  db: Database,
+  env: WebhooksEnv,
+  type: T,
+  providerId: string,
+): Promise<CallbackProvider<T>> {
+  const [row] = await db
+    .select()
+    .from(providerConfigs)
+    .where(and(eq(providerConfigs.id, providerId), eq(providerConfigs.type, type), eq(providerConfigs.enabled, true)))
+    .limit(1);
+  if (!row) throw new NotFoundError(`Provider ${providerId}`);
+  const plain = await open(keyringFromEnv(env), row.id, { ciphertext: row.encryptedConfig, keyVersion: row.keyVersion });
+  const parsed = PROVIDER_CONFIG_SCHEMAS[type].safeParse(plain);
+  if (!parsed.success) throw new Error(`Provider ${row.id} has a stored ${type} config that no longer validates`);
+  return { id: row.id, tenantId: row.tenantId, config: parsed.data as ProviderConfigOf<T> };
+}

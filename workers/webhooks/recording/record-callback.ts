@@ -1,0 +1,106 @@
+import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { type Database, isUniqueViolation } from "../../../shared/db/database";
+import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
+import { newId } from "../../../shared/domain/ids";
+import { statusesThatMayBecome } from "../../../shared/domain/status";
+import type { CallbackOutcome, RecordResult, VerifiedCallback } from "./callback";
+import { keepUnmatched } from "./unmatched";
+
+/** A provider id names one message; a handful is already suspicious. */
+const MAX_MESSAGES_PER_CALLBACK = 10;
+
+/**
+ * The messages a callback is about, never another tenant's: found by the provider's id among
+ * this provider's outbound messages, or by Relay's id from the signed URL while dispatch has not
+ * yet stored the provider's id (then the message must belong to this provider's tenant).
+ */
+async function messagesFor(db: Database, callback: VerifiedCallback): Promise<MessageRow[]> {
+  const { provider, providerMessageId, messageIdHint } = callback;
+  if (messageIdHint) {
+    const conditions: (SQL | undefined)[] = [
+      eq(messages.id, messageIdHint),
+      eq(messages.direction, "outbound"),
+      or(isNull(messages.providerId), eq(messages.providerId, provider.id)),
+      or(isNull(messages.providerMessageId), eq(messages.providerMessageId, providerMessageId)),
+      provider.tenantId === null ? undefined : eq(messages.tenantId, provider.tenantId),
+    ];
+    const hinted = await db
+      .select()
+      .from(messages)
+      .where(and(...conditions))
+      .limit(1);
+    if (hinted.length > 0) return hinted;
+  }
+  return db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.providerMessageId, providerMessageId), eq(messages.providerId, provider.id), eq(messages.direction, "outbound")))
+    .limit(MAX_MESSAGES_PER_CALLBACK);
+}
+
+/** A notification about other recipients of the same send is recorded on this message without moving it. */
+function outcomeFor(callback: VerifiedCallback, message: MessageRow): CallbackOutcome {
+  const { outcome, recipients } = callback;
+  if (!recipients) return outcome;
+  const concernsThisRecipient = recipients.some((recipient) => recipient.toLowerCase() === message.recipient.toLowerCase());
+  return concernsThisRecipient ? outcome : { ...outcome, advances: false };
+}
+
+/** Moves the message to the outcome's status only from a status that may still become it. */
+function advance(db: Database, callback: VerifiedCallback, message: MessageRow, outcome: CallbackOutcome, now: string) {
+  const reachedProvider = outcome.status === "sent" || outcome.status === "delivered";
+  return db
+    .update(messages)
+    .set({
+      status: outcome.status,
+      providerId: sql`coalesce(${messages.providerId}, ${callback.provider.id})`,
+      providerMessageId: sql`coalesce(${messages.providerMessageId}, ${callback.providerMessageId})`,
+      ...(outcome.status === "failed" ? { lastError: outcome.reason } : {}),
+      ...(reachedProvider ? { sentAt: sql`coalesce(${messages.sentAt}, ${now})` } : {}),
+      updatedAt: now,
+    })
+    .where(and(eq(messages.id, message.id), inArray(messages.status, statusesThatMayBecome(outcome.status))));
+}
+
+function writesFor(db: Database, callback: VerifiedCallback, message: MessageRow, dedupeKey: string, now: string): BatchItem<"sqlite">[] {
+  const outcome = outcomeFor(callback, message);
+  const event = db.insert(messageEvents).values({
+    id: newId("event"),
+    messageId: message.id,
+    status: outcome.status,
+    reason: outcome.reason,
+    source: "provider",
+    providerId: callback.provider.id,
+    rawPayload: callback.rawPayload,
+    dedupeKey,
+    requestId: callback.requestId,
+    occurredAt: now,
+  });
+  return outcome.advances ? [advance(db, callback, message, outcome, now), event] : [event];
+}
+
+/**
+ * Records a verified callback: per message it concerns, one provider event and (when the outcome
+ * advances) a forward-only status change, all in one D1 batch. A replay hits the unique dedupe
+ * key, which aborts the whole batch, so it records nothing — not even a status change. A callback
+ * for no known message is kept apart for diagnosis.
+ */
+export async function recordCallback(db: Database, callback: VerifiedCallback): Promise<RecordResult> {
+  const targets = await messagesFor(db, callback);
+  if (targets.length === 0) {
+    const { outcome } = callback;
+    return keepUnmatched(db, { ...callback, status: outcome.status, reason: outcome.reason });
+  }
+  const now = new Date().toISOString();
+  const keyFor = (message: MessageRow) => (targets.length === 1 ? callback.dedupeKey : `${callback.dedupeKey}:${message.id}`);
+  const writes = targets.flatMap((message) => writesFor(db, callback, message, keyFor(message), now));
+  const messageIds = targets.map((message) => message.id);
+  try {
+    await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  } catch (error) {
+    if (isUniqueViolation(error, "message_events")) return { result: "duplicate", messageIds };
+    throw error;
+  }
+  return { result: "recorded", messageIds };
+}
