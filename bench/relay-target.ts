@@ -30,7 +30,7 @@ export async function startRelay(options: { meter: boolean }): Promise<Target> {
       if (line.includes('"d1.meter"')) meterLines.push(line);
     },
   });
-  const credentials = await seed(stack.mf, stack, join(stateDir, "credentials.json"));
+  const credentials = await seed(stack.mf, { ingestUrl: stack.ingestUrl, webhooksUrl: stack.webhooksUrl }, join(stateDir, "credentials.json"));
   const provider = await fetch(`${stack.ingestUrl}/v1/providers`, {
     method: "POST",
     headers: { authorization: `Bearer ${credentials.adminKey}`, "content-type": "application/json" },

@@ -21,13 +21,14 @@ const stack = await startStack({
   cronIntervalMs: Number(process.env.RELAY_CRON_MS ?? 10_000),
   vars: { dispatch: dispatchOverrides() },
 });
-const credentials = await seed(stack.mf, stack, process.env.RELAY_CREDENTIALS ?? ".relay/dev-credentials.json");
+const credentialsPath = process.env.RELAY_CREDENTIALS ?? ".relay/dev-credentials.json";
+const credentials = await seed(stack.mf, { ingestUrl: stack.ingestUrl, webhooksUrl: stack.webhooksUrl }, credentialsPath);
 
 console.log(`
 Relay is running.
   ingest    ${stack.ingestUrl}   (API docs: ${stack.ingestUrl}/docs)
   webhooks  ${stack.webhooksUrl}
-  credentials in .relay/dev-credentials.json (tenant ${credentials.tenantId})
+  credentials in ${credentialsPath} (tenant ${credentials.tenantId})
 Press Ctrl+C to stop.
 `);
 

@@ -92,7 +92,10 @@ export class TwilioProvider implements Provider {
     if (this.config.messagingServiceSid) form.set("MessagingServiceSid", this.config.messagingServiceSid);
     if (this.context.webhooksPublicUrl) {
       const base = this.context.webhooksPublicUrl.replace(/\/+$/, "");
-      form.set("StatusCallback", `${base}/webhooks/twilio/${encodeURIComponent(this.id)}`);
+      // Our message id rides along (Twilio signs the full URL), so a callback that beats
+      // dispatch's own write of the provider message id still finds its message.
+      const callback = `${base}/webhooks/twilio/${encodeURIComponent(this.id)}?messageId=${encodeURIComponent(message.id)}`;
+      form.set("StatusCallback", callback);
     }
     return form;
   }

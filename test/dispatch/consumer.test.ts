@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addProvider, batchOf, consume, eventsOf, messageRow, newTenant, queuedMessage } from "../support/dispatch-fixtures";
+import { addProvider, batchOf, consume, db, eventsOf, messageRow, newTenant, queuedMessage } from "../support/dispatch-fixtures";
 
 describe("dispatch consumer", () => {
   it("sends a queued message through the tenant's primary and records its life", async () => {
@@ -145,5 +145,22 @@ describe("dispatch consumer", () => {
     expect(await messageRow(message.id)).toMatchObject({ status: "sent", providerId: working });
     const failed = (await eventsOf(message.id)).find((e) => e.providerId === broken);
     expect(failed?.reason).toContain("could not be decrypted");
+  });
+});
+
+describe("a provider callback that arrives before dispatch records the send", () => {
+  it("keeps the status the callback set and still fills in the delivery fields", async () => {
+    const { outcomeWrites } = await import("../../workers/dispatch/outcome-writes");
+    const tenantId = await newTenant();
+    const providerId = await addProvider({ tenantId });
+    const provider = await db().query.providerConfigs.findFirst({ where: (p, { eq }) => eq(p.id, providerId) });
+    const message = await queuedMessage(tenantId, { status: "delivered", attempts: 1 });
+    const fate = { kind: "sent" as const, provider: provider as NonNullable<typeof provider>, providerMessageId: "SM123", cost: 0.0075 };
+    const delivery = { row: message, attempts: [], skipped: [], fate };
+
+    const writes = outcomeWrites(db(), [{ delivery, delaySeconds: 0, requestId: "req_test" }], new Date().toISOString());
+    await db().batch(writes as [(typeof writes)[number], ...typeof writes]);
+
+    expect(await messageRow(message.id)).toMatchObject({ status: "delivered", providerId, providerMessageId: "SM123", cost: 0.0075 });
   });
 });

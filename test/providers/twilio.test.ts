@@ -27,7 +27,8 @@ describe("twilio send against the Prism mock of Twilio's OpenAPI document", () =
   it("sends from a number: a request valid per the spec, with basic auth and the status callback", async () => {
     const server = await throughPrism("twilio");
     const creds = credentials();
-    const outcome = await twilio({ ...creds, from: "+14155550199", baseUrl: server.baseUrl }).send(smsMessage(), patience());
+    const message = smsMessage();
+    const outcome = await twilio({ ...creds, from: "+14155550199", baseUrl: server.baseUrl }).send(message, patience());
 
     expect(outcome).toEqual({ kind: "sent", providerMessageId: "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" });
     const request = await onlyRequest(server);
@@ -41,7 +42,7 @@ describe("twilio send against the Prism mock of Twilio's OpenAPI document", () =
     expect(form.get("From")).toBe("+14155550199");
     expect(form.get("Body")).toBe("Your code is 123456");
     expect(form.has("MessagingServiceSid")).toBe(false);
-    expect(form.get("StatusCallback")).toBe(`${WEBHOOKS}/webhooks/twilio/prv_twilio1`);
+    expect(form.get("StatusCallback")).toBe(`${WEBHOOKS}/webhooks/twilio/prv_twilio1?messageId=${message.id}`);
   });
 
   it("sends through a Messaging Service without a From", async () => {

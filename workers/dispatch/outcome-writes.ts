@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../../shared/db/database";
 import { messageEvents, messages } from "../../shared/db/schema";
@@ -25,20 +25,22 @@ function attemptEvent(messageId: string, attempt: Attempt, requestId: string): E
 function statusUpdate(db: Database, delivery: Delivery, now: string, delaySeconds: number) {
   const owned = and(eq(messages.id, delivery.row.id), eq(messages.status, "sending"));
   const fate = delivery.fate;
+  // A fast provider's callback may have moved the message on (sent, delivered) before this
+  // write: the delivery fields are still filled in, and the status never moves back.
   if (fate?.kind === "sent")
     return db
       .update(messages)
       .set({
-        status: "sent",
+        status: sql`CASE WHEN ${messages.status} = 'sending' THEN 'sent' ELSE ${messages.status} END`,
         providerId: fate.provider.id,
         providerMessageId: fate.providerMessageId,
         cost: fate.cost ?? null,
-        sentAt: now,
+        sentAt: sql`coalesce(${messages.sentAt}, ${now})`,
         lastError: null,
         leaseExpiresAt: null,
         updatedAt: now,
       })
-      .where(owned);
+      .where(and(eq(messages.id, delivery.row.id), inArray(messages.status, ["sending", "sent", "delivered"])));
   if (fate?.kind === "rejected")
     return db
       .update(messages)
