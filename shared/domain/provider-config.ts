@@ -38,6 +38,14 @@ export const sesConfigSchema = z.strictObject({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1"),
   from: emailFrom,
   configurationSet: z.string().min(1).max(64).optional(),
+  /** The SNS topic SES publishes to: any AWS account can sign SNS messages, so pin ours. */
+  snsTopicArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/,
+      "an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:ses-events",
+    )
+    .optional(),
   endpoint: baseUrl.optional(),
 });
 

@@ -16,12 +16,14 @@ import {
   confirmUrl,
   fetchedUrls,
   foreignSigningKey,
+  importSigningKey,
   interceptAws,
   sesNotification,
   signSns,
   snsNotification,
   snsRequest,
   snsSubscriptionConfirmation,
+  TOPIC_ARN,
 } from "./helpers/sns";
 
 async function sesSetup(recipient = "jane@example.com") {
@@ -314,5 +316,48 @@ describe("SES notifications through SNS", () => {
       expect(answer.status).toBe(401);
       expect(fetchedUrls(aws)).toEqual([certUrl]);
     });
+  });
+});
+
+describe("a provider pinned to its SNS topic", () => {
+  async function pinnedSetup() {
+    const tenantId = await newTenant();
+    const providerId = await addProvider({ tenantId, type: "aws-ses", config: { ...configs.ses(), snsTopicArn: TOPIC_ARN } });
+    const sesMessageId = `0100018f${crypto.randomUUID().replaceAll("-", "")}-000000`;
+    const message = await outboundMessage(tenantId, {
+      channel: "email",
+      recipient: "jane@example.com",
+      providerId,
+      providerMessageId: sesMessageId,
+    });
+    return { sesMessageId, message, url: `${WEBHOOKS_ORIGIN}/webhooks/ses/${providerId}` };
+  }
+
+  it("records a notification from its own topic", async () => {
+    interceptAws();
+    const { sesMessageId, message, url } = await pinnedSetup();
+    const answer = await deliver(snsRequest(url, await snsNotification(delivery(sesMessageId), { certUrl: certificateUrl() })));
+    expect(answer.status).toBe(200);
+    expect((await messageRow(message.id)).status).toBe("delivered");
+  });
+
+  it("refuses a validly signed notification or subscription from another topic, writing and confirming nothing", async () => {
+    const aws = interceptAws();
+    const { sesMessageId, message, url } = await pinnedSetup();
+    const foreign = await snsNotification(delivery(sesMessageId), { certUrl: certificateUrl() });
+    foreign.TopicArn = "arn:aws:sns:us-east-1:999999999999:someone-elses-topic";
+    foreign.Signature = await signSns(foreign, await importSigningKey("1"));
+
+    const answer = await deliver(snsRequest(url, foreign));
+
+    expect(answer.status).toBe(403);
+    expect((await messageRow(message.id)).status).toBe("sent");
+    expect(await eventsOf(message.id)).toHaveLength(0);
+    const subscribe = confirmUrl();
+    const subscription = await snsSubscriptionConfirmation(subscribe, { certUrl: certificateUrl() });
+    subscription.TopicArn = foreign.TopicArn;
+    subscription.Signature = await signSns(subscription, await importSigningKey("1"));
+    expect((await deliver(snsRequest(url, subscription))).status).toBe(403);
+    expect(fetchedUrls(aws)).not.toContain(subscribe);
   });
 });

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { InvalidInputError, UnauthorizedError } from "../../../shared/http/errors";
+import { ForbiddenError, InvalidInputError, UnauthorizedError } from "../../../shared/http/errors";
 import type { WebhooksBindings } from "../context";
 import { sesKindOf, sesNotificationSchema, sesOutcome } from "../mapping/ses-notification";
 import { enabledProvider } from "../recording/provider-lookup";
@@ -23,6 +23,8 @@ export const sesRoutes = new Hono<WebhooksBindings>().post("/webhooks/ses/:provi
   const message = snsEnvelopeSchema.parse(payload);
   const verdict = await verifySnsSignature(message);
   if (!verdict.ok) throw new UnauthorizedError(`Invalid SNS signature: ${verdict.reason}`);
+  const pinned = provider.config.snsTopicArn;
+  if (pinned && message.TopicArn !== pinned) throw new ForbiddenError("The SNS topic is not the one this provider is configured with");
 
   if (message.Type === "SubscriptionConfirmation") {
     await confirmSubscription(message);
