@@ -54,3 +54,23 @@ describe("sweeper", () => {
     expect((await eventsOf(stuck.id)).some((e) => e.reason?.includes("sweeper"))).toBe(true);
   });
 });
+
+describe("expired idempotency keys", () => {
+  it("are deleted by the cron; live ones stay", async () => {
+    const { deleteExpiredIdempotencyKeys } = await import("../../workers/dispatch/expired-keys");
+    const tenantId = await newTenant();
+    const row = (key: string, expiresAt: string) =>
+      env.DB.prepare(
+        "INSERT INTO idempotency_keys (tenant_id, key, request_hash, response_status, response_body, created_at, expires_at) VALUES (?, ?, 'h', 202, '{}', ?, ?)",
+      )
+        .bind(tenantId, key, minutesAgo(24 * 60 + 5), expiresAt)
+        .run();
+    await row("old", minutesAgo(5));
+    await row("live", new Date(Date.now() + 60_000).toISOString());
+
+    expect(await deleteExpiredIdempotencyKeys(db())).toBeGreaterThanOrEqual(1);
+
+    const left = await env.DB.prepare("SELECT key FROM idempotency_keys WHERE tenant_id = ?").bind(tenantId).all<{ key: string }>();
+    expect(left.results.map((r) => r.key)).toEqual(["live"]);
+  });
+});

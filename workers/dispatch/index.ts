@@ -4,6 +4,7 @@ import { DEAD_LETTER_QUEUE, type DeliveryJob } from "../../shared/queue/delivery
 import { deadLetterBatch } from "./dead-letter-batch";
 import { deliverBatch } from "./deliver-batch";
 import type { DispatchEnv } from "./env";
+import { deleteExpiredIdempotencyKeys } from "./expired-keys";
 import { DEFAULT_SWEEP_AFTER_SECONDS, sweep } from "./sweeper";
 
 export { ProviderGuard } from "./provider-guard";
@@ -18,7 +19,10 @@ export default {
   },
   async scheduled(_controller, env) {
     const stuckAfter = Number(env.SWEEP_AFTER_SECONDS ?? DEFAULT_SWEEP_AFTER_SECONDS);
-    const swept = await sweep(database(env.DB), env.DELIVERY_QUEUE, stuckAfter);
-    if (swept > 0) console.log(JSON.stringify({ event: "dispatch.sweep", requeued: swept }));
+    const db = database(env.DB);
+    const swept = await sweep(db, env.DELIVERY_QUEUE, stuckAfter);
+    const expiredKeys = await deleteExpiredIdempotencyKeys(db);
+    if (swept + expiredKeys > 0)
+      console.log(JSON.stringify({ event: "dispatch.cron", requeued: swept, expiredIdempotencyKeys: expiredKeys }));
   },
 } satisfies ExportedHandler<DispatchEnv, DeliveryJob>;
