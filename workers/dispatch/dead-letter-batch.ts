@@ -4,21 +4,12 @@ import { database } from "../../shared/db/database";
 import { deadLetters, type MessageRow, messageEvents, messages } from "../../shared/db/schema";
 import { newId } from "../../shared/domain/ids";
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
+import { outbound } from "./delivery";
 import type { DispatchEnv } from "./env";
 
 /** What ops see when they inspect a dead letter: the queue body and the message as it was. */
 function deadLetterBody(job: DeliveryJob, row: MessageRow) {
-  return {
-    job,
-    message: {
-      channel: row.channel,
-      to: row.recipient,
-      from: row.sender,
-      subject: row.subject,
-      content: row.content,
-      metadata: row.metadata,
-    },
-  };
+  return { job, message: outbound(row) };
 }
 
 /**
