@@ -55,6 +55,11 @@ export class IdempotencyMismatchError extends RelayError {
     super("IDEMPOTENCY_MISMATCH", "This Idempotency-Key was already used with a different request body");
   }
 }
+export class RateLimitedError extends RelayError {
+  constructor(readonly retryAfterSeconds: number) {
+    super("RATE_LIMITED", `Too many requests for this API key; retry after ${retryAfterSeconds} s`);
+  }
+}
 export class ProviderError extends RelayError {
   constructor(message: string) {
     super("PROVIDER_ERROR", message);

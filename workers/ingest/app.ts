@@ -1,7 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { errorBody, toRelayError, zodDetails } from "../../shared/http/envelope";
-import { InvalidInputError, NotFoundError } from "../../shared/http/errors";
+import { InvalidInputError, NotFoundError, RateLimitedError } from "../../shared/http/errors";
 import type { IngestBindings } from "./context";
+import { createDashboard } from "./dashboard";
 import { docsPage } from "./docs-page";
 import { authenticate, limitBody, requestContext } from "./middleware";
 import { deadLetterRoutes } from "./routes/dead-letters";
@@ -42,6 +43,8 @@ export function createApp() {
   app.route("/", providerRoutes);
   app.route("/", tenantRoutes);
   app.route("/", deadLetterRoutes);
+  // Plain Hono routes: the dashboard's pages are not part of the OpenAPI document.
+  app.route("/dashboard", createDashboard());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
   const document = () => app.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO });
@@ -54,6 +57,7 @@ export function createApp() {
     if (relayError.code === "INTERNAL_ERROR")
       console.error(JSON.stringify({ event: "ingest.unhandled_error", requestId: c.var.requestId, error: String(error) }));
     c.header("x-request-id", c.var.requestId);
+    if (relayError instanceof RateLimitedError) c.header("Retry-After", String(relayError.retryAfterSeconds));
     return c.json(errorBody(relayError, c.var.requestId ?? ""), relayError.status as 400);
   });
   return app;

@@ -8,8 +8,10 @@ export type IngestEnv = {
   ENCRYPTION_SECRET: string;
   /** The version number of ENCRYPTION_SECRET; retired ones stay as ENCRYPTION_SECRET_V<n>. */
   ENCRYPTION_KEY_VERSION?: string;
+  /** Requests per API key per period (wrangler.ingest.toml); absent → no limit. */
+  API_RATE_LIMITER?: RateLimit;
   /** "log": count D1 round trips per request and log them (the benchmark's calibration). */
   D1_METER?: string;
-  /** The dispatch worker's per-provider circuit breakers; the dashboard shows "unknown" health without it. */
-  PROVIDER_GUARD?: DurableObjectNamespace<ProviderGuard>;
+  /** The dispatch worker's ProviderGuard namespace (read-only use: breaker status); without it the dashboard shows "unknown" health. */
+  PROVIDER_HEALTH?: DurableObjectNamespace<ProviderGuard>;
 };

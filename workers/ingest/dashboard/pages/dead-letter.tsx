@@ -1,0 +1,67 @@
+import type { DeadLetterRow } from "../../../../shared/db/schema";
+import { ageOf, ConfirmBox, CsrfField, Notice, Pretty, Time } from "../components";
+import { BASE, type Viewer } from "../context";
+import { Layout } from "../layout";
+
+export function deadLetterState(d: DeadLetterRow): "waiting" | "redriven" | "discarded" {
+  return d.discardedAt ? "discarded" : d.redrivenAt ? "redriven" : "waiting";
+}
+
+export function DeadLetterPage({ viewer, letter, done }: { viewer: Viewer; letter: DeadLetterRow; done?: string }) {
+  const action = (verb: string) => `${BASE}/dead-letters/${letter.id}/${verb}`;
+  return (
+    <Layout title={`Dead letter ${letter.id}`} viewer={viewer} section="dead-letters">
+      {done ? <Notice kind="ok">{done}</Notice> : null}
+      <dl class="facts">
+        <dt>State</dt>
+        <dd>{deadLetterState(letter)}</dd>
+        <dt>Message</dt>
+        <dd>
+          <a href={`${BASE}/messages/${letter.messageId}`}>{letter.messageId}</a>
+        </dd>
+        <dt>Tenant</dt>
+        <dd>{letter.tenantId}</dd>
+        <dt>Provider</dt>
+        <dd>{letter.providerId ? <a href={`${BASE}/providers/${letter.providerId}`}>{letter.providerId}</a> : "—"}</dd>
+        <dt>Error</dt>
+        <dd>{letter.lastError ?? "—"}</dd>
+        <dt>Attempts</dt>
+        <dd>{letter.attempts}</dd>
+        <dt>Dead-lettered</dt>
+        <dd>
+          <Time iso={letter.deadLetteredAt} /> ({ageOf(letter.deadLetteredAt)} ago)
+        </dd>
+        <dt>Redriven</dt>
+        <dd>
+          <Time iso={letter.redrivenAt} />
+        </dd>
+        <dt>Discarded</dt>
+        <dd>
+          <Time iso={letter.discardedAt} />
+        </dd>
+      </dl>
+      <details open>
+        <summary>Payload as it reached the dead-letter queue</summary>
+        <Pretty value={letter.body} />
+      </details>
+      {deadLetterState(letter) === "waiting" ? (
+        <div class="actions">
+          <form method="post" action={action("redrive")}>
+            <h2>Redrive</h2>
+            <CsrfField token={viewer.csrf} />
+            <ConfirmBox id="confirm-redrive">I understand: the message goes back on the delivery queue and is sent again.</ConfirmBox>
+            <button type="submit">Redrive</button>
+          </form>
+          <form method="post" action={action("discard")}>
+            <h2>Discard</h2>
+            <CsrfField token={viewer.csrf} />
+            <ConfirmBox id="confirm-discard">I understand: the message stays failed and is never sent.</ConfirmBox>
+            <button type="submit" class="danger">
+              Discard
+            </button>
+          </form>
+        </div>
+      ) : null}
+    </Layout>
+  );
+}

@@ -1,0 +1,98 @@
+import { ConfirmBox, CsrfField, Notice, Pretty, Time } from "../components";
+import { BASE, type Viewer } from "../context";
+import { Layout } from "../layout";
+import { failureRate, type ProviderHealth } from "../provider-health";
+import type { ProviderView } from "../views";
+
+export type CheckOutcome = { ok: boolean; message: string; latencyMs: number };
+
+type Props = { viewer: Viewer; provider: ProviderView; health: ProviderHealth; check?: CheckOutcome; done?: string };
+
+function CheckResult({ check }: { check: CheckOutcome }) {
+  return (
+    <Notice kind={check.ok ? "ok" : "error"}>
+      {check.ok ? "Connection test passed" : "Connection test failed"}: {check.message} ({check.latencyMs} ms)
+    </Notice>
+  );
+}
+
+export function ProviderPage({ viewer, provider, health, check, done }: Props) {
+  const action = (verb: string) => `${BASE}/providers/${provider.id}/${verb}`;
+  return (
+    <Layout title={`Provider ${provider.name}`} viewer={viewer} section="providers">
+      {done ? <Notice kind="ok">{done}</Notice> : null}
+      {check ? <CheckResult check={check} /> : null}
+      <dl class="facts">
+        <dt>Id</dt>
+        <dd>
+          <code>{provider.id}</code>
+        </dd>
+        <dt>Type</dt>
+        <dd>{provider.type}</dd>
+        <dt>Channel</dt>
+        <dd>{provider.channel}</dd>
+        <dt>Owner</dt>
+        <dd>{provider.tenantId ?? "system default"}</dd>
+        <dt>State</dt>
+        <dd>{provider.enabled ? "enabled" : "disabled"}</dd>
+        <dt>Priority</dt>
+        <dd>{provider.priority} (0 is the primary; higher numbers are fallbacks in order)</dd>
+        <dt>Secret</dt>
+        <dd>
+          <code>{provider.mask || "—"}</code> (secrets are write-only)
+        </dd>
+        <dt>Circuit</dt>
+        <dd>
+          <span class={`status state-${health.state}`}>{health.state}</span>; {failureRate(health)}
+        </dd>
+        <dt>Created</dt>
+        <dd>
+          <Time iso={provider.createdAt} />
+        </dd>
+        <dt>Updated</dt>
+        <dd>
+          <Time iso={provider.updatedAt} />
+        </dd>
+      </dl>
+      {Object.keys(provider.metadata).length > 0 ? (
+        <details>
+          <summary>Metadata</summary>
+          <Pretty value={provider.metadata} />
+        </details>
+      ) : null}
+      <div class="actions">
+        <form method="post" action={action("test")}>
+          <h2>Test connection</h2>
+          <CsrfField token={viewer.csrf} />
+          <p>Checks the credentials with the provider; nothing is sent.</p>
+          <button type="submit">Test connection</button>
+        </form>
+        <form method="post" action={action("enabled")}>
+          <h2>{provider.enabled ? "Disable" : "Enable"}</h2>
+          <CsrfField token={viewer.csrf} />
+          <input type="hidden" name="enabled" value={provider.enabled ? "false" : "true"} />
+          <button type="submit" class={provider.enabled ? "secondary" : undefined}>
+            {provider.enabled ? "Disable" : "Enable"}
+          </button>
+        </form>
+        <form method="post" action={action("priority")}>
+          <h2>Priority</h2>
+          <CsrfField token={viewer.csrf} />
+          <p>
+            <label for="priority">Priority (0 = primary)</label>
+            <input id="priority" name="priority" type="number" min="0" max="100" value={String(provider.priority)} required />
+          </p>
+          <button type="submit">Change priority</button>
+        </form>
+        <form method="post" action={action("delete")}>
+          <h2>Delete</h2>
+          <CsrfField token={viewer.csrf} />
+          <ConfirmBox id="confirm-delete">I understand: this provider and its credentials are deleted.</ConfirmBox>
+          <button type="submit" class="danger">
+            Delete provider
+          </button>
+        </form>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,58 @@
+import { Hono } from "hono";
+import { zodDetails } from "../../../../shared/http/envelope";
+import { isOps, requireScope, tenantScope } from "../../principal";
+import { messageListQuery } from "../../schemas/params";
+import { cancelMessage } from "../../services/cancel-message";
+import { listMessages, messageWithEvents } from "../../services/messages-query";
+import { listTenants } from "../../services/tenants";
+import { BASE, type DashboardBindings, signedIn } from "../context";
+import { endOfDay, startOfDay } from "../dates";
+import { rawPayloadsOf } from "../event-payloads";
+import { present } from "../form";
+import { doneNotice, withDone } from "../notices";
+import { MessagePage } from "../pages/message";
+import { MessagesPage } from "../pages/messages";
+import { render } from "../render";
+
+export const messageRoutes = new Hono<DashboardBindings>()
+  .get("/messages", async (c) => {
+    const viewer = signedIn(c);
+    requireScope(viewer.principal, "read");
+    const q = c.req.query();
+    const filters = present({
+      tenantId: q.tenantId,
+      status: q.status,
+      channel: q.channel,
+      to: q.to,
+      since: q.since,
+      until: q.until,
+      cursor: q.cursor,
+    });
+    const tenants = isOps(viewer.principal) ? await listTenants(c.var.db) : [];
+    // The API's own query schema validates the filters; date fields become day boundaries first.
+    const query = messageListQuery.safeParse({ ...filters, since: startOfDay(filters.since), until: endOfDay(filters.until) });
+    if (!query.success) {
+      const page = (
+        <MessagesPage viewer={viewer} filters={filters} tenants={tenants} items={[]} nextCursor={null} errors={zodDetails(query.error)} />
+      );
+      return render(c, page, 400);
+    }
+    const result = await listMessages(c.var.db, { ...query.data, tenantId: tenantScope(viewer.principal, query.data.tenantId) });
+    return render(
+      c,
+      <MessagesPage viewer={viewer} filters={filters} tenants={tenants} items={result.items} nextCursor={result.nextCursor} />,
+    );
+  })
+  .get("/messages/:id", async (c) => {
+    const viewer = signedIn(c);
+    requireScope(viewer.principal, "read");
+    const message = await messageWithEvents(c.var.db, c.req.param("id"), viewer.principal.tenantId);
+    const payloads = await rawPayloadsOf(c.var.db, message.id);
+    return render(c, <MessagePage viewer={viewer} message={message} payloads={payloads} done={doneNotice(c.req.query("done"))} />);
+  })
+  .post("/messages/:id/cancel", async (c) => {
+    const viewer = signedIn(c);
+    requireScope(viewer.principal, "send");
+    const canceled = await cancelMessage(c.var.db, c.req.param("id"), viewer.principal.tenantId, c.var.requestId);
+    return c.redirect(withDone(`${BASE}/messages/${canceled.id}`, "canceled"), 303);
+  });

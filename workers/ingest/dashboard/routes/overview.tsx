@@ -1,0 +1,27 @@
+import { Hono } from "hono";
+import { isOps, tenantScope } from "../../principal";
+import { overview } from "../../services/overview";
+import { listProviders } from "../../services/providers";
+import { listTenants } from "../../services/tenants";
+import { type DashboardBindings, signedIn } from "../context";
+import { OverviewPage } from "../pages/overview";
+import { providerHealth } from "../provider-health";
+import { render } from "../render";
+
+export const overviewRoutes = new Hono<DashboardBindings>().get("/", async (c) => {
+  const viewer = signedIn(c);
+  const tenantId = tenantScope(viewer.principal, c.req.query("tenantId") || undefined);
+  const [data, providers, tenants] = await Promise.all([
+    overview(c.var.db, tenantId),
+    listProviders(c.var.db, tenantId),
+    isOps(viewer.principal) ? listTenants(c.var.db) : [],
+  ]);
+  const health = await providerHealth(
+    c.env,
+    providers.map((p) => p.id),
+  );
+  return render(
+    c,
+    <OverviewPage viewer={viewer} data={data} providers={providers} health={health} tenants={tenants} tenantId={tenantId} />,
+  );
+});

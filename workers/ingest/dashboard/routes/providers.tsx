@@ -1,0 +1,126 @@
+import { Hono } from "hono";
+import { keyringFromEnv } from "../../../../shared/crypto/credential-cipher";
+import { PROVIDER_TYPES, type ProviderType } from "../../../../shared/domain/enums";
+import { createProviderSchema, updateProviderSchema } from "../../../../shared/domain/provider-config";
+import { zodDetails } from "../../../../shared/http/envelope";
+import { InvalidInputError } from "../../../../shared/http/errors";
+import { isOps, type Principal, tenantScope } from "../../principal";
+import { checkProvider } from "../../services/provider-check";
+import { createProvider, deleteProvider, findProvider, listProviders, providerView, updateProvider } from "../../services/providers";
+import { listTenants } from "../../services/tenants";
+import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
+import { type Form, field, formOf, requireConfirmation } from "../form";
+import { doneNotice, withDone } from "../notices";
+import { type CheckOutcome, ProviderPage } from "../pages/provider";
+import { NewProviderPage } from "../pages/provider-new";
+import { ProvidersPage } from "../pages/providers";
+import { configFromForm } from "../provider-fields";
+import { providerHealth } from "../provider-health";
+import { render } from "../render";
+
+function providerTypeOf(value: string | undefined): ProviderType | undefined {
+  return PROVIDER_TYPES.find((type) => type === value);
+}
+
+/** Ops choose whose providers to see (`system` = the defaults); a tenant sees its own. */
+function ownerScope(principal: Principal, owner: string): { tenantId: string | null; systemOnly: boolean } {
+  if (!isOps(principal)) return { tenantId: principal.tenantId, systemOnly: false };
+  if (owner === "system") return { tenantId: null, systemOnly: true };
+  return { tenantId: tenantScope(principal, owner || undefined), systemOnly: false };
+}
+
+function createInput(principal: Principal, type: ProviderType, form: Form) {
+  const priority = field(form, "priority")?.trim();
+  const owner = field(form, "tenantId");
+  return {
+    type,
+    name: field(form, "name") ?? "",
+    channel: field(form, "channel") || undefined,
+    priority: priority ? (Number.isFinite(Number(priority)) ? Number(priority) : priority) : undefined,
+    enabled: field(form, "enabled") === "yes",
+    config: configFromForm(type, form),
+    // An ops key chooses the owner (empty = system default); a tenant's key always owns it.
+    tenantId: isOps(principal) ? owner || null : undefined,
+  };
+}
+
+/** What the form showed, to show it again after an error (secrets are never echoed). */
+function echoed(form: Form): Record<string, string> {
+  const values = Object.fromEntries(Object.entries(form).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  return { ...values, enabled: values.enabled === "yes" ? "yes" : "no" };
+}
+
+async function providerPage(c: DashboardContext, id: string, extra: { check?: CheckOutcome; done?: string } = {}) {
+  const viewer = signedIn(c);
+  const provider = providerView(await findProvider(c.var.db, viewer.principal, id));
+  const health = (await providerHealth(c.env, [provider.id])).get(provider.id) ?? { state: "unknown" as const };
+  return render(c, <ProviderPage viewer={viewer} provider={provider} health={health} {...extra} />);
+}
+
+async function tenantsFor(c: DashboardContext) {
+  return isOps(signedIn(c).principal) ? listTenants(c.var.db) : [];
+}
+
+export const providerRoutes = new Hono<DashboardBindings>()
+  .get("/providers", async (c) => {
+    const viewer = signedIn(c);
+    const owner = c.req.query("owner") ?? "";
+    const scope = ownerScope(viewer.principal, owner);
+    const [providers, tenants] = await Promise.all([listProviders(c.var.db, scope.tenantId, scope.systemOnly), tenantsFor(c)]);
+    const health = await providerHealth(
+      c.env,
+      providers.map((p) => p.id),
+    );
+    const done = doneNotice(c.req.query("done"));
+    return render(c, <ProvidersPage viewer={viewer} owner={owner} tenants={tenants} providers={providers} health={health} done={done} />);
+  })
+  .get("/providers/new", async (c) => {
+    const type = providerTypeOf(c.req.query("type"));
+    return render(c, <NewProviderPage viewer={signedIn(c)} type={type} tenants={await tenantsFor(c)} values={{}} />);
+  })
+  .post("/providers", async (c) => {
+    const viewer = signedIn(c);
+    const form = await formOf(c);
+    const type = providerTypeOf(field(form, "type"));
+    if (!type) throw new InvalidInputError("Choose a provider type first");
+    const failed = async (error: string, details?: InvalidInputError["details"]) =>
+      render(
+        c,
+        <NewProviderPage viewer={viewer} type={type} tenants={await tenantsFor(c)} values={echoed(form)} error={error} details={details} />,
+        400,
+      );
+    // The API's own request schema, then the same service: the same rules as POST /v1/providers.
+    const input = createProviderSchema.safeParse(createInput(viewer.principal, type, form));
+    if (!input.success) return failed("The provider was not added. Check the fields marked below.", zodDetails(input.error));
+    try {
+      const provider = await createProvider(c.var.db, keyringFromEnv(c.env), viewer.principal, input.data);
+      return c.redirect(withDone(`${BASE}/providers/${provider.id}`, "provider-created"), 303);
+    } catch (error) {
+      if (error instanceof InvalidInputError) return failed(`The provider was not added. ${error.message}.`, error.details);
+      throw error;
+    }
+  })
+  .get("/providers/:id", (c) => providerPage(c, c.req.param("id"), { done: doneNotice(c.req.query("done")) }))
+  .post("/providers/:id/test", async (c) => {
+    const row = await findProvider(c.var.db, signedIn(c).principal, c.req.param("id"));
+    const check = await checkProvider(keyringFromEnv(c.env), row);
+    return providerPage(c, row.id, { check });
+  })
+  .post("/providers/:id/enabled", async (c) => {
+    const enabled = field(await formOf(c), "enabled") === "true";
+    const input = updateProviderSchema.parse({ enabled });
+    const provider = await updateProvider(c.var.db, keyringFromEnv(c.env), signedIn(c).principal, c.req.param("id"), input);
+    return c.redirect(withDone(`${BASE}/providers/${provider.id}`, enabled ? "enabled" : "disabled"), 303);
+  })
+  .post("/providers/:id/priority", async (c) => {
+    const raw = field(await formOf(c), "priority")?.trim() ?? "";
+    const input = updateProviderSchema.safeParse({ priority: raw && Number.isFinite(Number(raw)) ? Number(raw) : raw });
+    if (!input.success) throw new InvalidInputError("The priority must be a whole number from 0 to 100", zodDetails(input.error));
+    const provider = await updateProvider(c.var.db, keyringFromEnv(c.env), signedIn(c).principal, c.req.param("id"), input.data);
+    return c.redirect(withDone(`${BASE}/providers/${provider.id}`, "priority"), 303);
+  })
+  .post("/providers/:id/delete", async (c) => {
+    requireConfirmation(await formOf(c));
+    await deleteProvider(c.var.db, signedIn(c).principal, c.req.param("id"));
+    return c.redirect(withDone(`${BASE}/providers`, "provider-deleted"), 303);
+  });

@@ -1,0 +1,54 @@
+import { Hono } from "hono";
+import { ForbiddenError, UnauthorizedError } from "../../../../shared/http/errors";
+import { requireScope } from "../../principal";
+import { principalForKey } from "../../services/api-key-lookup";
+import { BASE, type DashboardBindings, type DashboardContext } from "../context";
+import { isCrossOrigin, tokensMatch } from "../csrf";
+import { field, formOf } from "../form";
+import { SignInPage } from "../pages/sign-in";
+import { render } from "../render";
+import { currentSignInToken, endSession, signInToken, startSession } from "../session";
+
+const REASONS: Record<string, string> = {
+  expired: "Your session expired. Sign in again.",
+  revoked: "The key of your session was revoked. Sign in with another key.",
+  "signed-out": "You are signed out.",
+};
+
+export function signInUrl(reason?: keyof typeof REASONS): string {
+  return reason ? `${BASE}/sign-in?reason=${reason}` : `${BASE}/sign-in`;
+}
+
+async function signInPage(c: DashboardContext, status: 200 | 401 | 403, message: { error?: string; info?: string }) {
+  return render(c, <SignInPage csrf={await signInToken(c)} {...message} />, status);
+}
+
+/** Before a session exists: the sign-in form. */
+export const signInRoutes = new Hono<DashboardBindings>()
+  .get("/sign-in", (c) => signInPage(c, 200, { info: REASONS[c.req.query("reason") ?? ""] }))
+  .post("/sign-in", async (c) => {
+    const form = await formOf(c);
+    const expected = await currentSignInToken(c);
+    if (isCrossOrigin(c) || !expected || !tokensMatch(expected, field(form, "_csrf")))
+      return signInPage(c, 403, { error: "This sign-in form could not be verified (it expired, or came from another site). Try again." });
+    try {
+      const principal = await principalForKey(c.var.db, field(form, "apiKey")?.trim() ?? "");
+      requireScope(principal, "admin");
+      await startSession(c, principal);
+      return c.redirect(BASE, 303);
+    } catch (error) {
+      if (error instanceof UnauthorizedError)
+        return signInPage(c, 401, { error: "Sign-in failed: that API key is unknown or has been revoked." });
+      if (error instanceof ForbiddenError)
+        return signInPage(c, 403, {
+          error: "Sign-in failed: this key needs the admin scope. Use an ops admin key or a tenant key with the admin scope.",
+        });
+      throw error;
+    }
+  });
+
+/** Needs a session and the CSRF token like every other form. */
+export const signOutRoutes = new Hono<DashboardBindings>().post("/sign-out", (c) => {
+  endSession(c);
+  return c.redirect(signInUrl("signed-out"), 303);
+});

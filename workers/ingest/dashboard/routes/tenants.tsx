@@ -1,0 +1,55 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { API_KEY_SCOPES } from "../../../../shared/domain/scopes";
+import { zodDetails } from "../../../../shared/http/envelope";
+import { InvalidInputError } from "../../../../shared/http/errors";
+import { isOps, requireOps } from "../../principal";
+import { createTenant, findTenant, issueApiKey, listApiKeys, listTenants, revokeApiKey } from "../../services/tenants";
+import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
+import { field, fields, formOf, requireConfirmation } from "../form";
+import { doneNotice, withDone } from "../notices";
+import { TenantPage, TenantsPage } from "../pages/tenants";
+import { render } from "../render";
+
+// The same limits as the /v1 tenant and key requests.
+const tenantName = z.string().trim().min(1).max(100);
+const newKey = z.strictObject({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).max(3) });
+
+async function tenantPage(c: DashboardContext, id: string, extra: { issued?: { name: string; key: string }; done?: string } = {}) {
+  const viewer = signedIn(c);
+  const tenant = await findTenant(c.var.db, viewer.principal, id);
+  const keys = await listApiKeys(c.var.db, tenant.id);
+  return render(c, <TenantPage viewer={viewer} tenant={tenant} keys={keys} {...extra} />);
+}
+
+export const tenantRoutes = new Hono<DashboardBindings>()
+  .get("/tenants", async (c) => {
+    const viewer = signedIn(c);
+    if (!isOps(viewer.principal)) return c.redirect(`${BASE}/tenants/${viewer.principal.tenantId}`, 303);
+    const tenants = await listTenants(c.var.db);
+    return render(c, <TenantsPage viewer={viewer} tenants={tenants} done={doneNotice(c.req.query("done"))} />);
+  })
+  .post("/tenants", async (c) => {
+    const viewer = signedIn(c);
+    requireOps(viewer.principal);
+    const name = tenantName.safeParse(field(await formOf(c), "name") ?? "");
+    if (!name.success) throw new InvalidInputError("A tenant needs a name of 1 to 100 characters", zodDetails(name.error, ["name"]));
+    const tenant = await createTenant(c.var.db, name.data);
+    return c.redirect(withDone(`${BASE}/tenants/${tenant.id}`, "tenant-created"), 303);
+  })
+  .get("/tenants/:id", (c) => tenantPage(c, c.req.param("id"), { done: doneNotice(c.req.query("done")) }))
+  .post("/tenants/:id/keys", async (c) => {
+    const viewer = signedIn(c);
+    const tenant = await findTenant(c.var.db, viewer.principal, c.req.param("id"));
+    const form = await formOf(c);
+    const input = newKey.safeParse({ name: field(form, "name") ?? "", scopes: fields(form, "scopes") });
+    if (!input.success) throw new InvalidInputError("A key needs a name and at least one scope", zodDetails(input.error));
+    const issued = await issueApiKey(c.var.db, tenant.id, input.data.name, input.data.scopes);
+    return tenantPage(c, tenant.id, { issued: { name: issued.name, key: issued.key } });
+  })
+  .post("/api-keys/:id/revoke", async (c) => {
+    requireConfirmation(await formOf(c));
+    const revoked = await revokeApiKey(c.var.db, signedIn(c).principal, c.req.param("id"));
+    const back = revoked.tenantId ? `${BASE}/tenants/${revoked.tenantId}` : `${BASE}/tenants`;
+    return c.redirect(withDone(back, "revoked"), 303);
+  });
