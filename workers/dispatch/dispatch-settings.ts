@@ -1,3 +1,4 @@
+import { breakerSettings } from "../../shared/providers/provider-guard";
 import type { DispatchEnv } from "./env";
 
 export type DispatchSettings = {
@@ -24,7 +25,7 @@ export function dispatchSettings(env: DispatchEnv): DispatchSettings {
     // Longer than a batch can take: every provider of a chain timing out, in waves.
     leaseSeconds: numberOr(env.LEASE_SECONDS, 180),
     concurrency: 10,
-    breakerThreshold: numberOr(env.BREAKER_THRESHOLD, 5),
-    breakerCooldownSeconds: numberOr(env.BREAKER_COOLDOWN_SECONDS, 30),
+    breakerThreshold: breakerSettings(env).failureThreshold,
+    breakerCooldownSeconds: breakerSettings(env).cooldownSeconds,
   };
 }

@@ -1,7 +1,7 @@
 import type { ProviderConfigRow } from "../../shared/db/schema";
+import type { GuardSettings, Reservation } from "../../shared/providers/provider-guard";
 import type { DispatchSettings } from "./dispatch-settings";
 import type { DispatchEnv } from "./env";
-import type { GuardSettings, Reservation } from "./provider-guard";
 
 export type Guard = {
   reserve(provider: ProviderConfigRow, requested: number): Promise<Reservation>;

@@ -1,5 +1,5 @@
+import type { ProviderGuard } from "../../shared/providers/provider-guard";
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
-import type { ProviderGuard } from "../dispatch/provider-guard";
 
 export type IngestEnv = {
   DB: D1Database;
@@ -8,6 +8,9 @@ export type IngestEnv = {
   ENCRYPTION_SECRET: string;
   /** The version number of ENCRYPTION_SECRET; retired ones stay as ENCRYPTION_SECRET_V<n>. */
   ENCRYPTION_KEY_VERSION?: string;
+  /** The dispatch worker's breaker settings, so the dashboard judges health the same way. */
+  BREAKER_THRESHOLD?: string;
+  BREAKER_COOLDOWN_SECONDS?: string;
   /** Requests per API key per period (wrangler.ingest.toml); absent → no limit. */
   API_RATE_LIMITER?: RateLimit;
   /** "log": count D1 round trips per request and log them (the benchmark's calibration). */

@@ -1,5 +1,4 @@
-import { dispatchSettings } from "../../dispatch/dispatch-settings";
-import type { BreakerState, GuardSettings, GuardStatus } from "../../dispatch/provider-guard";
+import { type BreakerState, breakerSettings, type GuardSettings, type GuardStatus } from "../../../shared/providers/provider-guard";
 import type { IngestEnv } from "../env";
 
 export type ProviderHealth = { state: BreakerState | "unknown"; status?: GuardStatus };
@@ -14,8 +13,7 @@ const STATUS_TIMEOUT_MS = 2_000;
 export async function providerHealth(env: IngestEnv, providerIds: string[]): Promise<Map<string, ProviderHealth>> {
   const guard = env.PROVIDER_HEALTH;
   if (!guard) return new Map(providerIds.map((id) => [id, UNKNOWN]));
-  const dispatch = dispatchSettings({ ...env, PROVIDER_GUARD: guard });
-  const settings: GuardSettings = { failureThreshold: dispatch.breakerThreshold, cooldownSeconds: dispatch.breakerCooldownSeconds };
+  const settings: GuardSettings = breakerSettings(env);
   const one = async (id: string): Promise<ProviderHealth> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {

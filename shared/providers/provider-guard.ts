@@ -3,6 +3,12 @@ import { DurableObject } from "cloudflare:workers";
 export type BreakerState = "closed" | "open" | "half-open";
 export type Reservation = { granted: number; state: BreakerState; retryAfterSeconds: number };
 export type GuardSettings = { failureThreshold: number; cooldownSeconds: number; tpsLimit?: number };
+/** The breaker's settings from a worker's vars; both workers read them the same way. */
+export function breakerSettings(vars: { BREAKER_THRESHOLD?: string; BREAKER_COOLDOWN_SECONDS?: string }): Omit<GuardSettings, "tpsLimit"> {
+  const positive = (value: string | undefined, fallback: number) => (Number(value) > 0 ? Number(value) : fallback);
+  return { failureThreshold: positive(vars.BREAKER_THRESHOLD, 5), cooldownSeconds: positive(vars.BREAKER_COOLDOWN_SECONDS, 30) };
+}
+
 export type GuardStatus = { state: BreakerState; consecutiveFailures: number; recentAttempts: number; recentFailures: number };
 
 type Stored = { consecutiveFailures: number; openedAt: number | null; probeStartedAt: number | null };
