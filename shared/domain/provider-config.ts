@@ -2,6 +2,14 @@ import { z } from "zod";
 import { CHANNELS, type Channel, type ProviderType } from "./enums";
 import { metadataSchema } from "./metadata";
 
+/** A provider's metadata; `tpsLimit`, when set, is a whole number of sends per second. */
+const providerMetadataSchema = metadataSchema.refine(
+  (metadata) =>
+    metadata.tpsLimit === undefined ||
+    (Number.isInteger(metadata.tpsLimit) && Number(metadata.tpsLimit) >= 1 && Number(metadata.tpsLimit) <= 10_000),
+  { message: "tpsLimit must be a whole number from 1 to 10000", path: ["tpsLimit"] },
+);
+
 const secret = z.string().min(1).max(500);
 const baseUrl = z.url({ protocol: /^https?$/ }).max(500);
 const emailFrom = z.string().min(3).max(320);
@@ -117,7 +125,7 @@ export const createProviderSchema = z
     priority: z.number().int().min(0).max(100).optional(),
     enabled: z.boolean().optional(),
     config: z.record(z.string(), z.unknown()).meta({ description: "Type-specific settings; secrets are write-only." }),
-    metadata: metadataSchema.optional(),
+    metadata: providerMetadataSchema.optional(),
     tenantId: z
       .string()
       .max(64)
@@ -136,6 +144,6 @@ export const updateProviderSchema = z
       .record(z.string(), z.unknown())
       .optional()
       .meta({ description: "Fields to change; omitted fields (secrets included) keep their value, a field set to null is removed." }),
-    metadata: metadataSchema.optional(),
+    metadata: providerMetadataSchema.optional(),
   })
   .meta({ id: "UpdateProviderRequest" });

@@ -95,7 +95,8 @@ export class ProviderGuard extends DurableObject {
   private take(requested: number, tpsLimit: number | undefined, now: number): number {
     if (!tpsLimit) return requested;
     const elapsed = this.refilledAt ? (now - this.refilledAt) / 1000 : 1;
-    this.tokens = Math.min(tpsLimit, this.tokens + elapsed * tpsLimit);
+    // The bucket holds at least one token, so even a fractional limit lets a send through.
+    this.tokens = Math.min(Math.max(1, tpsLimit), this.tokens + elapsed * tpsLimit);
     this.refilledAt = now;
     const granted = Math.min(requested, Math.floor(this.tokens));
     this.tokens -= granted;

@@ -635,3 +635,22 @@ describe("provider config that cannot be decrypted, and removing a field", () =>
     expect(both.status).toBe(400);
   });
 });
+
+describe("provider metadata", () => {
+  it("refuses a tpsLimit that is not a whole number from 1 to 10000", async () => {
+    const tenant = await createTenant(await createOpsKey());
+    for (const tpsLimit of [0, 0.5, -3, 20_000]) {
+      const answer = await call("POST", "/v1/providers", {
+        key: tenant.adminKey,
+        body: { type: "system", name: "s", channel: "sms", config: {}, metadata: { tpsLimit } },
+      });
+      expect(answer.status, String(tpsLimit)).toBe(400);
+      expect(answer.body.error.details?.some((d) => d.path === "metadata.tpsLimit")).toBe(true);
+    }
+    const ok = await call("POST", "/v1/providers", {
+      key: tenant.adminKey,
+      body: { type: "system", name: "s", channel: "sms", config: {}, metadata: { tpsLimit: 5 } },
+    });
+    expect(ok.status).toBe(201);
+  });
+});

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { eventIf, messageWrittenAt } from "../../shared/db/conditional-event";
 import { database } from "../../shared/db/database";
-import { deadLetters, type MessageRow, messageEvents, messages } from "../../shared/db/schema";
+import { deadLetters, type MessageRow, messages } from "../../shared/db/schema";
 import { newId } from "../../shared/domain/ids";
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
 import { outbound } from "./delivery";
@@ -21,41 +22,48 @@ function deadLetterBody(job: DeliveryJob, row: MessageRow) {
 export async function deadLetterBatch(env: DispatchEnv, batch: MessageBatch<DeliveryJob>): Promise<void> {
   const db = database(env.DB);
   const ids = [...new Set(batch.messages.map((message) => message.body.messageId))];
+  const now = new Date().toISOString();
+  // A message another consumer holds a live lease on is still being sent: not ours to fail.
+  const failable = sql`(${messages.status} = 'queued' OR (${messages.status} = 'sending'
+    AND (${messages.leaseExpiresAt} IS NULL OR ${messages.leaseExpiresAt} < ${now})))`;
   const rows = await db
     .select()
     .from(messages)
-    .where(sql`${messages.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND ${messages.status} IN ('queued', 'sending')`);
+    .where(sql`${messages.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND ${failable}`);
   const jobs = new Map(batch.messages.map((message) => [message.body.messageId, message.body]));
-  const now = new Date().toISOString();
 
   const writes = rows.flatMap((row): BatchItem<"sqlite">[] => {
     const lastError = row.lastError ?? "delivery retries exhausted";
-    const reason = `dead-lettered after ${row.attempts} delivery rounds: ${lastError}`;
     const job = jobs.get(row.id) ?? { messageId: row.id, tenantId: row.tenantId, requestId: row.requestId ?? "" };
+    const landed = messageWrittenAt(row.id, now);
+    const letter = {
+      id: newId("deadLetter"),
+      tenantId: row.tenantId,
+      providerId: row.providerId,
+      body: JSON.stringify(deadLetterBody(job, row)),
+    };
     return [
       db
         .update(messages)
         .set({ status: "failed", lastError: "dead-lettered", leaseExpiresAt: null, updatedAt: now })
-        .where(sql`${messages.id} = ${row.id} AND ${messages.status} IN ('queued', 'sending')`),
-      db.insert(deadLetters).values({
-        id: newId("deadLetter"),
-        messageId: row.id,
-        tenantId: row.tenantId,
-        providerId: row.providerId,
-        lastError,
-        attempts: row.attempts,
-        body: deadLetterBody(job, row),
-        deadLetteredAt: now,
-      }),
-      db.insert(messageEvents).values({
-        id: newId("event"),
-        messageId: row.id,
-        status: "failed",
-        reason,
-        source: "internal",
-        requestId: job.requestId,
-        occurredAt: now,
-      }),
+        .where(sql`${messages.id} = ${row.id} AND ${failable}`),
+      db.insert(deadLetters).select(
+        sql`SELECT ${letter.id}, ${row.id}, ${letter.tenantId}, ${letter.providerId}, ${lastError}, ${row.attempts}, ${letter.body}, ${now}, NULL, NULL
+          WHERE ${landed}`,
+      ),
+      eventIf(
+        db,
+        {
+          id: newId("event"),
+          messageId: row.id,
+          status: "failed",
+          reason: `dead-lettered after ${row.attempts} delivery rounds: ${lastError}`,
+          source: "internal",
+          requestId: job.requestId,
+          occurredAt: now,
+        },
+        landed,
+      ),
     ];
   });
   if (writes.length > 0) await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);

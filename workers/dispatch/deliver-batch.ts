@@ -13,6 +13,9 @@ import { outcomeWrites, type Settled } from "./outcome-writes";
 import { providerChains } from "./provider-resolution";
 import { sendInWaves } from "./send-waves";
 
+/** Time kept back from the lease for the batch's final D1 write. */
+const LEASE_MARGIN_MS = 5_000;
+
 /**
  * One queue batch, at-least-once safe, in two D1 round trips whatever its size: the claim
  * (with the providers it needs) and one `db.batch()` of every status change and event.
@@ -31,17 +34,21 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
     adapterFor: adapterCache(keyringFromEnv(env), { webhooksPublicUrl: env.WEBHOOKS_PUBLIC_URL }),
     guard: guardClient(env, settings),
     settings,
+    sendDeadline: claimedAt.getTime() + settings.leaseSeconds * 1000 - settings.sendTimeoutMs - LEASE_MARGIN_MS,
   });
 
   const settled: Settled[] = deliveries.map((delivery) => {
     const job = jobs.get(delivery.row.id);
     const fate = delivery.fate;
-    const delaySeconds =
+    const wanted =
       fate?.kind === "retry"
         ? Math.max(fate.hintSeconds, backoffSeconds(job?.attempts ?? 1, settings.retryBaseSeconds, settings.retryCapSeconds))
         : fate?.kind === "deferred"
           ? fate.delaySeconds
           : 0;
+    // A provider's Retry-After or a TPS wait never exceeds the retry cap: a message left
+    // `sending` longer than that would be swept and sent early by a second copy.
+    const delaySeconds = Math.min(wanted, settings.retryCapSeconds);
     return { delivery, delaySeconds, requestId: job?.body.requestId ?? delivery.row.requestId ?? "" };
   });
   const writes = outcomeWrites(db, settled, claimedAt.toISOString());

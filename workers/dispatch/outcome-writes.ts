@@ -1,5 +1,6 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { eventIf, messageWrittenAt } from "../../shared/db/conditional-event";
 import type { Database } from "../../shared/db/database";
 import { messageEvents, messages } from "../../shared/db/schema";
 import type { MessageStatus } from "../../shared/domain/enums";
@@ -21,9 +22,13 @@ function attemptEvent(messageId: string, attempt: Attempt, requestId: string): E
   return event(messageId, "sending", `${via} unavailable — ${describeOutcome(outcome)}; failing over`, attempt.at, requestId, provider.id);
 }
 
-/** The status change a settled delivery makes; guarded so it only moves a `sending` row. */
+/**
+ * The status change a settled delivery makes. Guarded by the lease: it lands only while this
+ * consumer still owns the `sending` row (another may have taken it over after the lease ran out).
+ */
 function statusUpdate(db: Database, delivery: Delivery, now: string, delaySeconds: number) {
-  const owned = and(eq(messages.id, delivery.row.id), eq(messages.status, "sending"));
+  const ours = and(eq(messages.status, "sending"), eq(messages.leaseExpiresAt, delivery.row.leaseExpiresAt ?? ""));
+  const owned = and(eq(messages.id, delivery.row.id), ours);
   const fate = delivery.fate;
   // A fast provider's callback may have moved the message on (sent, delivered) before this
   // write: the delivery fields are still filled in, and the status never moves back.
@@ -40,7 +45,7 @@ function statusUpdate(db: Database, delivery: Delivery, now: string, delaySecond
         leaseExpiresAt: null,
         updatedAt: now,
       })
-      .where(and(eq(messages.id, delivery.row.id), inArray(messages.status, ["sending", "sent", "delivered"])));
+      .where(and(eq(messages.id, delivery.row.id), or(ours, inArray(messages.status, ["sent", "delivered"]))));
   if (fate?.kind === "rejected")
     return db
       .update(messages)
@@ -69,19 +74,20 @@ export type Settled = { delivery: Delivery; delaySeconds: number; requestId: str
 
 /**
  * Every status change and event of a queue batch, for one `db.batch()`: a `sending` event
- * per round, one event per provider attempt, and a closing event for a retry or a wait.
+ * per round and one per provider attempt (facts: the calls happened), then each status update
+ * and, only if that update landed, its closing event for a retry or a wait.
  */
 export function outcomeWrites(db: Database, settled: Settled[], claimedAt: string): BatchItem<"sqlite">[] {
   const now = new Date().toISOString();
-  const events: EventRow[] = [];
-  const updates: BatchItem<"sqlite">[] = [];
+  const facts: EventRow[] = [];
+  const decisions: BatchItem<"sqlite">[] = [];
   for (const { delivery, delaySeconds, requestId } of settled) {
     const { row } = delivery;
-    events.push(event(row.id, "sending", `delivery round ${row.attempts}`, claimedAt, requestId));
-    for (const attempt of delivery.attempts) events.push(attemptEvent(row.id, attempt, requestId));
+    facts.push(event(row.id, "sending", `delivery round ${row.attempts}`, claimedAt, requestId));
+    for (const attempt of delivery.attempts) facts.push(attemptEvent(row.id, attempt, requestId));
+    decisions.push(statusUpdate(db, delivery, now, delaySeconds));
     const closing = closingEvent(delivery, now, requestId, delaySeconds);
-    if (closing) events.push(closing);
-    updates.push(statusUpdate(db, delivery, now, delaySeconds));
+    if (closing) decisions.push(eventIf(db, closing, messageWrittenAt(row.id, now)));
   }
-  return [...updates, ...events.map((row) => db.insert(messageEvents).values(row))];
+  return [...facts.map((row) => db.insert(messageEvents).values(row)), ...decisions];
 }

@@ -11,6 +11,8 @@ export type WaveDeps = {
   adapterFor: (row: ProviderConfigRow) => Promise<Provider>;
   guard: Guard;
   settings: DispatchSettings;
+  /** No send starts after this (ms): its outcome would land after the claim's lease ran out. */
+  sendDeadline: number;
 };
 
 /**
@@ -58,14 +60,20 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
     if (reservation.state === "closed") delivery.fate = { kind: "deferred", provider, delaySeconds: reservation.retryAfterSeconds };
     else delivery.skipped.push(`${provider.name} (${provider.id}) skipped: circuit ${reservation.state}`);
   }
-  const outcomes = await mapBounded(now, deps.settings.concurrency, (delivery) => attempt(adapter, delivery, deps.settings));
+  const outcomes = await mapBounded(now, deps.settings.concurrency, (delivery) =>
+    Date.now() < deps.sendDeadline ? attempt(adapter, delivery, deps.settings) : Promise.resolve(undefined),
+  );
   await deps.guard.report(
     provider,
-    outcomes.map((outcome) => outcome.kind === "unavailable"),
+    outcomes.flatMap((outcome) => (outcome ? [outcome.kind === "unavailable"] : [])),
   );
   const onward = rest.filter((delivery) => !delivery.fate);
   now.forEach((delivery, index) => {
     const outcome = outcomes[index];
+    if (!outcome) {
+      delivery.fate = { kind: "retry", reason: "the batch ran out of time before this send could start", hintSeconds: 0 };
+      return;
+    }
     delivery.attempts.push({ provider, outcome, at: new Date().toISOString() });
     if (outcome.kind === "sent")
       delivery.fate = { kind: "sent", provider, providerMessageId: outcome.providerMessageId, cost: outcome.cost };

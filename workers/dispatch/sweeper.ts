@@ -1,7 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { eventIf, messageWrittenAt } from "../../shared/db/conditional-event";
 import type { Database } from "../../shared/db/database";
-import { messageEvents, messages } from "../../shared/db/schema";
+import { messages } from "../../shared/db/schema";
 import { newId } from "../../shared/domain/ids";
 import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../shared/queue/delivery-job";
 
@@ -51,16 +52,23 @@ export async function sweep(db: Database, queue: Queue<DeliveryJob>, stuckAfterS
     db
       .update(messages)
       .set({ updatedAt: nowIso })
-      .where(and(eq(messages.id, row.id), eq(messages.status, row.status))),
-    db.insert(messageEvents).values({
-      id: newId("event"),
-      messageId: row.id,
-      status: row.status,
-      reason: sweepReason(row),
-      source: "internal",
-      requestId: row.request_id,
-      occurredAt: nowIso,
-    }),
+      .where(
+        and(eq(messages.id, row.id), eq(messages.status, row.status), sql`(lease_expires_at IS NULL OR lease_expires_at < ${nowIso})`),
+      ),
+    // Only if the message was still as we found it (dispatch may have claimed it meanwhile).
+    eventIf(
+      db,
+      {
+        id: newId("event"),
+        messageId: row.id,
+        status: row.status,
+        reason: sweepReason(row),
+        source: "internal",
+        requestId: row.request_id,
+        occurredAt: nowIso,
+      },
+      messageWrittenAt(row.id, nowIso),
+    ),
   ]);
   await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   return due.length;
