@@ -46,8 +46,8 @@ export class ConflictError extends RelayError {
   }
 }
 export class PayloadTooLargeError extends RelayError {
-  constructor(limitBytes?: number) {
-    super("PAYLOAD_TOO_LARGE", `The request body is larger than ${limitBytes ? `${limitBytes} bytes` : "allowed"}`);
+  constructor(limitBytes?: number, message?: string) {
+    super("PAYLOAD_TOO_LARGE", message ?? `The request body is larger than ${limitBytes ? `${limitBytes} bytes` : "allowed"}`);
   }
 }
 export class IdempotencyMismatchError extends RelayError {

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { addProvider, batchOf, consume, db, eventsOf, messageRow, newTenant, queuedMessage } from "../support/dispatch-fixtures";
 
 describe("dispatch consumer", () => {
@@ -162,5 +162,29 @@ describe("a provider callback that arrives before dispatch records the send", ()
     await db().batch(writes as [(typeof writes)[number], ...typeof writes]);
 
     expect(await messageRow(message.id)).toMatchObject({ status: "delivered", providerId, providerMessageId: "SM123", cost: 0.0075 });
+  });
+});
+
+describe("when D1 is unreachable", () => {
+  it("retries the whole batch with a delay, sending nothing", async () => {
+    const tenantId = await newTenant();
+    await addProvider({ tenantId });
+    const message = await queuedMessage(tenantId);
+    const down = {
+      prepare: () => {
+        throw new Error("D1 is down");
+      },
+      batch: async () => {
+        throw new Error("D1 is down");
+      },
+    } as unknown as D1Database;
+
+    const batch = batchOf([message]);
+    const retryAll = vi.spyOn(batch, "retryAll");
+    const result = await consume(batch, { ...env, DB: down });
+
+    expect(result.retryBatch).toMatchObject({ retry: true });
+    expect(retryAll.mock.calls[0]?.[0]?.delaySeconds).toBeGreaterThan(0);
+    expect((await messageRow(message.id)).status).toBe("queued");
   });
 });

@@ -367,3 +367,19 @@ describe("Idempotency-Key on POST /v1/messages/batch", () => {
     expect(expectFirstUse(await sendBatch(tenant, key, [sms(), email()])).items).toHaveLength(2);
   });
 });
+
+describe("a keyed request whose answer could not be stored", () => {
+  it("is refused with 413 and a clear message, writing nothing; without a key the same batch is accepted", async () => {
+    const tenant = await freshTenant();
+    const big = "x".repeat(100_000);
+    const messages = Array.from({ length: 20 }, (_, i) => email({ to: `big${i}@example.com`, content: { text: big } }));
+
+    const keyed = await sendBatch(tenant, newKey(), messages);
+    expectErrorEnvelope(keyed, 413, "PAYLOAD_TOO_LARGE");
+    expect(keyed.body.error.message).toContain("Idempotency-Key");
+    expect(await messageCount(tenant)).toBe(0);
+
+    const unkeyed = await call("POST", "/v1/messages/batch", { key: tenant.sendKey, body: { messages } });
+    expect(unkeyed.status).toBe(202);
+  });
+});

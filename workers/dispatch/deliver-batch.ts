@@ -26,7 +26,16 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
   const settings = dispatchSettings(env);
   const claimedAt = new Date();
   const jobs = new Map(batch.messages.map((message) => [message.body.messageId, message]));
-  const claim = await claimBatch(db, [...jobs.keys()], claimedAt, settings.leaseSeconds);
+  let claim: Awaited<ReturnType<typeof claimBatch>>;
+  try {
+    claim = await claimBatch(db, [...jobs.keys()], claimedAt, settings.leaseSeconds);
+  } catch (error) {
+    // D1 is unreachable: nothing was claimed or sent. Back off instead of being redelivered
+    // at once, which would spend every retry of the batch within seconds.
+    console.error(JSON.stringify({ event: "dispatch.claim_failed", error: String(error) }));
+    batch.retryAll({ delaySeconds: backoffSeconds(batch.messages[0]?.attempts ?? 1, settings.retryBaseSeconds, settings.retryCapSeconds) });
+    return;
+  }
 
   const deliveries: Delivery[] = claim.owned.map((row) => ({ row, attempts: [], skipped: [] }));
   await sendInWaves(deliveries, {
@@ -52,9 +61,23 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
     return { delivery, delaySeconds, requestId: job?.body.requestId ?? delivery.row.requestId ?? "" };
   });
   const writes = outcomeWrites(db, settled, claimedAt.toISOString());
-  if (writes.length > 0) await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  if (writes.length > 0) await writeOnceMore(() => db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]));
 
   await settleQueueMessages(env, batch, jobs, settled, claim.early, claimedAt.getTime());
+}
+
+/**
+ * The outcome write follows sends that already happened: one more try after a short pause
+ * before giving up (then the batch is redelivered and, once the leases lapse, re-sent).
+ */
+async function writeOnceMore(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    console.error(JSON.stringify({ event: "dispatch.outcome_write_failed", error: String(error) }));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await write();
+  }
 }
 
 async function settleQueueMessages(

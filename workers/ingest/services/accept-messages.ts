@@ -5,7 +5,7 @@ import { type MessageRow, messageEvents, messages } from "../../../shared/db/sch
 import { newId } from "../../../shared/domain/ids";
 import type { MessageRequest } from "../../../shared/domain/message-request";
 import { type MessageView, messageView } from "../../../shared/domain/message-view";
-import { UnavailableError } from "../../../shared/http/errors";
+import { PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";
 import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../../shared/queue/delivery-job";
 import { claimStatement, completeClaim, dropExpired, type IdempotencyClaim, priorUse, releaseStatement } from "./idempotency";
 
@@ -78,6 +78,7 @@ export async function acceptMessages<T>(
   const now = nowDate.toISOString();
   const rows = requests.map((request) => newRow(ctx, request, now, claim));
   const answer = { status: 202, body: shape(rows.map(messageView)) };
+  if (claim) assertStorable(answer.body);
 
   const writes: BatchItem<"sqlite">[] = [
     ...rows.map((row) => ctx.db.insert(messages).values(row)),
@@ -100,6 +101,19 @@ export async function acceptMessages<T>(
   }
   if (claim) await completeClaim(ctx.db, claim).catch(() => undefined);
   return { answer, replayed: false };
+}
+
+/**
+ * The first answer is stored with the Idempotency-Key to replay it; a D1 row holds at most
+ * 2 MB, so a keyed request whose answer is larger must be split (a clear 413, not a 503).
+ */
+const MAX_STORED_ANSWER_BYTES = 1_500_000;
+function assertStorable(body: unknown): void {
+  if (new TextEncoder().encode(JSON.stringify(body)).byteLength > MAX_STORED_ANSWER_BYTES)
+    throw new PayloadTooLargeError(
+      MAX_STORED_ANSWER_BYTES,
+      "With an Idempotency-Key the messages of one request may total at most 1.5 MB; send smaller batches",
+    );
 }
 
 async function resolvePriorUse<T>(
