@@ -1,4 +1,5 @@
 import { and, desc, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import { eventIf, messageWrittenAt } from "../../../shared/db/conditional-event";
 import type { Database } from "../../../shared/db/database";
 import { type DeadLetterRow, deadLetters, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
@@ -63,54 +64,89 @@ export type RedriveContext = { db: Database; queue: Queue<DeliveryJob>; tenantId
  */
 export async function redriveDeadLetter(ctx: RedriveContext, id: string): Promise<DeadLetterRow> {
   const row = await findDeadLetter(ctx.db, id, ctx.tenantId);
-  const now = new Date().toISOString();
-  const [claimed] = await ctx.db
-    .update(deadLetters)
-    .set({ redrivenAt: now })
-    .where(and(eq(deadLetters.id, row.id), isNull(deadLetters.redrivenAt), isNull(deadLetters.discardedAt)))
-    .returning();
-  if (!claimed) throw new ConflictError(`This dead letter was already ${row.discardedAt ? "discarded" : "redriven"}`);
-
-  const d1 = ctx.db.$client;
   const before = await ctx.db.query.messages.findFirst({
     where: eq(messages.id, row.messageId),
     columns: { attempts: true, lastError: true },
   });
-  const [reopened] = await d1.batch([
-    d1
-      .prepare(
-        "UPDATE messages SET status = 'queued', attempts = 0, last_error = NULL, updated_at = ?1 WHERE id = ?2 AND status = 'failed'",
+  const now = new Date().toISOString();
+  // One batch: the dead letter is claimed only with its message reopened, or neither.
+  const [claimed] = await ctx.db.batch([
+    ctx.db
+      .update(deadLetters)
+      .set({ redrivenAt: now })
+      .where(
+        and(
+          eq(deadLetters.id, row.id),
+          isNull(deadLetters.redrivenAt),
+          isNull(deadLetters.discardedAt),
+          sql`EXISTS (SELECT 1 FROM messages WHERE id = ${row.messageId} AND status = 'failed')`,
+        ),
       )
-      .bind(now, row.messageId),
-    d1
-      .prepare(
-        `INSERT INTO message_events (id, message_id, status, reason, source, request_id, occurred_at)
-        SELECT ?1, ?2, 'queued', ?3, 'internal', ?4, ?5 WHERE changes() = 1`,
-      )
-      .bind(newId("event"), row.messageId, `redriven from dead letter ${row.id}`, ctx.requestId, now),
+      .returning(),
+    ctx.db
+      .update(messages)
+      .set({ status: "queued", attempts: 0, lastError: null, updatedAt: now })
+      .where(
+        and(
+          eq(messages.id, row.messageId),
+          eq(messages.status, "failed"),
+          sql`EXISTS (SELECT 1 FROM dead_letters WHERE id = ${row.id} AND redriven_at = ${now})`,
+        ),
+      ),
+    eventIf(
+      ctx.db,
+      redriveEvent(row, "queued", `redriven from dead letter ${row.id}`, ctx.requestId, now),
+      messageWrittenAt(row.messageId, now),
+    ),
   ]);
-  if (!before || reopened.meta.changes !== 1) {
-    await ctx.db.update(deadLetters).set({ redrivenAt: null }).where(eq(deadLetters.id, row.id));
+  const letter = claimed[0];
+  if (!letter || !before) {
+    if (row.redrivenAt || row.discardedAt)
+      throw new ConflictError(`This dead letter was already ${row.discardedAt ? "discarded" : "redriven"}`);
     throw new ConflictError("The message is no longer failed; nothing to redrive");
   }
   try {
     await ctx.queue.send({ messageId: row.messageId, tenantId: row.tenantId, requestId: ctx.requestId });
   } catch {
-    await d1.batch([
-      d1
-        .prepare("UPDATE messages SET status = 'failed', attempts = ?1, last_error = ?2, updated_at = ?3 WHERE id = ?4")
-        .bind(before.attempts, before.lastError, now, row.messageId),
-      d1.prepare("UPDATE dead_letters SET redriven_at = NULL WHERE id = ?1").bind(row.id),
-      d1
-        .prepare(
-          `INSERT INTO message_events (id, message_id, status, reason, source, request_id, occurred_at)
-          VALUES (?1, ?2, 'failed', 'redrive undone: the delivery queue was unavailable', 'internal', ?3, ?4)`,
-        )
-        .bind(newId("event"), row.messageId, ctx.requestId, now),
-    ]);
+    await undoRedrive(ctx, row, before, now);
     throw new UnavailableError("The delivery queue is unavailable; the dead letter was left as it was. Retry.");
   }
-  return claimed;
+  return letter;
+}
+
+function redriveEvent(row: DeadLetterRow, status: "queued" | "failed", reason: string, requestId: string, at: string) {
+  return { id: newId("event"), messageId: row.messageId, status, reason, source: "internal" as const, requestId, occurredAt: at };
+}
+
+/** Puts the message and dead letter back as they were, unless dispatch already took the message. */
+async function undoRedrive(
+  ctx: RedriveContext,
+  row: DeadLetterRow,
+  before: { attempts: number; lastError: string | null },
+  redrivenAt: string,
+) {
+  const undoneAt = new Date(Date.parse(redrivenAt) + 1).toISOString();
+  await ctx.db.batch([
+    ctx.db
+      .update(messages)
+      .set({ status: "failed", attempts: before.attempts, lastError: before.lastError, updatedAt: undoneAt })
+      .where(and(eq(messages.id, row.messageId), eq(messages.status, "queued"), eq(messages.updatedAt, redrivenAt))),
+    ctx.db
+      .update(deadLetters)
+      .set({ redrivenAt: null })
+      .where(
+        and(
+          eq(deadLetters.id, row.id),
+          eq(deadLetters.redrivenAt, redrivenAt),
+          sql`EXISTS (SELECT 1 FROM messages WHERE id = ${row.messageId} AND updated_at = ${undoneAt})`,
+        ),
+      ),
+    eventIf(
+      ctx.db,
+      redriveEvent(row, "failed", "redrive undone: the delivery queue was unavailable", ctx.requestId, undoneAt),
+      messageWrittenAt(row.messageId, undoneAt),
+    ),
+  ]);
 }
 
 export type RedriveOutcome = { id: string; outcome: "redriven" | "not_found" | "not_redrivable"; message?: string };
