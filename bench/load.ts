@@ -31,8 +31,10 @@ export function percentile(values: number[], p: number): number {
 /** Polls until `done()` reports every message delivered; returns when (performance.now()). */
 export async function waitForDrain(total: number, done: () => Promise<number>, label: string, timeoutMs = 600_000): Promise<number> {
   const deadline = performance.now() + timeoutMs;
+  let finished = 0;
   for (;;) {
-    const finished = await done();
+    // A poll that fails (the runtime's proxy can hiccup under load) is simply tried again.
+    finished = await done().catch(() => finished);
     process.stdout.write(`\r  ${label}: ${finished}/${total} delivered`);
     if (finished >= total) {
       process.stdout.write("\n");

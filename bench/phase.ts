@@ -35,6 +35,6 @@ export async function measure(target: Target, messages: number, concurrency: num
     drainPerSecond: Math.round(load.accepted / allDeliveredSeconds),
     backlogSeconds: round((drainedAt - load.lastAt) / 1000),
     peakRuntimeMiB: workerdPeakMiB(),
-    providerSends: target.providerSends?.(),
+    providerSends: await target.providerSends?.(),
   };
 }

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { LogLevel } from "miniflare";
 import { seed } from "../scripts/seed";
 import { startStack } from "../scripts/stack";
-import { startFakeResend } from "../test/e2e/harness/fake-resend";
 import { freePort } from "../test/e2e/harness/free-port";
 import { fakeCredentials } from "../test/e2e/harness/providers-setup";
+import { startFakeProviderProcess } from "./fake-provider-client";
 import type { Target } from "./target";
 
 /**
@@ -17,7 +17,7 @@ export async function startRelay(options: { meter: boolean }): Promise<Target> {
   const stateDir = mkdtempSync(join(tmpdir(), "relay-bench-"));
   const meterLines: string[] = [];
   const creds = fakeCredentials();
-  const resend = await startFakeResend(creds.resend.apiKey, creds.resend.webhookSecret);
+  const resend = await startFakeProviderProcess(creds.resend.apiKey, creds.resend.webhookSecret);
   const meter: Record<string, string> = options.meter ? { D1_METER: "log" } : {};
   const stack = await startStack({
     stateDir,
@@ -59,7 +59,7 @@ export async function startRelay(options: { meter: boolean }): Promise<Target> {
       return row?.n ?? 0;
     },
     meterLines,
-    providerSends: () => resend.sends.length,
+    providerSends: () => resend.sends(),
     async stop() {
       await stack.dispose();
       await resend.close();

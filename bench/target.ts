@@ -8,6 +8,6 @@ export type Target = {
   /** The `d1.meter` lines the workers logged (only when metering). */
   meterLines: string[];
   /** How many sends the provider received (Relay only). */
-  providerSends?: () => number;
+  providerSends?: () => Promise<number>;
   stop(): Promise<void>;
 };
