@@ -83,8 +83,8 @@ export const messages = sqliteTable(
   },
   (t) => [
     index("messages_tenant_created").on(t.tenantId, t.createdAt, t.id),
-    index("messages_tenant_idempotency_key").on(t.tenantId, t.idempotencyKey),
-    index("messages_provider_message_id").on(t.providerMessageId),
+    // Partial: a message has no provider message id until sent, so accepting one costs no entry.
+    index("messages_provider_message_id").on(t.providerMessageId).where(sql`${t.providerMessageId} IS NOT NULL`),
     index("messages_status_updated").on(t.status, t.updatedAt),
   ],
 );
@@ -104,7 +104,11 @@ export const messageEvents = sqliteTable(
     requestId: text("request_id"),
     occurredAt: text("occurred_at").notNull(),
   },
-  (t) => [index("message_events_message").on(t.messageId, t.occurredAt), uniqueIndex("message_events_dedupe_key").on(t.dedupeKey)],
+  (t) => [
+    index("message_events_message").on(t.messageId, t.occurredAt),
+    // Only provider callbacks carry a dedupe key; internal events add no entry.
+    uniqueIndex("message_events_dedupe_key").on(t.dedupeKey).where(sql`${t.dedupeKey} IS NOT NULL`),
+  ],
 );
 
 /**
