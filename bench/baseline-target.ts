@@ -50,9 +50,10 @@ export async function startBaseline(): Promise<Target> {
   await db.exec("CREATE TABLE baseline_messages (id TEXT PRIMARY KEY, body TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL)");
   return {
     name: "Baseline",
-    async send(index) {
+    async send(index, later) {
       const body = JSON.stringify({ channel: "email", to: `user${index}@example.com`, subject: `Bench ${index}`, content: { text: `message ${index}` } });
-      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+      const headers = { "content-type": "application/json", ...(later ? { "x-delay-seconds": "3600" } : {}) };
+      const response = await fetch(url, { method: "POST", headers, body });
       await response.arrayBuffer();
       return response.status === 202;
     },

@@ -18,6 +18,12 @@ export type PhaseResult = {
   providerSends?: number;
 };
 
+/** Ingest on its own: messages scheduled an hour ahead, so the delivery side stays idle. */
+export async function measureIngestAlone(target: Target, messages: number, concurrency: number): Promise<number> {
+  const load = await runLoad(messages, concurrency, (i) => target.send(messages * 10 + i, true), `${target.name} ingest alone`);
+  return Math.round(load.accepted / load.seconds);
+}
+
 /** Loads a target with `messages` sends at `concurrency`, then waits until all are delivered. */
 export async function measure(target: Target, messages: number, concurrency: number): Promise<PhaseResult> {
   const load: LoadResult = await runLoad(messages, concurrency, (i) => target.send(i), `${target.name} ingest`);

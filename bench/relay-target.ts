@@ -48,8 +48,9 @@ export async function startRelay(options: { meter: boolean }): Promise<Target> {
   const headers = { authorization: `Bearer ${credentials.apiKey}`, "content-type": "application/json" };
   return {
     name: "Relay",
-    async send(index) {
-      const body = JSON.stringify({ channel: "email", to: `user${index}@example.com`, subject: `Bench ${index}`, content: { text: `message ${index}` } });
+    async send(index, later) {
+      const scheduledAt = later ? new Date(Date.now() + 3_600_000).toISOString() : undefined;
+      const body = JSON.stringify({ channel: "email", to: `user${index}@example.com`, subject: `Bench ${index}`, content: { text: `message ${index}` }, scheduledAt });
       const response = await fetch(`${stack.ingestUrl}/v1/messages`, { method: "POST", headers, body });
       await response.arrayBuffer();
       return response.status === 202;

@@ -3,7 +3,7 @@ import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { startBaseline } from "./baseline-target";
 import { d1Costs } from "./d1-calibration";
-import { measure } from "./phase";
+import { measure, measureIngestAlone } from "./phase";
 import { startRelay } from "./relay-target";
 import { type BenchReport, svgChart, table } from "./report";
 
@@ -32,11 +32,13 @@ await metered.stop();
 console.log("2/3 Relay");
 const relayTarget = await startRelay({ meter: false });
 const relay = await measure(relayTarget, messages, concurrency);
+const relayIngestAlone = await measureIngestAlone(relayTarget, messages, concurrency);
 await relayTarget.stop();
 
 console.log("3/3 baseline");
 const baselineTarget = await startBaseline();
 const baseline = await measure(baselineTarget, messages, concurrency);
+const baselineIngestAlone = await measureIngestAlone(baselineTarget, messages, concurrency);
 await baselineTarget.stop();
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
@@ -46,7 +48,12 @@ const report: BenchReport = {
   relay,
   baseline,
   d1,
-  ratios: { ingest: ratio(relay.ingestPerSecond, baseline.ingestPerSecond), drain: ratio(relay.drainPerSecond, baseline.drainPerSecond) },
+  ingestAlone: { relay: relayIngestAlone, baseline: baselineIngestAlone },
+  ratios: {
+    ingest: ratio(relay.ingestPerSecond, baseline.ingestPerSecond),
+    ingestAlone: ratio(relayIngestAlone, baselineIngestAlone),
+    drain: ratio(relay.drainPerSecond, baseline.drainPerSecond),
+  },
 };
 
 console.log(`\n${table(report)}\n`);

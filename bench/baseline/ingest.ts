@@ -11,7 +11,8 @@ export default {
     await env.DB.prepare("INSERT INTO baseline_messages (id, body, status, created_at) VALUES (?, ?, 'queued', ?)")
       .bind(id, body, new Date().toISOString())
       .run();
-    await env.QUEUE.send({ id });
+    // The benchmark's "delivery idle" phase delays the queue message, as Relay's scheduledAt does.
+    await env.QUEUE.send({ id }, { delaySeconds: Number(request.headers.get("x-delay-seconds") ?? 0) });
     return Response.json({ id, status: "queued" }, { status: 202 });
   },
 } satisfies ExportedHandler<Env>;
