@@ -388,16 +388,33 @@ describe("POST /v1/dead-letters/redrive (bulk)", () => {
     expectInvalid(await post({}), "ids");
   });
 
-  it("reports 503 when the queue is down and leaves the dead letter pending", async () => {
+  it("reports each id: a queue outage mid-way leaves the earlier ids redriven and the rest pending", async () => {
     const tenant = await createTenant(await createOpsKey());
-    const seeded = await seedDeadLetter(tenant.tenantId);
-    const answer = await callApp({ DELIVERY_QUEUE: downQueue() }, "POST", "/v1/dead-letters/redrive", {
+    const first = await seedDeadLetter(tenant.tenantId);
+    const second = await seedDeadLetter(tenant.tenantId);
+    let sends = 0;
+    const failsAfterOne = {
+      send: async () => {
+        if (++sends > 1) throw new Error("queue down");
+      },
+      sendBatch: async () => {
+        throw new Error("queue down");
+      },
+    } as unknown as Parameters<typeof callApp>[0]["DELIVERY_QUEUE"];
+
+    const answer = await callApp({ DELIVERY_QUEUE: failsAfterOne }, "POST", "/v1/dead-letters/redrive", {
       key: tenant.adminKey,
-      body: { ids: [seeded.id] },
+      body: { ids: [first.id, second.id] },
     });
-    expectErrorEnvelope(answer, 503, "SERVICE_UNAVAILABLE");
-    expect((await deadLetterRow(seeded.id))?.redrivenAt).toBeNull();
-    expect((await messageRow(seeded.messageId))?.status).toBe("failed");
+
+    const data = expectSuccessEnvelope(answer, 200) as { items: { id: string; outcome: string }[] };
+    expect(data.items.map((item) => [item.id, item.outcome])).toEqual([
+      [first.id, "redriven"],
+      [second.id, "unavailable"],
+    ]);
+    expect((await deadLetterRow(second.id))?.redrivenAt).toBeNull();
+    expect((await messageRow(second.messageId))?.status).toBe("failed");
+    expect((await messageRow(first.messageId))?.status).toBe("queued");
   });
 });
 

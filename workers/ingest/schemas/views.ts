@@ -102,7 +102,7 @@ export const deadLetterSchema = z
 export const redriveResultSchema = z
   .object({
     id: z.string(),
-    outcome: z.enum(["redriven", "not_found", "not_redrivable"]),
+    outcome: z.enum(["redriven", "not_found", "not_redrivable", "unavailable"]),
     message: z.string().optional(),
   })
   .meta({ id: "RedriveResult" });

@@ -149,7 +149,9 @@ async function undoRedrive(
   ]);
 }
 
-export type RedriveOutcome = { id: string; outcome: "redriven" | "not_found" | "not_redrivable"; message?: string };
+export type RedriveOutcome = { id: string; outcome: "redriven" | "not_found" | "not_redrivable" | "unavailable"; message?: string };
+
+/** One result per id: a queue outage mid-way leaves the earlier ids redriven and says so. */
 
 export async function redriveMany(ctx: RedriveContext, ids: string[]): Promise<RedriveOutcome[]> {
   const outcomes: RedriveOutcome[] = [];
@@ -160,6 +162,7 @@ export async function redriveMany(ctx: RedriveContext, ids: string[]): Promise<R
     } catch (error) {
       if (error instanceof NotFoundError) outcomes.push({ id, outcome: "not_found" });
       else if (error instanceof ConflictError) outcomes.push({ id, outcome: "not_redrivable", message: error.message });
+      else if (error instanceof UnavailableError) outcomes.push({ id, outcome: "unavailable", message: error.message });
       else throw error;
     }
   }

@@ -29,6 +29,7 @@ const OUTCOME_TEXT: Record<RedriveOutcome["outcome"], string> = {
   redriven: "redriven: queued again",
   not_found: "not found",
   not_redrivable: "not redriven",
+  unavailable: "not redriven: the delivery queue is unavailable, try again",
 };
 
 function Outcomes({ outcomes }: { outcomes: RedriveOutcome[] }) {
