@@ -19,7 +19,7 @@ function attemptEvent(messageId: string, attempt: Attempt, requestId: string): E
   if (outcome.kind === "sent") return event(messageId, "sent", `sent via ${via}`, attempt.at, requestId, provider.id);
   if (outcome.kind === "rejected")
     return event(messageId, "failed", `rejected by ${via} — ${describeOutcome(outcome)}`, attempt.at, requestId, provider.id);
-  return event(messageId, "sending", `${via} unavailable — ${describeOutcome(outcome)}; failing over`, attempt.at, requestId, provider.id);
+  return event(messageId, "sending", `${via} unavailable — ${describeOutcome(outcome)}`, attempt.at, requestId, provider.id);
 }
 
 /**
