@@ -43,10 +43,13 @@ export default defineConfig(async () => {
         workerProject("ingest", "./wrangler.ingest.toml", [], [dispatchStandIn]),
         workerProject("dispatch", "./wrangler.dispatch.toml"),
         workerProject("shared", "./wrangler.webhooks.toml"),
-        workerProject("webhooks", "./wrangler.webhooks.toml", ["test/support/sns-certificate.ts"]),
+        workerProject("webhooks", "./wrangler.webhooks.toml", ["test/support/node/sns-certificate.ts"]),
         // Provider adapters against local servers on 127.0.0.1: Prism mocks built from the
         // providers' published OpenAPI documents, and fake servers where none exists.
-        workerProject("providers", "./wrangler.dispatch.toml", ["test/support/provider-servers.ts", "test/support/smtp-server.ts"]),
+        workerProject("providers", "./wrangler.dispatch.toml", [
+          "test/support/node/provider-servers.ts",
+          "test/support/node/smtp-server.ts",
+        ]),
       ],
     },
   };

@@ -1,5 +1,5 @@
 import { inject } from "vitest";
-import type { Behaviour, RecordedRequest, ScenarioSpec } from "../support/provider-servers";
+import type { Behaviour, RecordedRequest, ScenarioSpec } from "../support/provided-context";
 
 export type { RecordedRequest };
 

@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from "vitest";
 import type { ProviderConfigOf } from "../../shared/domain/provider-config";
 import type { OutboundMessage, SendOutcome } from "../../shared/providers/provider";
 import { providerFor } from "../../shared/providers/provider-factory";
-import type { RecordedMessage } from "../support/smtp-server";
+import type { RecordedMessage } from "../support/provided-context";
 
 const smtp = inject("smtp");
 const DEADLINE_MS = 5_000;

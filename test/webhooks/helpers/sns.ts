@@ -3,7 +3,7 @@
  * `Name\nValue\n` for Message, MessageId, Subject (when present), Timestamp, TopicArn and Type of
  * a notification — Message, MessageId, SubscribeURL, Timestamp, Token, TopicArn and Type of a
  * subscription confirmation — and the signature is RSA PKCS#1 v1.5 with SHA1 (SignatureVersion 1)
- * or SHA256 (2), base64. The certificate and key come from test/support/sns-certificate.ts.
+ * or SHA256 (2), base64. The certificate and key come from test/support/node/sns-certificate.ts.
  */
 import { inject, vi } from "vitest";
 import { fromBase64, randomHex, toBase64, utf8 } from "./encoding";

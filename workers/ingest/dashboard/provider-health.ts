@@ -25,7 +25,7 @@ export async function providerHealth(env: IngestEnv, providerIds: string[]): Pro
     } catch {
       return UNKNOWN;
     } finally {
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
     }
   };
   return new Map(await Promise.all(providerIds.map(async (id) => [id, await one(id)] as const)));

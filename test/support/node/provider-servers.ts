@@ -1,4 +1,3 @@
-/// <reference types="node" />
 /**
  * Vitest globalSetup (runs in Node) for the provider adapter tests: Prism mock servers built from
  * Twilio's and Resend's published OpenAPI documents, and one fake HTTP server that stands in for
@@ -11,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
+import type { Behaviour, PrismName, ProviderServers, RecordedRequest, ScenarioSpec } from "../provided-context";
 
 const HOST = "127.0.0.1";
 /** Relative to the project root: the provider documents live in shared/, beside the repository. */
@@ -19,41 +19,6 @@ const SPECS = {
   resend: "../shared/provider-specs/resend.yaml",
 } as const;
 const PRISM_START_TIMEOUT_MS = 60_000;
-
-export type PrismName = keyof typeof SPECS;
-
-/** What the fake server does for a request in a scenario. */
-export type Behaviour =
-  | { status: number; headers?: Record<string, string>; body?: string | Record<string, unknown> }
-  | { hang: true }
-  | { reset: true }
-  | { proxy: PrismName };
-
-/** Routes are keyed "METHOD /path", the path relative to the scenario's base URL. */
-export type ScenarioSpec = { routes?: Record<string, Behaviour>; fallback?: Behaviour };
-
-export type RecordedRequest = {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  /** For a proxied request, the status Prism answered (422 means the request broke the spec). */
-  upstreamStatus?: number;
-};
-
-export type ProviderServers = {
-  prism: Record<PrismName, string>;
-  /** The fake server: `POST /__scenarios` makes a scenario, `/s/{id}/…` plays it, `GET /__scenarios/{id}/requests` lists what came. */
-  fake: string;
-  /** A port on 127.0.0.1 that nothing listens on. */
-  closedUrl: string;
-};
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    providerServers: ProviderServers;
-  }
-}
 
 type Scenario = ScenarioSpec & { requests: RecordedRequest[] };
 

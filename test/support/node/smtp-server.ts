@@ -1,4 +1,3 @@
-/// <reference types="node" />
 /**
  * Vitest globalSetup (runs in Node) for the SMTP adapter tests: fake SMTP servers built on
  * `smtp-server`, a TCP server that never answers, a port nothing listens on, and a small HTTP
@@ -16,43 +15,10 @@ import { type AddressInfo, createServer as createTcpServer, type Socket, type Se
 import PostalMime, { type Address } from "postal-mime";
 import { SMTPServer, type SMTPServerError, type SMTPServerOptions } from "smtp-server";
 import type { TestProject } from "vitest/node";
+import type { RecordedMessage, SmtpFixture } from "../provided-context";
 
 const HOST = "127.0.0.1";
 const ECHOING_USERNAME = "echo-my-password";
-
-export type SmtpFixture = {
-  host: string;
-  /** Plaintext, no STARTTLS, AUTH PLAIN and LOGIN required. */
-  port: number;
-  /** Plaintext, AUTH LOGIN only. */
-  loginOnlyPort: number;
-  /** Plaintext, no AUTH at all. */
-  noAuthPort: number;
-  /** Offers STARTTLS with smtp-server's built-in self-signed certificate, which workerd does not trust. */
-  startTlsPort: number;
-  /** Accepts connections and never says a word. */
-  silentPort: number;
-  /** Nothing listens here. */
-  closedPort: number;
-  /** `GET {inboxUrl}?to=address` → RecordedMessage[] received for that recipient. */
-  inboxUrl: string;
-  username: string;
-  password: string;
-  /** AUTH as this user fails with a 535 whose text repeats the password given. */
-  echoingUsername: string;
-};
-
-export type RecordedMessage = {
-  envelope: { from: string; to: string[] };
-  raw: string;
-  parsed: { subject?: string; messageId?: string; from?: string; to?: string[]; text?: string; html?: string };
-};
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    smtp: SmtpFixture;
-  }
-}
 
 function smtpError(responseCode: number, message: string): SMTPServerError {
   return Object.assign(new Error(message), { responseCode });

@@ -1,4 +1,3 @@
-/// <reference types="node" />
 /**
  * Vitest globalSetup (runs in Node) for the webhooks tests: an RSA key and a self-signed X.509
  * certificate made fresh for each run, standing in for the certificate SNS signs with. The tests
@@ -7,14 +6,7 @@
  */
 import { generate } from "selfsigned";
 import type { TestProject } from "vitest/node";
-
-export type SnsSigningMaterial = { certificatePem: string; privateKeyPem: string };
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    snsSigning: SnsSigningMaterial;
-  }
-}
+import type { SnsSigningMaterial } from "../provided-context";
 
 export default async function setup(project: TestProject): Promise<void> {
   const pems = await generate([{ name: "commonName", value: "sns.amazonaws.com" }], { keySize: 2048, algorithm: "sha256" });
