@@ -52,3 +52,15 @@ describe("a consumer writes only what it still owns", () => {
     expect(await eventsOf(message.id)).toHaveLength(0);
   });
 });
+
+describe("a short lease", () => {
+  it("still lets the first sends start when it covers them (lease 8 s, send timeout 3 s)", async () => {
+    const tenantId = await newTenant();
+    await addProvider({ tenantId });
+    const message = await queuedMessage(tenantId);
+
+    await consume(batchOf([message]), { ...env, LEASE_SECONDS: "8", SEND_TIMEOUT_MS: "3000" });
+
+    expect((await messageRow(message.id)).status).toBe("sent");
+  });
+});

@@ -13,7 +13,7 @@ import { outcomeWrites, type Settled } from "./outcome-writes";
 import { providerChains } from "./provider-resolution";
 import { sendInWaves } from "./send-waves";
 
-/** Time kept back from the lease for the batch's final D1 write. */
+/** Time kept back from the lease for the batch's final D1 write (at most a tenth of it). */
 const LEASE_MARGIN_MS = 5_000;
 
 /**
@@ -38,12 +38,13 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
   }
 
   const deliveries: Delivery[] = claim.owned.map((row) => ({ row, attempts: [], skipped: [] }));
+  const leaseMs = settings.leaseSeconds * 1000;
   await sendInWaves(deliveries, {
     chainFor: providerChains(claim.providers),
     adapterFor: adapterCache(keyringFromEnv(env), { webhooksPublicUrl: env.WEBHOOKS_PUBLIC_URL }),
     guard: guardClient(env, settings),
     settings,
-    sendDeadline: claimedAt.getTime() + settings.leaseSeconds * 1000 - settings.sendTimeoutMs - LEASE_MARGIN_MS,
+    sendDeadline: claimedAt.getTime() + leaseMs - settings.sendTimeoutMs - Math.min(LEASE_MARGIN_MS, leaseMs / 10),
   });
 
   const settled: Settled[] = deliveries.map((delivery) => {
