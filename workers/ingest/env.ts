@@ -13,6 +13,8 @@ export type IngestEnv = {
   BREAKER_COOLDOWN_SECONDS?: string;
   /** Requests per API key per period (wrangler.ingest.toml); absent → no limit. */
   API_RATE_LIMITER?: RateLimit;
+  /** Dashboard sign-in attempts per client address per minute (wrangler.ingest.toml). */
+  SIGN_IN_RATE_LIMITER?: RateLimit;
   /** "log": count D1 round trips per request and log them (the benchmark's calibration). */
   D1_METER?: string;
   /** The dispatch worker's ProviderGuard namespace (read-only use: breaker status); without it the dashboard shows "unknown" health. */

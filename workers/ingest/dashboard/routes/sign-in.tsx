@@ -19,14 +19,25 @@ export function signInUrl(reason?: keyof typeof REASONS): string {
   return reason ? `${BASE}/sign-in?reason=${reason}` : `${BASE}/sign-in`;
 }
 
-async function signInPage(c: DashboardContext, status: 200 | 401 | 403, message: { error?: string; info?: string }) {
+async function signInPage(c: DashboardContext, status: 200 | 401 | 403 | 429, message: { error?: string; info?: string }) {
   return render(c, <SignInPage csrf={await signInToken(c)} {...message} />, status);
+}
+
+async function tooManyAttempts(c: DashboardContext): Promise<boolean> {
+  const limiter = c.env.SIGN_IN_RATE_LIMITER;
+  if (!limiter) return false;
+  const address = c.req.header("cf-connecting-ip") ?? "unknown";
+  return !(await limiter.limit({ key: `sign-in:${address}` })).success;
 }
 
 /** Before a session exists: the sign-in form. */
 export const signInRoutes = new Hono<DashboardBindings>()
   .get("/sign-in", (c) => signInPage(c, 200, { info: REASONS[c.req.query("reason") ?? ""] }))
   .post("/sign-in", async (c) => {
+    if (await tooManyAttempts(c)) {
+      c.header("Retry-After", "60");
+      return signInPage(c, 429, { error: "Too many sign-in attempts from your address. Wait a minute and try again." });
+    }
     const form = await formOf(c);
     const expected = await currentSignInToken(c);
     if (isCrossOrigin(c) || !expected || !tokensMatch(expected, field(form, "_csrf")))
