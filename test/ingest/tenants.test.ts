@@ -67,12 +67,16 @@ describe("GET /v1/tenants", () => {
     const ops = await createOpsKey();
     const a = await createTenant(ops, "A");
     const b = await createTenant(ops, "B");
-    const answer = await call<{ items: Tenant[]; nextCursor: null }>("GET", "/v1/tenants", { key: ops });
-    const data = expectSuccessEnvelope(answer);
-    const ids = data.items.map((t) => t.id);
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const path: string = `/v1/tenants?limit=100${cursor ? `&cursor=${cursor}` : ""}`;
+      const data = expectSuccessEnvelope(await call<{ items: Tenant[]; nextCursor: string | null }>("GET", path, { key: ops }));
+      ids.push(...data.items.map((t) => t.id));
+      cursor = data.nextCursor;
+    } while (cursor);
     expect(ids).toEqual(expect.arrayContaining([a.tenantId, b.tenantId]));
     expect(ids.indexOf(a.tenantId)).toBeLessThan(ids.indexOf(b.tenantId));
-    expect(data.nextCursor).toBeNull();
   });
 
   it("is for ops only", async () => {
@@ -327,5 +331,52 @@ describe("DELETE /v1/api-keys/:id", () => {
     expectErrorEnvelope(await call("DELETE", `/v1/api-keys/${readId}`, { key: tenant.sendKey }), 403, "FORBIDDEN");
     expectErrorEnvelope(await call("DELETE", "/v1/api-keys/key_doesnotexist000000000", { key: tenant.adminKey }), 404, "NOT_FOUND");
     expectSuccessEnvelope(await call("GET", "/v1/messages", { key: tenant.readKey }));
+  });
+});
+
+describe("list pages (limit and cursor)", () => {
+  it("pages through tenants oldest first with no gaps or repeats, and refuses a forged cursor", async () => {
+    const ops = await createOpsKey();
+    const mine = [await createTenant(ops, "page-a"), await createTenant(ops, "page-b"), await createTenant(ops, "page-c")].map(
+      (t) => t.tenantId,
+    );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const path: string = `/v1/tenants?limit=7${cursor ? `&cursor=${cursor}` : ""}`;
+      const page = expectSuccessEnvelope(await call<{ items: Tenant[]; nextCursor: string | null }>("GET", path, { key: ops }));
+      expect(page.items.length).toBeLessThanOrEqual(7);
+      seen.push(...page.items.map((t) => t.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((id) => mine.includes(id))).toEqual(mine);
+    expectErrorEnvelope(await call("GET", `/v1/tenants?cursor=${btoa("o:-1")}`, { key: ops }), 400, "INVALID_INPUT");
+    expectErrorEnvelope(await call("GET", "/v1/tenants?limit=101", { key: ops }), 400, "INVALID_INPUT");
+  });
+
+  it("pages a tenant's API keys and providers the same way", async () => {
+    const ops = await createOpsKey();
+    const tenant = await createTenant(ops);
+    const first = expectSuccessEnvelope(
+      await call<{ items: { id: string }[]; nextCursor: string | null }>("GET", `/v1/tenants/${tenant.tenantId}/api-keys?limit=2`, {
+        key: ops,
+      }),
+    );
+    expect(first.items).toHaveLength(2);
+    expect(first.nextCursor).not.toBeNull();
+    const rest = expectSuccessEnvelope(
+      await call<{ items: { id: string }[]; nextCursor: string | null }>(
+        "GET",
+        `/v1/tenants/${tenant.tenantId}/api-keys?limit=2&cursor=${first.nextCursor}`,
+        {
+          key: ops,
+        },
+      ),
+    );
+    expect(rest.items).toHaveLength(1);
+    expect(rest.nextCursor).toBeNull();
+    const providers = await call("GET", "/v1/providers?limit=10", { key: tenant.adminKey });
+    expect(providers.status).toBe(200);
   });
 });

@@ -5,9 +5,10 @@ import { createProviderSchema, updateProviderSchema } from "../../../shared/doma
 import type { IngestBindings } from "../context";
 import { requireScope, tenantScope } from "../principal";
 import { envelope } from "../respond";
-import { idParam } from "../schemas/params";
+import { idParam, pageQuery } from "../schemas/params";
 import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
-import { deletedSchema, providerSchema, providerTestSchema } from "../schemas/views";
+import { deletedSchema, listOf, providerSchema, providerTestSchema } from "../schemas/views";
+import { offsetPageFrom, offsetPageOf } from "../services/cursor";
 import { checkProvider } from "../services/provider-check";
 import { createProvider, deleteProvider, findProvider, listProviders, providerView, updateProvider } from "../services/providers";
 
@@ -34,13 +35,10 @@ const list = createRoute({
   summary: "List providers",
   description: "A tenant's own; ops keys see all, one tenant's (`tenantId`) or the system defaults (`system=true`).",
   request: {
-    query: z.strictObject({
-      tenantId: z.string().max(64).optional(),
-      system: z.enum(["true", "false"]).optional(),
-    }),
+    query: pageQuery.extend({ system: z.enum(["true", "false"]).optional() }),
   },
   responses: {
-    200: success(z.object({ items: z.array(providerSchema), nextCursor: z.null() }), "Providers by channel and priority"),
+    200: success(listOf(providerSchema), "A page of providers, by channel and priority"),
     ...errors(),
   },
 });
@@ -97,7 +95,8 @@ export const providerRoutes = new OpenAPIHono<IngestBindings>()
     const query = c.req.valid("query");
     const tenantId = tenantScope(c.var.principal, query.tenantId);
     const systemOnly = query.system === "true" && c.var.principal.tenantId === null;
-    return envelope(c, { items: await listProviders(c.var.db, tenantId, systemOnly), nextCursor: null });
+    const page = offsetPageFrom(query);
+    return envelope(c, offsetPageOf(await listProviders(c.var.db, tenantId, systemOnly, page), page));
   })
   .openapi(get, async (c) => {
     requireScope(c.var.principal, "admin");

@@ -4,13 +4,16 @@ import { API_KEY_SCOPES } from "../../../shared/domain/scopes";
 import type { IngestBindings } from "../context";
 import { requireOps, requireScope } from "../principal";
 import { envelope } from "../respond";
-import { idParam } from "../schemas/params";
+import { idParam, pageQuery } from "../schemas/params";
 import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
-import { apiKeySchema, createdApiKeySchema, tenantSchema } from "../schemas/views";
+import { apiKeySchema, createdApiKeySchema, listOf, tenantSchema } from "../schemas/views";
+import { offsetPageFrom, offsetPageOf } from "../services/cursor";
 import { createTenant, findTenant, issueApiKey, listApiKeys, listTenants, revokeApiKey } from "../services/tenants";
 
 const tags = ["Tenants and API keys"];
 const tenantId = idParam("ten_V1StGXR8Z5jdHi6BmyT12");
+
+const listQuery = pageQuery.omit({ tenantId: true });
 
 const createTenantRequest = z.strictObject({ name: z.string().trim().min(1).max(100) }).meta({ id: "CreateTenantRequest" });
 const createKeyRequest = z
@@ -35,8 +38,9 @@ const list = createRoute({
   path: "/v1/tenants",
   tags,
   security: bearer,
-  summary: "List tenants (ops)",
-  responses: { 200: success(z.object({ items: z.array(tenantSchema), nextCursor: z.null() }), "Every tenant"), ...errors() },
+  summary: "List tenants (ops), oldest first",
+  request: { query: listQuery },
+  responses: { 200: success(listOf(tenantSchema), "A page of tenants"), ...errors() },
 });
 
 const get = createRoute({
@@ -66,8 +70,8 @@ const listKeys = createRoute({
   tags,
   security: bearer,
   summary: "List a tenant's API keys",
-  request: { params: tenantId },
-  responses: { 200: success(z.object({ items: z.array(apiKeySchema), nextCursor: z.null() }), "Keys, without secrets"), ...errors(404) },
+  request: { params: tenantId, query: listQuery },
+  responses: { 200: success(listOf(apiKeySchema), "A page of keys, without secrets"), ...errors(404) },
 });
 
 const revokeKey = createRoute({
@@ -87,7 +91,8 @@ export const tenantRoutes = new OpenAPIHono<IngestBindings>()
   })
   .openapi(list, async (c) => {
     requireOps(c.var.principal);
-    return envelope(c, { items: await listTenants(c.var.db), nextCursor: null });
+    const page = offsetPageFrom(c.req.valid("query"));
+    return envelope(c, offsetPageOf(await listTenants(c.var.db, page), page));
   })
   .openapi(get, async (c) => {
     requireScope(c.var.principal, "read");
@@ -102,7 +107,8 @@ export const tenantRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(listKeys, async (c) => {
     requireScope(c.var.principal, "admin");
     const tenant = await findTenant(c.var.db, c.var.principal, c.req.valid("param").id);
-    return envelope(c, { items: await listApiKeys(c.var.db, tenant.id), nextCursor: null });
+    const page = offsetPageFrom(c.req.valid("query"));
+    return envelope(c, offsetPageOf(await listApiKeys(c.var.db, tenant.id, page), page));
   })
   .openapi(revokeKey, async (c) => {
     requireScope(c.var.principal, "admin");

@@ -27,3 +27,25 @@ export function pageOf<T>(rows: T[], limit: number, position: (row: T) => Cursor
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(position(last)) : null };
 }
+
+/** Short configuration lists keep their natural order; their opaque cursor is an offset. */
+export type OffsetPage = { limit: number; offset: number };
+
+export function offsetPageFrom(query: { limit: number; cursor?: string }): OffsetPage {
+  if (!query.cursor) return { limit: query.limit, offset: 0 };
+  let text = "";
+  try {
+    text = atob(query.cursor);
+  } catch {
+    // reported below
+  }
+  const match = /^o:(\d{1,9})$/.exec(text);
+  if (!match) throw new InvalidInputError("The cursor is not one this API returned", [{ path: "cursor", message: "invalid cursor" }]);
+  return { limit: query.limit, offset: Number(match[1]) };
+}
+
+/** Rows were fetched one past the page, to learn whether another page follows. */
+export function offsetPageOf<T>(rows: T[], page: OffsetPage) {
+  const more = rows.length > page.limit;
+  return { items: rows.slice(0, page.limit), nextCursor: more ? btoa(`o:${page.offset + page.limit}`).replace(/=+$/, "") : null };
+}

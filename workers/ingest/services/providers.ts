@@ -13,6 +13,7 @@ import {
 } from "../../../shared/domain/provider-config";
 import { InvalidInputError, NotFoundError } from "../../../shared/http/errors";
 import { assertVisible, isOps, type Principal } from "../principal";
+import type { OffsetPage } from "./cursor";
 import { mergeConfig, openConfig, sealConfig, validConfig } from "./provider-credentials";
 
 export type CreateProvider = z.infer<typeof createProviderSchema>;
@@ -80,12 +81,13 @@ export async function findProvider(db: Database, principal: Principal, id: strin
 }
 
 /** A tenant sees its own providers; ops see all, or one tenant's, or (`system`) the defaults. */
-export async function listProviders(db: Database, tenantId: string | null, systemOnly = false) {
-  const rows = await db
+export async function listProviders(db: Database, tenantId: string | null, systemOnly = false, page?: OffsetPage) {
+  const query = db
     .select()
     .from(providerConfigs)
     .where(systemOnly ? isNull(providerConfigs.tenantId) : tenantId ? eq(providerConfigs.tenantId, tenantId) : undefined)
-    .orderBy(asc(providerConfigs.channel), asc(providerConfigs.priority), asc(providerConfigs.createdAt));
+    .orderBy(asc(providerConfigs.channel), asc(providerConfigs.priority), asc(providerConfigs.createdAt), asc(providerConfigs.id));
+  const rows = page ? await query.limit(page.limit + 1).offset(page.offset) : await query;
   return rows.map(providerView);
 }
 

@@ -7,6 +7,7 @@ import type { ApiKeyScope } from "../../../shared/domain/scopes";
 import { ConflictError, NotFoundError } from "../../../shared/http/errors";
 import { assertVisible, type Principal } from "../principal";
 import { forgetKey } from "./api-key-lookup";
+import type { OffsetPage } from "./cursor";
 
 export async function createTenant(db: Database, name: string) {
   const [row] = await db
@@ -16,8 +17,10 @@ export async function createTenant(db: Database, name: string) {
   return row;
 }
 
-export function listTenants(db: Database) {
-  return db.select().from(tenants).orderBy(asc(tenants.createdAt), asc(tenants.id));
+/** Oldest first; with a page, one row past it (see offsetPageOf). */
+export function listTenants(db: Database, page?: OffsetPage) {
+  const query = db.select().from(tenants).orderBy(asc(tenants.createdAt), asc(tenants.id));
+  return page ? query.limit(page.limit + 1).offset(page.offset) : query;
 }
 
 export async function findTenant(db: Database, principal: Principal, id: string) {
@@ -50,8 +53,9 @@ export async function issueApiKey(db: Database, tenantId: string | null, name: s
   return { ...apiKeyView(row), key };
 }
 
-export async function listApiKeys(db: Database, tenantId: string) {
-  const rows = await db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(asc(apiKeys.createdAt));
+export async function listApiKeys(db: Database, tenantId: string, page?: OffsetPage) {
+  const query = db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
+  const rows = page ? await query.limit(page.limit + 1).offset(page.offset) : await query;
   return rows.map(apiKeyView);
 }
 
