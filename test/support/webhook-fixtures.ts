@@ -1,22 +1,14 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { keyringFromEnv, seal } from "../../shared/crypto/credential-cipher";
-import { database } from "../../shared/db/database";
-import { type MessageRow, messages, providerConfigs, tenants } from "../../shared/db/schema";
+import type { MessageRow } from "../../shared/db/schema";
 import type { Channel } from "../../shared/domain/enums";
-import { newId } from "../../shared/domain/ids";
 import worker from "../../workers/webhooks/index";
+import { db, insertMessage, insertProvider } from "./d1-fixtures";
 
 /** The public origin the webhooks worker is reached at in these tests (Twilio signs the full URL). */
 export const WEBHOOKS_ORIGIN = "https://relay-webhooks.example";
 
-export const db = () => database(env.DB);
-
-export async function newTenant(): Promise<string> {
-  const id = newId("tenant");
-  await db().insert(tenants).values({ id, name: "webhooks test", createdAt: new Date().toISOString() });
-  return id;
-}
+export { db, eventsOf, messageRow, newTenant } from "./d1-fixtures";
 
 type CallbackProviderType = "twilio" | "resend" | "aws-ses";
 const CHANNEL: Record<CallbackProviderType, Channel> = { twilio: "sms", resend: "email", "aws-ses": "email" };
@@ -24,28 +16,8 @@ const CHANNEL: Record<CallbackProviderType, Channel> = { twilio: "sms", resend: 
 type ProviderSpec = { tenantId: string | null; type: CallbackProviderType; config: Record<string, unknown>; enabled?: boolean };
 
 /** Inserts a provider config sealed exactly as the API would, straight into D1. */
-export async function addProvider(spec: ProviderSpec): Promise<string> {
-  const id = newId("provider");
-  const sealed = await seal(keyringFromEnv(env), id, spec.config);
-  const now = new Date().toISOString();
-  await db()
-    .insert(providerConfigs)
-    .values({
-      id,
-      tenantId: spec.tenantId,
-      type: spec.type,
-      channel: CHANNEL[spec.type],
-      name: `${spec.type} for webhooks`,
-      encryptedConfig: sealed.ciphertext,
-      keyVersion: sealed.keyVersion,
-      mask: "",
-      enabled: spec.enabled ?? true,
-      priority: 0,
-      metadata: {},
-      createdAt: now,
-      updatedAt: now,
-    });
-  return id;
+export function addProvider(spec: ProviderSpec): Promise<string> {
+  return insertProvider({ ...spec, channel: CHANNEL[spec.type], name: `${spec.type} for webhooks` });
 }
 
 function randomHex(bytes: number): string {
@@ -69,49 +41,8 @@ export const configs = {
 };
 
 /** An outbound message as dispatch leaves it after a successful send (override anything). */
-export async function outboundMessage(tenantId: string, overrides: Partial<MessageRow> = {}): Promise<MessageRow> {
-  const now = new Date().toISOString();
-  const row: MessageRow = {
-    id: newId("message"),
-    tenantId,
-    channel: "sms",
-    direction: "outbound",
-    recipient: "+14155550100",
-    sender: null,
-    subject: null,
-    content: { text: "hello" },
-    status: "sent",
-    providerId: null,
-    providerMessageId: null,
-    cost: null,
-    idempotencyKey: null,
-    requestHash: null,
-    scheduledAt: null,
-    sentAt: now,
-    attempts: 1,
-    lastError: null,
-    leaseExpiresAt: null,
-    metadata: {},
-    requestId: "req_test",
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
-  await db().insert(messages).values(row);
-  return row;
-}
-
-export async function messageRow(id: string): Promise<MessageRow> {
-  const row = await db().query.messages.findFirst({ where: (m, { eq }) => eq(m.id, id) });
-  if (!row) throw new Error(`message ${id} is gone`);
-  return row;
-}
-
-export async function eventsOf(messageId: string) {
-  return db().query.messageEvents.findMany({
-    where: (e, { eq }) => eq(e.messageId, messageId),
-    orderBy: (e, { asc }) => [asc(e.occurredAt), asc(e.id)],
-  });
+export function outboundMessage(tenantId: string, overrides: Partial<MessageRow> = {}): Promise<MessageRow> {
+  return insertMessage(tenantId, { status: "sent", sentAt: new Date().toISOString(), attempts: 1, ...overrides });
 }
 
 export async function unmatchedOf(providerId: string) {

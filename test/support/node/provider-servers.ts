@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
-import type { Behaviour, PrismName, ProviderServers, RecordedRequest, ScenarioSpec } from "../provided-context";
+import type { PrismName, RecordedRequest, ScenarioSpec } from "../provided-context";
 
 const HOST = "127.0.0.1";
 /** Relative to the project root: the provider documents live in shared/, beside the repository. */

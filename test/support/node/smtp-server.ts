@@ -15,7 +15,7 @@ import { type AddressInfo, createServer as createTcpServer, type Socket, type Se
 import PostalMime, { type Address } from "postal-mime";
 import { SMTPServer, type SMTPServerError, type SMTPServerOptions } from "smtp-server";
 import type { TestProject } from "vitest/node";
-import type { RecordedMessage, SmtpFixture } from "../provided-context";
+import type { RecordedMessage } from "../provided-context";
 
 const HOST = "127.0.0.1";
 const ECHOING_USERNAME = "echo-my-password";

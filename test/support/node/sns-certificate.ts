@@ -6,7 +6,6 @@
  */
 import { generate } from "selfsigned";
 import type { TestProject } from "vitest/node";
-import type { SnsSigningMaterial } from "../provided-context";
 
 export default async function setup(project: TestProject): Promise<void> {
   const pems = await generate([{ name: "commonName", value: "sns.amazonaws.com" }], { keySize: 2048, algorithm: "sha256" });
