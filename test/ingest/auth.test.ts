@@ -8,15 +8,14 @@ import {
   email,
   expectErrorEnvelope,
   expectSuccessEnvelope,
+  freshTenant,
   sms,
-  type TenantFixture,
 } from "../support/api";
 
 type Message = { id: string; tenantId: string; to: string; status: string };
 type Page = { items: Message[]; nextCursor: string | null };
 type IssuedKey = { id: string; key: string; tenantId: string | null; revokedAt: string | null };
 
-const freshTenant = async (): Promise<TenantFixture> => createTenant(await createOpsKey());
 const uniqueEmail = () => `user-${crypto.randomUUID()}@example.com`;
 const randomKey = () => `rk_${crypto.randomUUID().replaceAll("-", "")}${crypto.randomUUID().replaceAll("-", "").slice(0, 8)}`;
 

@@ -6,13 +6,12 @@ import {
   call,
   callApp,
   countRows,
-  createOpsKey,
-  createTenant,
   detailPaths,
   downQueue,
   email,
   expectErrorEnvelope,
   expectSuccessEnvelope,
+  freshTenant,
   sms,
   type TenantFixture,
 } from "../support/api";
@@ -30,7 +29,6 @@ type KeyRow = {
 };
 
 const DAY_MS = 86_400_000;
-const freshTenant = async (): Promise<TenantFixture> => createTenant(await createOpsKey());
 const newKey = () => `idem-${crypto.randomUUID()}`;
 
 const send = (tenant: TenantFixture, key: string, body: unknown) =>

@@ -3,33 +3,20 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   call,
   countRows,
-  createOpsKey,
-  createTenant,
   detailPaths,
   email,
   expectErrorEnvelope,
   expectSuccessEnvelope,
+  freshTenant,
+  push,
   sms,
   type TenantFixture,
+  webhook,
 } from "../support/api";
 
 type Message = { id: string; tenantId: string; channel: string; to: string; status: string; createdAt: string; updatedAt: string };
 type Event = { id: string; status: string; reason: string | null; source: string; providerId: string | null; occurredAt: string };
 type Page = { items: Message[]; nextCursor: string | null };
-
-const freshTenant = async (): Promise<TenantFixture> => createTenant(await createOpsKey());
-const push = (overrides: Record<string, unknown> = {}) => ({
-  channel: "push",
-  to: "device-token-1",
-  content: { text: "Hi" },
-  ...overrides,
-});
-const webhook = (overrides: Record<string, unknown> = {}) => ({
-  channel: "webhook",
-  to: "endpoint-1",
-  content: { text: "{}" },
-  ...overrides,
-});
 
 async function sendAll(tenant: TenantFixture, messages: unknown[]): Promise<Message[]> {
   const answer = await call<{ items: Message[] }>("POST", "/v1/messages/batch", { key: tenant.sendKey, body: { messages } });

@@ -4,13 +4,12 @@ import {
   call,
   callApp,
   countRows,
-  createOpsKey,
-  createTenant,
   detailPaths,
   downQueue,
   email,
   expectErrorEnvelope,
   expectSuccessEnvelope,
+  freshTenant,
   type QueuedJob,
   sms,
   spyQueue,
@@ -96,7 +95,6 @@ const MESSAGE_FIELDS = [
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const DAY_MS = 86_400_000;
 
-const freshTenant = async (): Promise<TenantFixture> => createTenant(await createOpsKey());
 const uniqueRequestId = () => `test-${crypto.randomUUID()}`;
 
 async function messageRow(id: string): Promise<MessageRow | null> {

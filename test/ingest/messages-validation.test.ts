@@ -3,31 +3,18 @@ import {
   type ApiAnswer,
   call,
   countRows,
-  createOpsKey,
-  createTenant,
   detailPaths,
   email,
   expectErrorEnvelope,
   expectSuccessEnvelope,
+  freshTenant,
+  push,
   sms,
   type TenantFixture,
+  webhook,
 } from "../support/api";
 
 type Message = { id: string; channel: string; to: string };
-
-const freshTenant = async (): Promise<TenantFixture> => createTenant(await createOpsKey());
-const push = (overrides: Record<string, unknown> = {}) => ({
-  channel: "push",
-  to: "device-token-1",
-  content: { text: "Hi" },
-  ...overrides,
-});
-const webhook = (overrides: Record<string, unknown> = {}) => ({
-  channel: "webhook",
-  to: "endpoint-1",
-  content: { text: "{}" },
-  ...overrides,
-});
 
 const messageCount = (tenant: TenantFixture) => countRows("messages", "tenant_id = ?", tenant.tenantId);
 

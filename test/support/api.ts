@@ -196,3 +196,20 @@ export const email = (overrides: Record<string, unknown> = {}) => ({
   content: { html: "<p>Hello</p>", text: "Hello" },
   ...overrides,
 });
+
+export const push = (overrides: Record<string, unknown> = {}) => ({
+  channel: "push",
+  to: "device-token-1",
+  content: { text: "Hi" },
+  ...overrides,
+});
+
+export const webhook = (overrides: Record<string, unknown> = {}) => ({
+  channel: "webhook",
+  to: "endpoint-1",
+  content: { text: "{}" },
+  ...overrides,
+});
+
+/** A new tenant with a key per scope, made by a new ops key. */
+export const freshTenant = async (): Promise<TenantFixture> => createTenant(await createOpsKey());
