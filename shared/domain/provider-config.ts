@@ -73,6 +73,8 @@ export const webhookConfigSchema = z.strictObject({
 
 export const systemConfigSchema = z.strictObject({
   fail: z.enum(["transient", "permanent"]).optional(),
+  /** Each send waits this long first, to watch a slow provider locally. */
+  latencyMs: z.number().int().min(0).max(30_000).optional(),
 });
 
 export const PROVIDER_CONFIG_SCHEMAS = {

@@ -3,7 +3,8 @@ import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./prov
 
 /**
  * The embedded default: logs and succeeds, so the pipeline runs with no account anywhere.
- * `fail` makes it fail on purpose, to show failover (`transient`) or rejection (`permanent`).
+ * `fail` makes it fail on purpose, to show failover (`transient`) or rejection (`permanent`);
+ * `latencyMs` makes each send take that long.
  */
 export class SystemProvider implements Provider {
   readonly type = "system" as const;
@@ -12,7 +13,9 @@ export class SystemProvider implements Provider {
     private readonly config: ProviderConfigOf<"system">,
   ) {}
 
-  async send(message: OutboundMessage): Promise<SendOutcome> {
+  async send(message: OutboundMessage, signal: AbortSignal): Promise<SendOutcome> {
+    if (this.config.latencyMs) await pause(this.config.latencyMs, signal);
+    if (signal.aborted) return { kind: "unavailable", code: "timeout", message: "the provider did not answer in time" };
     if (this.config.fail === "transient")
       return { kind: "unavailable", code: "system_transient", message: "system provider configured to fail (transient)" };
     if (this.config.fail === "permanent")
@@ -26,4 +29,14 @@ export class SystemProvider implements Provider {
       ? { ok: false, message: `configured to fail (${this.config.fail})` }
       : { ok: true, message: "system provider is ready" };
   }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
 }

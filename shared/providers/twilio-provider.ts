@@ -6,6 +6,8 @@ import type { AdapterContext } from "./provider-factory";
 import { withoutSecrets } from "./secret-redaction";
 
 const DEFAULT_BASE_URL = "https://api.twilio.com";
+/** A crash leaves at most a lease's worth of sends unrecorded: one page of the newest covers it. */
+const LOOKUP_PAGE_SIZE = 50;
 
 /**
  * Twilio error codes that blame our account or sender setup rather than the recipient: another
@@ -35,6 +37,32 @@ export class TwilioProvider implements Provider {
 
   async check(signal: AbortSignal): Promise<CheckResult> {
     return withoutSecrets(await this.attemptCheck(signal), this.secrets());
+  }
+
+  /** Twilio's Messages list, newest first, filtered by recipient and sender; matched on body and time here. */
+  async findSent(message: OutboundMessage, since: Date, signal: AbortSignal): Promise<string[] | undefined> {
+    const text = message.content.text;
+    if (!text) return [];
+    const from = message.from ?? this.config.from;
+    const query = new URLSearchParams({ To: message.to, PageSize: String(LOOKUP_PAGE_SIZE) });
+    if (from) query.set("From", from);
+    try {
+      const response = await fetch(`${this.accountUrl()}/Messages.json?${query}`, {
+        headers: { authorization: this.authorization, accept: "application/json" },
+        signal,
+        redirect: "manual",
+      });
+      if (response.status !== 200) return undefined;
+      const listed = messagesIn(await readJson(response));
+      if (!listed) return undefined;
+      return listed
+        .filter((sent) => sent.body === text && sent.to === message.to && sent.createdAt >= since.getTime())
+        .filter((sent) => from || sent.messagingServiceSid === this.config.messagingServiceSid)
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map((sent) => sent.sid);
+    } catch {
+      return undefined;
+    }
   }
 
   private async attemptSend(message: OutboundMessage, signal: AbortSignal): Promise<SendOutcome> {
@@ -113,6 +141,23 @@ function classify(response: Response, body: unknown): SendOutcome {
   if (isProviderFaultStatus(response.status) || response.status === 404 || (twilioCode !== undefined && ACCOUNT_AT_FAULT.has(twilioCode)))
     return unavailable(code, message);
   return rejected(code, message);
+}
+
+type ListedMessage = { sid: string; to: string; body: string; createdAt: number; messagingServiceSid: string | undefined };
+
+/** The outbound messages of a Messages list page, or undefined when the page is not one. */
+function messagesIn(page: unknown): ListedMessage[] | undefined {
+  const items = typeof page === "object" && page !== null ? (page as { messages?: unknown }).messages : undefined;
+  if (!Array.isArray(items)) return undefined;
+  return items.flatMap((item) => {
+    const sid = stringAt(item, "sid");
+    const createdAt = Date.parse(stringAt(item, "date_created") ?? "");
+    const outbound = (stringAt(item, "direction") ?? "outbound-api").startsWith("outbound");
+    if (!sid || !outbound || Number.isNaN(createdAt)) return [];
+    const to = stringAt(item, "to") ?? "";
+    const body = stringAt(item, "body") ?? "";
+    return [{ sid, to, body, createdAt, messagingServiceSid: stringAt(item, "messaging_service_sid") }];
+  });
 }
 
 /** Twilio reports price as a negative decimal string ("-0.00750"), and usually null at creation. */

@@ -8,6 +8,11 @@ export type Claim = {
   /** Queued messages delivered before their scheduled time: to be put back with a delay. */
   early: { id: string; tenantId: string; scheduledAt: string }[];
   providers: ProviderConfigRow[];
+  /**
+   * Owned messages taken over from a lease that lapsed: a consumer died (or could not write)
+   * after it may have sent them, so their earlier outcome is unknown.
+   */
+  uncertain: Set<string>;
 };
 
 const ids = (messageIds: string[]): SQL => sql`(SELECT value FROM json_each(${JSON.stringify(messageIds)}))`;
@@ -16,12 +21,21 @@ const ids = (messageIds: string[]): SQL => sql`(SELECT value FROM json_each(${JS
  * The batch's first D1 round trip. Claiming is one guarded update: only a `queued` message,
  * or a `sending` one whose lease has lapsed (a retry, or a consumer that died), is taken,
  * so a duplicate delivery of the same queue message is never sent twice at once. The same
- * round trip reads the early arrivals and every enabled provider the batch could need.
+ * round trip reads the early arrivals, every enabled provider the batch could need, and
+ * which of the claimed messages come from a lapsed lease.
  */
 export async function claimBatch(db: Database, messageIds: string[], now: Date, leaseSeconds: number): Promise<Claim> {
   const nowIso = now.toISOString();
   const lease = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
-  const [owned, early, providers] = await db.batch([
+  const [lapsed, owned, early, providers] = await db.batch([
+    // Read before the update in the same transaction: afterwards the old lease is gone.
+    db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(
+        sql`${messages.id} IN ${ids(messageIds)} AND ${messages.status} = 'sending'
+          AND ${messages.leaseExpiresAt} IS NOT NULL AND ${messages.leaseExpiresAt} < ${nowIso}`,
+      ),
     db
       .update(messages)
       .set({ status: "sending", attempts: sql`${messages.attempts} + 1`, leaseExpiresAt: lease, updatedAt: nowIso })
@@ -44,5 +58,6 @@ export async function claimBatch(db: Database, messageIds: string[], now: Date, 
       )
       .orderBy(providerConfigs.priority, providerConfigs.createdAt),
   ]);
-  return { owned, early, providers };
+  const ownedIds = new Set(owned.map((row) => row.id));
+  return { owned, early, providers, uncertain: new Set(lapsed.map((row) => row.id).filter((id) => ownedIds.has(id))) };
 }

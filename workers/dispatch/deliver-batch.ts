@@ -5,10 +5,12 @@ import { type DeliveryJob, queueDelaySeconds } from "../../shared/queue/delivery
 import { adapterCache } from "./adapter-cache";
 import { backoffSeconds } from "./backoff";
 import { claimBatch } from "./claim";
-import type { Delivery } from "./delivery";
-import { dispatchSettings } from "./dispatch-settings";
+import { type Delivery, earliestSendOf } from "./delivery";
+import { type DispatchSettings, dispatchSettings } from "./dispatch-settings";
+import { earlierSendClaimer } from "./earlier-sends";
 import type { DispatchEnv } from "./env";
 import { guardClient } from "./guard-client";
+import { OutcomeRecorder } from "./outcome-recorder";
 import { outcomeWrites, type Settled } from "./outcome-writes";
 import { providerChains } from "./provider-resolution";
 import { sendInWaves } from "./send-waves";
@@ -17,8 +19,10 @@ import { sendInWaves } from "./send-waves";
 const LEASE_MARGIN_MS = 5_000;
 
 /**
- * One queue batch, at-least-once safe, in two D1 round trips whatever its size: the claim
- * (with the providers it needs) and one `db.batch()` of every status change and event.
+ * One queue batch, at-least-once safe: the claim (with the providers it needs) in one D1 round
+ * trip; sent and rejected outcomes recorded as they complete, at most one write per
+ * `outcomeFlushMs`; then one `db.batch()` of everything else (retries, waits, late outcomes).
+ * A batch that finishes within one interval costs two round trips whatever its size.
  * Then each queue message is acked, retried with backoff, or put back with a delay.
  */
 export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<DeliveryJob>): Promise<void> {
@@ -37,7 +41,13 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
     return;
   }
 
-  const deliveries: Delivery[] = claim.owned.map((row) => ({ row, attempts: [], skipped: [] }));
+  const deliveries: Delivery[] = claim.owned.map((row) =>
+    claim.uncertain.has(row.id)
+      ? { row, attempts: [], skipped: [], uncertainSince: earliestSendOf(row) }
+      : { row, attempts: [], skipped: [] },
+  );
+  const requestIdOf = (delivery: Delivery) => jobs.get(delivery.row.id)?.body.requestId ?? delivery.row.requestId ?? "";
+  const recorder = new OutcomeRecorder(db, claimedAt.toISOString(), settings.outcomeFlushMs);
   const leaseMs = settings.leaseSeconds * 1000;
   await sendInWaves(deliveries, {
     chainFor: providerChains(claim.providers),
@@ -45,26 +55,38 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
     guard: guardClient(env, settings),
     settings,
     sendDeadline: claimedAt.getTime() + leaseMs - settings.sendTimeoutMs - Math.min(LEASE_MARGIN_MS, leaseMs / 10),
+    settledEarly: (delivery) => recorder.settled({ delivery, delaySeconds: 0, requestId: requestIdOf(delivery) }),
+    claimEarlierSend: earlierSendClaimer(db),
   });
+  const { recorded } = await recorder.stop();
 
-  const settled: Settled[] = deliveries.map((delivery) => {
-    const job = jobs.get(delivery.row.id);
-    const fate = delivery.fate;
-    const wanted =
-      fate?.kind === "retry"
-        ? Math.max(fate.hintSeconds, backoffSeconds(job?.attempts ?? 1, settings.retryBaseSeconds, settings.retryCapSeconds))
-        : fate?.kind === "deferred"
-          ? fate.delaySeconds
-          : 0;
-    // A provider's Retry-After or a TPS wait never exceeds the retry cap: a message left
-    // `sending` longer than that would be swept and sent early by a second copy.
-    const delaySeconds = Math.min(wanted, settings.retryCapSeconds);
-    return { delivery, delaySeconds, requestId: job?.body.requestId ?? delivery.row.requestId ?? "" };
-  });
-  const writes = outcomeWrites(db, settled, claimedAt.toISOString());
+  const settled: Settled[] = deliveries.map((delivery) => ({
+    delivery,
+    delaySeconds: queueDelayFor(delivery, jobs.get(delivery.row.id)?.attempts ?? 1, settings),
+    requestId: requestIdOf(delivery),
+  }));
+  const writes = outcomeWrites(
+    db,
+    settled.filter((s) => !recorded.has(s.delivery.row.id)),
+    claimedAt.toISOString(),
+  );
   if (writes.length > 0) await writeOnceMore(() => db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]));
 
   await settleQueueMessages(env, batch, jobs, settled, claim.early, claimedAt.getTime());
+}
+
+/** How long a message waits before its next round: a retry's backoff, or a TPS wait. */
+function queueDelayFor(delivery: Delivery, attempts: number, settings: DispatchSettings): number {
+  const fate = delivery.fate;
+  const wanted =
+    fate?.kind === "retry"
+      ? Math.max(fate.hintSeconds, backoffSeconds(attempts, settings.retryBaseSeconds, settings.retryCapSeconds))
+      : fate?.kind === "deferred"
+        ? fate.delaySeconds
+        : 0;
+  // A provider's Retry-After or a TPS wait never exceeds the retry cap: a message left
+  // `sending` longer than that would be swept and sent early by a second copy.
+  return Math.min(wanted, settings.retryCapSeconds);
 }
 
 /**

@@ -10,7 +10,23 @@ export type Fate =
   | { kind: "retry"; reason: string; hintSeconds: number }
   | { kind: "deferred"; provider: ProviderConfigRow; delaySeconds: number };
 
-export type Delivery = { row: MessageRow; attempts: Attempt[]; skipped: string[]; fate?: Fate };
+export type Delivery = {
+  row: MessageRow;
+  attempts: Attempt[];
+  skipped: string[];
+  fate?: Fate;
+  /** Set when an earlier attempt's outcome was lost (a lapsed lease): sends since then are looked up first. */
+  uncertainSince?: Date;
+};
+
+/** Clock skew between Relay and a provider, allowed for when looking up earlier sends. */
+const LOOKUP_SKEW_MS = 60_000;
+
+/** Since when an earlier, unrecorded send of this message may exist at a provider. */
+export function earliestSendOf(row: MessageRow): Date {
+  const notBefore = Math.max(Date.parse(row.createdAt), row.scheduledAt ? Date.parse(row.scheduledAt) : 0);
+  return new Date(notBefore - LOOKUP_SKEW_MS);
+}
 
 export function outbound(row: MessageRow): OutboundMessage {
   return {
@@ -25,6 +41,6 @@ export function outbound(row: MessageRow): OutboundMessage {
 }
 
 export function describeOutcome(outcome: SendOutcome): string {
-  if (outcome.kind === "sent") return "sent";
+  if (outcome.kind === "sent") return outcome.reconciled ? "already sent (found at the provider)" : "sent";
   return outcome.code ? `${outcome.code}: ${outcome.message}` : outcome.message;
 }

@@ -7,6 +7,8 @@ export type DispatchSettings = {
   sendTimeoutMs: number;
   leaseSeconds: number;
   concurrency: number;
+  /** Sent and rejected outcomes are written at most this long after they happen (ms). */
+  outcomeFlushMs: number;
   breakerThreshold: number;
   breakerCooldownSeconds: number;
 };
@@ -25,6 +27,7 @@ export function dispatchSettings(env: DispatchEnv): DispatchSettings {
     // Longer than a batch can take: every provider of a chain timing out, in waves.
     leaseSeconds: numberOr(env.LEASE_SECONDS, 180),
     concurrency: 10,
+    outcomeFlushMs: numberOr(env.OUTCOME_FLUSH_MS, 250),
     breakerThreshold: breakerSettings(env).failureThreshold,
     breakerCooldownSeconds: breakerSettings(env).cooldownSeconds,
   };

@@ -18,6 +18,8 @@ export type DispatchEnv = {
   D1_METER?: string;
   /** How long a claim owns a `sending` message before another consumer may take it (default 180). */
   LEASE_SECONDS?: string;
+  /** A sent or rejected outcome is written to D1 at most this long after it happens (default 250). */
+  OUTCOME_FLUSH_MS?: string;
   /** Consecutive unavailable outcomes that open a provider's circuit (default 5). */
   BREAKER_THRESHOLD?: string;
   /** How long an open circuit skips its provider before one probe (default 30). */

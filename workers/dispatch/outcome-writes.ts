@@ -16,6 +16,15 @@ function event(messageId: string, status: MessageStatus, reason: string, at: str
 function attemptEvent(messageId: string, attempt: Attempt, requestId: string): EventRow {
   const { provider, outcome } = attempt;
   const via = `${provider.type} ${provider.name} (${provider.id})`;
+  if (outcome.kind === "sent" && outcome.reconciled)
+    return event(
+      messageId,
+      "sent",
+      `found already sent at ${via} after a lost outcome; not sent again`,
+      attempt.at,
+      requestId,
+      provider.id,
+    );
   if (outcome.kind === "sent") return event(messageId, "sent", `sent via ${via}`, attempt.at, requestId, provider.id);
   if (outcome.kind === "rejected")
     return event(messageId, "failed", `rejected by ${via} — ${describeOutcome(outcome)}`, attempt.at, requestId, provider.id);

@@ -13,6 +13,10 @@ export type WaveDeps = {
   settings: DispatchSettings;
   /** No send starts after this (ms): its outcome would land after the claim's lease ran out. */
   sendDeadline: number;
+  /** Told of each delivery the moment it is sent or rejected, to record it without waiting for the batch. */
+  settledEarly: (delivery: Delivery) => void;
+  /** Of a provider's candidate earlier sends, one no other message has recorded, now taken by the caller. */
+  claimEarlierSend: (providerId: string, candidates: string[]) => Promise<string | undefined>;
 };
 
 /**
@@ -60,35 +64,59 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
     if (reservation.state === "closed") delivery.fate = { kind: "deferred", provider, delaySeconds: reservation.retryAfterSeconds };
     else delivery.skipped.push(`${provider.name} (${provider.id}) skipped: circuit ${reservation.state}`);
   }
-  const outcomes = await mapBounded(now, deps.settings.concurrency, (delivery) =>
-    Date.now() < deps.sendDeadline ? attempt(adapter, delivery, deps.settings) : Promise.resolve(undefined),
-  );
-  await deps.guard.report(
-    provider,
-    outcomes.flatMap((outcome) => (outcome ? [outcome.kind === "unavailable"] : [])),
-  );
   const onward = rest.filter((delivery) => !delivery.fate);
-  now.forEach((delivery, index) => {
-    const outcome = outcomes[index];
-    if (!outcome) {
+  const outcomes = await mapBounded(now, deps.settings.concurrency, async (delivery) => {
+    if (Date.now() >= deps.sendDeadline) {
       delivery.fate = { kind: "retry", reason: "the batch ran out of time before this send could start", hintSeconds: 0 };
-      return;
+      return undefined;
     }
+    const outcome = await attempt(adapter, provider, delivery, deps);
     delivery.attempts.push({ provider, outcome, at: new Date().toISOString() });
     if (outcome.kind === "sent")
       delivery.fate = { kind: "sent", provider, providerMessageId: outcome.providerMessageId, cost: outcome.cost };
     else if (outcome.kind === "rejected") delivery.fate = { kind: "rejected", provider, reason: describeOutcome(outcome) };
     else onward.push(delivery);
+    // Recorded as it completes, not when the batch ends: a crash then forgets only sends in flight.
+    if (delivery.fate) deps.settledEarly(delivery);
+    return outcome;
   });
+  await deps.guard.report(
+    provider,
+    outcomes.flatMap((outcome) => (outcome ? [outcome.kind === "unavailable"] : [])),
+  );
   return onward;
 }
 
-async function attempt(adapter: Provider, delivery: Delivery, settings: DispatchSettings): Promise<SendOutcome> {
+async function attempt(adapter: Provider, provider: ProviderConfigRow, delivery: Delivery, deps: WaveDeps): Promise<SendOutcome> {
   try {
-    return await adapter.send(outbound(delivery.row), AbortSignal.timeout(settings.sendTimeoutMs));
+    const earlier = delivery.uncertainSince ? await earlierSend(adapter, provider, delivery, deps) : undefined;
+    return earlier ?? (await adapter.send(outbound(delivery.row), AbortSignal.timeout(deps.settings.sendTimeoutMs)));
   } catch (error) {
     // Adapters return outcomes; a throw is a bug or a runtime fault, treated as the provider's.
     return { kind: "unavailable", code: "adapter_error", message: error instanceof Error ? error.message : "adapter failed" };
+  }
+}
+
+/**
+ * A message whose earlier outcome was lost is looked up first at a provider that can tell
+ * (one without an idempotency key of ours): found, it is recorded as sent instead of sent again.
+ * A lookup that cannot tell sends, as before: at least once comes first.
+ */
+async function earlierSend(
+  adapter: Provider,
+  provider: ProviderConfigRow,
+  delivery: Delivery,
+  deps: WaveDeps,
+): Promise<SendOutcome | undefined> {
+  if (!adapter.findSent || !delivery.uncertainSince) return undefined;
+  try {
+    const signal = AbortSignal.timeout(deps.settings.sendTimeoutMs);
+    const candidates = await adapter.findSent(outbound(delivery.row), delivery.uncertainSince, signal);
+    const found = candidates?.length ? await deps.claimEarlierSend(provider.id, candidates) : undefined;
+    return found ? { kind: "sent", providerMessageId: found, reconciled: true } : undefined;
+  } catch (error) {
+    console.error(JSON.stringify({ event: "dispatch.lookup_failed", messageId: delivery.row.id, error: String(error) }));
+    return undefined;
   }
 }
 
