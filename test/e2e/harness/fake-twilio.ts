@@ -2,7 +2,16 @@ import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { type Behaviour, misbehave, readBody, resolve } from "./fake-behaviour";
 
-export type TwilioSend = { sid: string; to: string; from: string | null; body: string; statusCallback: string | null };
+export type TwilioSend = {
+  sid: string;
+  to: string;
+  from: string | null;
+  body: string;
+  statusCallback: string | null;
+  /** When the request arrived and when its answer was written (ms since the epoch). */
+  receivedAt: number;
+  answeredAt: number;
+};
 
 /** Twilio's X-Twilio-Signature: HMAC-SHA1 over the URL then each POST parameter (sorted) as name+value. */
 export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
@@ -15,7 +24,9 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
 /**
  * A Twilio-like Messages API on 127.0.0.1: checks basic auth, records each send, answers per
  * the behaviour set for the recipient (or by default), and posts signed `sent` and
- * `delivered` status callbacks to the StatusCallback URL, as Twilio does.
+ * `delivered` status callbacks to the StatusCallback URL, as Twilio does. Like Twilio, it lists
+ * the messages it accepted (`GET …/Messages.json?To=&From=&PageSize=`, newest first), unless
+ * lookups are switched off (then it answers 404, as a Twilio-like gateway without that API).
  */
 export async function startFakeTwilio(accountSid: string, authToken: string) {
   const sends: TwilioSend[] = [];
@@ -24,8 +35,10 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
   let fallback: Behaviour = { kind: "ok" };
   let latencyMs = 0;
   let sendCallbacks = true;
+  let lookups = true;
 
   const server: Server = createServer(async (request, response) => {
+    const receivedAt = Date.now();
     const body = await readBody(request);
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
@@ -33,6 +46,12 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
       response
         .writeHead(401, { "content-type": "application/json" })
         .end(JSON.stringify({ code: 20003, message: "Authenticate", status: 401 }));
+      return;
+    }
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    if (request.method === "GET" && url.pathname.endsWith("/Messages.json")) {
+      if (!lookups) return void response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ code: 20404 }));
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ messages: listing(url.searchParams) }));
       return;
     }
     if (request.method === "GET") {
@@ -44,13 +63,40 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
     if (misbehave(behaviour, request, response, (b) => ({ code: b.code ?? 20500, message: b.message ?? "error", status: b.status })))
       return;
     const sid = `SM${randomBytes(16).toString("hex")}`;
-    const send = { sid, to: params.To, from: params.From ?? null, body: params.Body, statusCallback: params.StatusCallback ?? null };
+    const send = {
+      sid,
+      to: params.To,
+      from: params.From ?? null,
+      body: params.Body,
+      statusCallback: params.StatusCallback ?? null,
+      receivedAt,
+      answeredAt: Date.now(),
+    };
     sends.push(send);
     response
       .writeHead(201, { "content-type": "application/json" })
       .end(JSON.stringify({ sid, status: "queued", to: params.To, body: params.Body, price: null }));
     if (sendCallbacks && send.statusCallback) void postCallbacks(send);
   });
+
+  function listing(query: URLSearchParams) {
+    const to = query.get("To");
+    const from = query.get("From");
+    return sends
+      .filter((send) => (!to || send.to === to) && (!from || send.from === from))
+      .reverse()
+      .slice(0, Number(query.get("PageSize") ?? 50))
+      .map((send) => ({
+        sid: send.sid,
+        to: send.to,
+        from: send.from,
+        body: send.body,
+        direction: "outbound-api",
+        status: "sent",
+        date_created: new Date(send.receivedAt).toUTCString().replace("GMT", "+0000"),
+        messaging_service_sid: null,
+      }));
+  }
 
   async function postCallbacks(send: TwilioSend) {
     for (const status of ["sent", "delivered"]) {
@@ -87,6 +133,10 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
     },
     setCallbacks(enabled: boolean) {
       sendCallbacks = enabled;
+    },
+    /** Off: the Messages list answers 404, so Relay cannot look up an earlier send. */
+    setLookups(enabled: boolean) {
+      lookups = enabled;
     },
     /** Every answer waits this long first, so a backlog can build up. */
     setLatency(ms: number) {

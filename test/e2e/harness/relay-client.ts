@@ -17,6 +17,8 @@ export function relayClient(credentials: () => Credentials) {
       call<T>(credentials().apiKey, method, path, body, headers),
     asAdmin: <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
       call<T>(credentials().adminKey, method, path, body, headers),
+    withKey: <T>(key: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>(key, method, path, body, headers),
   };
 }
 
