@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
 /** Starts bench/fake-provider-process.ts and talks to it over stdin/stdout. */
-export async function startFakeProviderProcess(apiKey: string, webhookSecret: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/fake-provider-process.ts", apiKey, webhookSecret], { stdio: ["pipe", "pipe", "inherit"] });
+export async function startFakeProviderProcess(apiKey: string, webhookSecret: string, latencyMs = 0) {
+  const args = ["--import", "tsx", "bench/fake-provider-process.ts", apiKey, webhookSecret, String(latencyMs)];
+  const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout });
   const nextLine = () => new Promise<string>((resolve) => lines.once("line", resolve));
   const { baseUrl } = JSON.parse(await nextLine()) as { baseUrl: string };

@@ -13,11 +13,11 @@ import type { Target } from "./target";
  * Relay's real three-worker stack (the code `npm run dev` runs, in this process's Miniflare),
  * sending email through the Resend adapter to a fake Resend on 127.0.0.1.
  */
-export async function startRelay(options: { meter: boolean }): Promise<Target> {
+export async function startRelay(options: { meter: boolean; providerLatencyMs?: number }): Promise<Target> {
   const stateDir = mkdtempSync(join(tmpdir(), "relay-bench-"));
   const meterLines: string[] = [];
   const creds = fakeCredentials();
-  const resend = await startFakeProviderProcess(creds.resend.apiKey, creds.resend.webhookSecret);
+  const resend = await startFakeProviderProcess(creds.resend.apiKey, creds.resend.webhookSecret, options.providerLatencyMs);
   const meter: Record<string, string> = options.meter ? { D1_METER: "log" } : {};
   const stack = await startStack({
     stateDir,

@@ -8,6 +8,8 @@ export type BenchReport = {
   baseline: PhaseResult;
   ingestAlone: { relay: number; baseline: number };
   d1: D1Costs;
+  /** The same counts with a provider taking 200 ms a send: outcomes are written as sends complete. */
+  d1SlowProvider: D1Costs;
   ratios: { ingest: number; ingestAlone: number; drain: number };
 };
 
@@ -17,11 +19,12 @@ export function table(report: BenchReport): string {
   const { relay, baseline, ratios, d1 } = report;
   const row = (label: string, a: string | number, b: string | number, c = "") => `${label.padEnd(36)}${pad(a, 20)}${pad(b, 20)}${pad(c, 8)}`;
   const latency = (r: PhaseResult) => `${r.latencyMs.p50}/${r.latencyMs.p95}/${r.latencyMs.p99}`;
-  const sizes = Object.entries(d1.dispatchRoundTripsByBatchSize)
-    .sort(([a], [b]) => Number(b) - Number(a))
-    .slice(0, 4)
-    .map(([size, trips]) => `${size}→${trips.join("|")}`)
-    .join("  ");
+  const sizes = (costs: D1Costs) =>
+    Object.entries(costs.dispatchRoundTripsByBatchSize)
+      .sort(([a], [b]) => Number(b) - Number(a))
+      .slice(0, 4)
+      .map(([size, trips]) => `${size}→${trips.join("|")}`)
+      .join("  ");
   return [
     row("", "Relay", "Baseline", "Ratio"),
     row("messages accepted", relay.accepted, baseline.accepted),
@@ -36,7 +39,8 @@ export function table(report: BenchReport): string {
     row("D1 statements/msg, ingest", d1.ingestStatementsPerMessage, 1),
     row("D1 round trips/msg, dispatch", d1.dispatchRoundTripsPerMessage, 1),
     row("D1 statements/msg, dispatch", d1.dispatchStatementsPerMessage, 1),
-    `dispatch round trips by batch size: ${sizes}`,
+    `dispatch round trips by batch size: ${sizes(d1)}`,
+    `with a 200 ms provider: ${report.d1SlowProvider.dispatchRoundTripsPerMessage} round trips/msg; by batch size: ${sizes(report.d1SlowProvider)}`,
     `messages lost: ${relay.accepted - (relay.providerSends ?? relay.accepted)} (provider received ${relay.providerSends} of ${relay.accepted})`,
   ].join("\n");
 }

@@ -19,15 +19,21 @@ const { values } = parseArgs({
   },
 });
 const messages = Number(values.messages);
+/** A provider this slow makes a batch outlast the outcome flush interval, so early writes show. */
+const SLOW_PROVIDER_MS = 200;
 const concurrency = Number(values.concurrency);
 
 console.log(`Relay benchmark: ${messages} messages, concurrency ${concurrency}\n`);
 
-console.log("1/3 counting D1 work (metered run)");
+console.log("1/3 counting D1 work (metered runs: a fast provider, then one taking 200 ms a send)");
 const metered = await startRelay({ meter: true });
 await measure(metered, Number(values["calibration-messages"]), concurrency);
 const d1 = d1Costs(metered.meterLines);
 await metered.stop();
+const slowMetered = await startRelay({ meter: true, providerLatencyMs: SLOW_PROVIDER_MS });
+await measure(slowMetered, Number(values["calibration-messages"]), concurrency);
+const d1SlowProvider = d1Costs(slowMetered.meterLines);
+await slowMetered.stop();
 
 console.log("2/3 Relay");
 const relayTarget = await startRelay({ meter: false });
@@ -48,6 +54,7 @@ const report: BenchReport = {
   relay,
   baseline,
   d1,
+  d1SlowProvider,
   ingestAlone: { relay: relayIngestAlone, baseline: baselineIngestAlone },
   ratios: {
     ingest: ratio(relay.ingestPerSecond, baseline.ingestPerSecond),
