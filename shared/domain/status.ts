@@ -27,10 +27,15 @@ export function statusesThatMayBecome(to: MessageStatus): MessageStatus[] {
 }
 
 export function canCancel(status: MessageStatus): boolean {
-  return status === "queued";
+  return canTransition(status, "canceled");
 }
 
 /** Only a dead-lettered (failed) message goes back to `queued`, and only by redrive. */
+export const REDRIVABLE: readonly MessageStatus[] = ["failed"];
+
 export function canRedrive(status: MessageStatus): boolean {
-  return status === "failed";
+  return REDRIVABLE.includes(status);
 }
+
+/** Statuses that say the provider took the message. */
+export const REACHED_PROVIDER: readonly MessageStatus[] = ["sent", "delivered"];

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../shared/db/database";
+import { claimable, leaseAbandoned } from "../../shared/db/message-lifecycle";
 import { type MessageRow, messages, type ProviderConfigRow, providerConfigs } from "../../shared/db/schema";
 
 export type Claim = {
@@ -32,23 +33,20 @@ export async function claimBatch(db: Database, messageIds: string[], now: Date, 
     db
       .select({ id: messages.id })
       .from(messages)
-      .where(
-        sql`${messages.id} IN ${ids(messageIds)} AND ${messages.status} = 'sending'
-          AND ${messages.leaseExpiresAt} IS NOT NULL AND ${messages.leaseExpiresAt} < ${nowIso}`,
-      ),
+      .where(sql`${messages.id} IN ${ids(messageIds)} AND ${leaseAbandoned(nowIso)}`),
     db
       .update(messages)
       .set({ status: "sending", attempts: sql`${messages.attempts} + 1`, leaseExpiresAt: lease, updatedAt: nowIso })
       .where(
         sql`${messages.id} IN ${ids(messageIds)}
-          AND (${messages.status} = 'queued' OR (${messages.status} = 'sending' AND (${messages.leaseExpiresAt} IS NULL OR ${messages.leaseExpiresAt} < ${nowIso})))
+          AND ${claimable(nowIso)}
           AND (${messages.scheduledAt} IS NULL OR ${messages.scheduledAt} <= ${nowIso})`,
       )
       .returning(),
     db
       .select({ id: messages.id, tenantId: messages.tenantId, scheduledAt: sql<string>`${messages.scheduledAt}` })
       .from(messages)
-      .where(sql`${messages.id} IN ${ids(messageIds)} AND ${messages.status} = 'queued' AND ${messages.scheduledAt} > ${nowIso}`),
+      .where(sql`${messages.id} IN ${ids(messageIds)} AND ${claimable(nowIso)} AND ${messages.scheduledAt} > ${nowIso}`),
     db
       .select()
       .from(providerConfigs)

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { eventIf, messageWrittenAt } from "../../shared/db/conditional-event";
 import { database } from "../../shared/db/database";
+import { claimable, eventIfChanged, eventWritten } from "../../shared/db/message-lifecycle";
 import { deadLetters, type MessageRow, messages } from "../../shared/db/schema";
 import { newId } from "../../shared/domain/ids";
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
@@ -24,8 +24,7 @@ export async function deadLetterBatch(env: DispatchEnv, batch: MessageBatch<Deli
   const ids = [...new Set(batch.messages.map((message) => message.body.messageId))];
   const now = new Date().toISOString();
   // A message another consumer holds a live lease on is still being sent: not ours to fail.
-  const failable = sql`(${messages.status} = 'queued' OR (${messages.status} = 'sending'
-    AND (${messages.leaseExpiresAt} IS NULL OR ${messages.leaseExpiresAt} < ${now})))`;
+  const failable = claimable(now);
   const rows = await db
     .select()
     .from(messages)
@@ -35,34 +34,30 @@ export async function deadLetterBatch(env: DispatchEnv, batch: MessageBatch<Deli
   const writes = rows.flatMap((row): BatchItem<"sqlite">[] => {
     const lastError = row.lastError ?? "delivery retries exhausted";
     const job = jobs.get(row.id) ?? { messageId: row.id, tenantId: row.tenantId, requestId: row.requestId ?? "" };
-    const landed = messageWrittenAt(row.id, now);
     const letter = {
       id: newId("deadLetter"),
       tenantId: row.tenantId,
       providerId: row.providerId,
       body: JSON.stringify(deadLetterBody(job, row)),
     };
+    const eventId = newId("event");
     return [
       db
         .update(messages)
         .set({ status: "failed", lastError: "dead-lettered", leaseExpiresAt: null, updatedAt: now })
         .where(sql`${messages.id} = ${row.id} AND ${failable}`),
+      eventIfChanged(db, {
+        id: eventId,
+        messageId: row.id,
+        status: "failed",
+        reason: `dead-lettered after ${row.attempts} delivery rounds: ${lastError}`,
+        source: "internal",
+        requestId: job.requestId,
+        occurredAt: now,
+      }),
       db.insert(deadLetters).select(
         sql`SELECT ${letter.id}, ${row.id}, ${letter.tenantId}, ${letter.providerId}, ${lastError}, ${row.attempts}, ${letter.body}, ${now}, NULL, NULL
-          WHERE ${landed}`,
-      ),
-      eventIf(
-        db,
-        {
-          id: newId("event"),
-          messageId: row.id,
-          status: "failed",
-          reason: `dead-lettered after ${row.attempts} delivery rounds: ${lastError}`,
-          source: "internal",
-          requestId: job.requestId,
-          occurredAt: now,
-        },
-        landed,
+          WHERE ${eventWritten(eventId)}`,
       ),
     ];
   });

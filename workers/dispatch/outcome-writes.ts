@@ -1,10 +1,11 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { eventIf, messageWrittenAt } from "../../shared/db/conditional-event";
 import type { Database } from "../../shared/db/database";
+import { eventIfChanged, heldUnder } from "../../shared/db/message-lifecycle";
 import { messageEvents, messages } from "../../shared/db/schema";
 import type { MessageStatus } from "../../shared/domain/enums";
 import { newId } from "../../shared/domain/ids";
+import { REACHED_PROVIDER } from "../../shared/domain/status";
 import { type Attempt, type Delivery, describeOutcome } from "./delivery";
 
 type EventRow = typeof messageEvents.$inferInsert;
@@ -36,7 +37,7 @@ function attemptEvent(messageId: string, attempt: Attempt, requestId: string): E
  * consumer still owns the `sending` row (another may have taken it over after the lease ran out).
  */
 function statusUpdate(db: Database, delivery: Delivery, now: string, delaySeconds: number) {
-  const ours = and(eq(messages.status, "sending"), eq(messages.leaseExpiresAt, delivery.row.leaseExpiresAt ?? ""));
+  const ours = heldUnder(delivery.row.leaseExpiresAt);
   const owned = and(eq(messages.id, delivery.row.id), ours);
   const fate = delivery.fate;
   // A fast provider's callback may have moved the message on (sent, delivered) before this
@@ -54,7 +55,7 @@ function statusUpdate(db: Database, delivery: Delivery, now: string, delaySecond
         leaseExpiresAt: null,
         updatedAt: now,
       })
-      .where(and(eq(messages.id, delivery.row.id), or(ours, inArray(messages.status, ["sent", "delivered"]))));
+      .where(and(eq(messages.id, delivery.row.id), or(ours, inArray(messages.status, REACHED_PROVIDER))));
   if (fate?.kind === "rejected")
     return db
       .update(messages)
@@ -96,7 +97,7 @@ export function outcomeWrites(db: Database, settled: Settled[], claimedAt: strin
     for (const attempt of delivery.attempts) facts.push(attemptEvent(row.id, attempt, requestId));
     decisions.push(statusUpdate(db, delivery, now, delaySeconds));
     const closing = closingEvent(delivery, now, requestId, delaySeconds);
-    if (closing) decisions.push(eventIf(db, closing, messageWrittenAt(row.id, now)));
+    if (closing) decisions.push(eventIfChanged(db, closing));
   }
   return [...facts.map((row) => db.insert(messageEvents).values(row)), ...decisions];
 }

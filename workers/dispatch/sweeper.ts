@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { eventIf, messageWrittenAt } from "../../shared/db/conditional-event";
 import type { Database } from "../../shared/db/database";
+import { eventIfChanged, leaseLapsed } from "../../shared/db/message-lifecycle";
 import { messages } from "../../shared/db/schema";
 import { newId } from "../../shared/domain/ids";
 import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../shared/queue/delivery-job";
@@ -35,7 +35,7 @@ export async function sweep(db: Database, queue: Queue<DeliveryJob>, stuckAfterS
       CASE WHEN status = 'queued' AND updated_at = created_at AND scheduled_at > ${nowIso} THEN 'release' ELSE 'stuck' END AS kind
     FROM messages
     WHERE (status = 'queued' AND updated_at < ${stuckBefore} AND (scheduled_at IS NULL OR scheduled_at < ${stuckBefore}))
-       OR (status = 'sending' AND updated_at < ${stuckBefore} AND (lease_expires_at IS NULL OR lease_expires_at < ${nowIso}))
+       OR (status = 'sending' AND updated_at < ${stuckBefore} AND ${leaseLapsed(nowIso)})
        OR (status = 'queued' AND updated_at = created_at
            AND julianday(scheduled_at) - julianday(created_at) > ${HALF_DAY}
            AND julianday(scheduled_at) - julianday(${nowIso}) <= ${HALF_DAY})
@@ -52,23 +52,17 @@ export async function sweep(db: Database, queue: Queue<DeliveryJob>, stuckAfterS
     db
       .update(messages)
       .set({ updatedAt: nowIso })
-      .where(
-        and(eq(messages.id, row.id), eq(messages.status, row.status), sql`(lease_expires_at IS NULL OR lease_expires_at < ${nowIso})`),
-      ),
+      .where(and(eq(messages.id, row.id), eq(messages.status, row.status), leaseLapsed(nowIso))),
     // Only if the message was still as we found it (dispatch may have claimed it meanwhile).
-    eventIf(
-      db,
-      {
-        id: newId("event"),
-        messageId: row.id,
-        status: row.status,
-        reason: sweepReason(row),
-        source: "internal",
-        requestId: row.request_id,
-        occurredAt: nowIso,
-      },
-      messageWrittenAt(row.id, nowIso),
-    ),
+    eventIfChanged(db, {
+      id: newId("event"),
+      messageId: row.id,
+      status: row.status,
+      reason: sweepReason(row),
+      source: "internal",
+      requestId: row.request_id,
+      occurredAt: nowIso,
+    }),
   ]);
   await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   return due.length;

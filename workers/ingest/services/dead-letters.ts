@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
-import { eventIf, messageWrittenAt } from "../../../shared/db/conditional-event";
 import type { Database } from "../../../shared/db/database";
+import { eventIfChanged, eventWritten, redrivable } from "../../../shared/db/message-lifecycle";
 import { type DeadLetterRow, deadLetters, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
 import { ConflictError, NotFoundError, UnavailableError } from "../../../shared/http/errors";
@@ -58,9 +58,7 @@ export type RedriveContext = { db: Database; queue: Queue<DeliveryJob>; tenantId
  * back to `queued` with attempts reset and an event, then enqueue. If the queue refuses,
  * both are put back as they were and the caller may retry.
  *
- * The batches go to the D1 binding itself: drizzle's D1 `batch` cannot run a raw `db.run(sql)`
- * that has parameters (drizzle-orm#2277), and the event is written only when the guarded
- * update before it changed a row (`changes() = 1`).
+ * The event is written only when the guarded update before it changed a row.
  */
 export async function redriveDeadLetter(ctx: RedriveContext, id: string): Promise<DeadLetterRow> {
   const row = await findDeadLetter(ctx.db, id, ctx.tenantId);
@@ -79,7 +77,7 @@ export async function redriveDeadLetter(ctx: RedriveContext, id: string): Promis
           eq(deadLetters.id, row.id),
           isNull(deadLetters.redrivenAt),
           isNull(deadLetters.discardedAt),
-          sql`EXISTS (SELECT 1 FROM messages WHERE id = ${row.messageId} AND status = 'failed')`,
+          sql`EXISTS (SELECT 1 FROM messages WHERE id = ${row.messageId} AND ${redrivable()})`,
         ),
       )
       .returning(),
@@ -89,15 +87,11 @@ export async function redriveDeadLetter(ctx: RedriveContext, id: string): Promis
       .where(
         and(
           eq(messages.id, row.messageId),
-          eq(messages.status, "failed"),
+          redrivable(),
           sql`EXISTS (SELECT 1 FROM dead_letters WHERE id = ${row.id} AND redriven_at = ${now})`,
         ),
       ),
-    eventIf(
-      ctx.db,
-      redriveEvent(row, "queued", `redriven from dead letter ${row.id}`, ctx.requestId, now),
-      messageWrittenAt(row.messageId, now),
-    ),
+    eventIfChanged(ctx.db, redriveEvent(row, "queued", `redriven from dead letter ${row.id}`, ctx.requestId, now)),
   ]);
   const letter = claimed[0];
   if (!letter || !before) {
@@ -126,26 +120,17 @@ async function undoRedrive(
   redrivenAt: string,
 ) {
   const undoneAt = new Date(Date.parse(redrivenAt) + 1).toISOString();
+  const undone = redriveEvent(row, "failed", "redrive undone: the delivery queue was unavailable", ctx.requestId, undoneAt);
   await ctx.db.batch([
     ctx.db
       .update(messages)
       .set({ status: "failed", attempts: before.attempts, lastError: before.lastError, updatedAt: undoneAt })
       .where(and(eq(messages.id, row.messageId), eq(messages.status, "queued"), eq(messages.updatedAt, redrivenAt))),
+    eventIfChanged(ctx.db, undone),
     ctx.db
       .update(deadLetters)
       .set({ redrivenAt: null })
-      .where(
-        and(
-          eq(deadLetters.id, row.id),
-          eq(deadLetters.redrivenAt, redrivenAt),
-          sql`EXISTS (SELECT 1 FROM messages WHERE id = ${row.messageId} AND updated_at = ${undoneAt})`,
-        ),
-      ),
-    eventIf(
-      ctx.db,
-      redriveEvent(row, "failed", "redrive undone: the delivery queue was unavailable", ctx.requestId, undoneAt),
-      messageWrittenAt(row.messageId, undoneAt),
-    ),
+      .where(and(eq(deadLetters.id, row.id), eq(deadLetters.redrivenAt, redrivenAt), eventWritten(undone.id))),
   ]);
 }
 
@@ -172,18 +157,22 @@ export async function redriveMany(ctx: RedriveContext, ids: string[]): Promise<R
 export async function discardDeadLetter(db: Database, id: string, tenantId: string | null, requestId: string) {
   const row = await findDeadLetter(db, id, tenantId);
   const now = new Date().toISOString();
-  const d1 = db.$client;
-  const [discarded] = await d1.batch([
-    d1
-      .prepare("UPDATE dead_letters SET discarded_at = ?1 WHERE id = ?2 AND redriven_at IS NULL AND discarded_at IS NULL")
-      .bind(now, row.id),
-    d1
-      .prepare(
-        `INSERT INTO message_events (id, message_id, status, reason, source, request_id, occurred_at)
-        SELECT ?1, ?2, 'failed', ?3, 'internal', ?4, ?5 WHERE changes() = 1`,
-      )
-      .bind(newId("event"), row.messageId, `dead letter ${row.id} discarded`, requestId, now),
+  const [discarded] = await db.batch([
+    db
+      .update(deadLetters)
+      .set({ discardedAt: now })
+      .where(and(eq(deadLetters.id, row.id), isNull(deadLetters.redrivenAt), isNull(deadLetters.discardedAt)))
+      .returning({ id: deadLetters.id }),
+    eventIfChanged(db, {
+      id: newId("event"),
+      messageId: row.messageId,
+      status: "failed",
+      reason: `dead letter ${row.id} discarded`,
+      source: "internal",
+      requestId,
+      occurredAt: now,
+    }),
   ]);
-  if (discarded.meta.changes !== 1) throw new ConflictError(`This dead letter was already ${row.discardedAt ? "discarded" : "redriven"}`);
+  if (discarded.length !== 1) throw new ConflictError(`This dead letter was already ${row.discardedAt ? "discarded" : "redriven"}`);
   return { ...row, discardedAt: now };
 }

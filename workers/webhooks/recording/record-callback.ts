@@ -1,9 +1,10 @@
-import { and, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
+import { mayBecome } from "../../../shared/db/message-lifecycle";
 import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
-import { statusesThatMayBecome } from "../../../shared/domain/status";
+import { REACHED_PROVIDER } from "../../../shared/domain/status";
 import type { CallbackOutcome, RecordResult, VerifiedCallback } from "./callback";
 import { keepUnmatched } from "./unmatched";
 
@@ -49,7 +50,7 @@ function outcomeFor(callback: VerifiedCallback, message: MessageRow): CallbackOu
 
 /** Moves the message to the outcome's status only from a status that may still become it. */
 function advance(db: Database, callback: VerifiedCallback, message: MessageRow, outcome: CallbackOutcome, now: string) {
-  const reachedProvider = outcome.status === "sent" || outcome.status === "delivered";
+  const reachedProvider = REACHED_PROVIDER.includes(outcome.status);
   return db
     .update(messages)
     .set({
@@ -60,7 +61,7 @@ function advance(db: Database, callback: VerifiedCallback, message: MessageRow, 
       ...(reachedProvider ? { sentAt: sql`coalesce(${messages.sentAt}, ${now})` } : {}),
       updatedAt: now,
     })
-    .where(and(eq(messages.id, message.id), inArray(messages.status, statusesThatMayBecome(outcome.status))));
+    .where(and(eq(messages.id, message.id), mayBecome(outcome.status)));
 }
 
 function writesFor(db: Database, callback: VerifiedCallback, message: MessageRow, dedupeKey: string, now: string): BatchItem<"sqlite">[] {
