@@ -1,4 +1,4 @@
-import { breakerSettings } from "../../shared/providers/provider-guard";
+import { breakerSettings } from "../../shared/providers/guard-contract";
 import type { DispatchEnv } from "./env";
 
 export type DispatchSettings = {

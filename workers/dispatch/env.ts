@@ -1,5 +1,5 @@
-import type { ProviderGuard } from "../../shared/providers/provider-guard";
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
+import type { ProviderGuard } from "./provider-guard";
 
 export type DispatchEnv = {
   DB: D1Database;

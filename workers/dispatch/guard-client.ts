@@ -1,5 +1,5 @@
 import type { ProviderConfigRow } from "../../shared/db/schema";
-import type { GuardSettings, Reservation } from "../../shared/providers/provider-guard";
+import type { GuardSettings, Reservation } from "../../shared/providers/guard-contract";
 import type { DispatchSettings } from "./dispatch-settings";
 import type { DispatchEnv } from "./env";
 

@@ -7,7 +7,7 @@ import type { DispatchEnv } from "./env";
 import { deleteExpiredIdempotencyKeys } from "./expired-keys";
 import { DEFAULT_SWEEP_AFTER_SECONDS, sweep } from "./sweeper";
 
-export { ProviderGuard } from "../../shared/providers/provider-guard";
+export { ProviderGuard } from "./provider-guard";
 
 export default {
   async queue(batch, env) {

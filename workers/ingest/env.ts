@@ -1,4 +1,4 @@
-import type { ProviderGuard } from "../../shared/providers/provider-guard";
+import type { GuardStatusReader } from "../../shared/providers/guard-contract";
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
 
 export type IngestEnv = {
@@ -18,5 +18,5 @@ export type IngestEnv = {
   /** "log": count D1 round trips per request and log them (the benchmark's calibration). */
   D1_METER?: string;
   /** The dispatch worker's ProviderGuard namespace (read-only use: breaker status); without it the dashboard shows "unknown" health. */
-  PROVIDER_HEALTH?: DurableObjectNamespace<ProviderGuard>;
+  PROVIDER_HEALTH?: DurableObjectNamespace<GuardStatusReader>;
 };

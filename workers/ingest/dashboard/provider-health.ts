@@ -1,4 +1,4 @@
-import { type BreakerState, breakerSettings, type GuardSettings, type GuardStatus } from "../../../shared/providers/provider-guard";
+import { type BreakerState, breakerSettings, type GuardSettings, type GuardStatus } from "../../../shared/providers/guard-contract";
 import type { IngestEnv } from "../env";
 
 export type ProviderHealth = { state: BreakerState | "unknown"; status?: GuardStatus };
