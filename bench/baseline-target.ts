@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { bundleEntry } from "../scripts/build-workers";
-import { freePort } from "../test/e2e/harness/free-port";
+import { freePort } from "../test/support/node/fakes/free-port";
 import type { Target } from "./target";
 
 const COMPATIBILITY_DATE = "2026-04-20";

@@ -1,4 +1,4 @@
-import { startFakeResend } from "../test/e2e/harness/fake-resend";
+import { startFakeResend } from "../test/support/node/fakes/fake-resend";
 
 /**
  * The benchmark's fake Resend, in its own process: serving the provider's side must not take

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { LogLevel } from "miniflare";
 import { seed } from "../scripts/seed";
 import { startStack } from "../scripts/stack";
-import { freePort } from "../test/e2e/harness/free-port";
-import { fakeCredentials } from "../test/e2e/harness/providers-setup";
+import { freePort } from "../test/support/node/fakes/free-port";
+import { fakeCredentials } from "../test/support/node/fakes/fake-credentials";
 import { startFakeProviderProcess } from "./fake-provider-client";
 import type { Target } from "./target";
 

@@ -179,4 +179,3 @@ export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type MessageEventRow = typeof messageEvents.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
-export type UnmatchedCallbackRow = typeof unmatchedCallbacks.$inferSelect;

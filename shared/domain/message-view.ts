@@ -37,4 +37,3 @@ export function eventView(row: MessageEventRow) {
     occurredAt: row.occurredAt,
   };
 }
-export type EventView = ReturnType<typeof eventView>;

@@ -87,7 +87,6 @@ export const PROVIDER_CONFIG_SCHEMAS = {
 } as const satisfies Record<ProviderType, z.ZodType>;
 
 export type ProviderConfigOf<T extends ProviderType> = z.infer<(typeof PROVIDER_CONFIG_SCHEMAS)[T]>;
-export type AnyProviderConfig = ProviderConfigOf<ProviderType>;
 
 /** The channel each type serves; `system` serves whichever it is told. */
 export const PROVIDER_CHANNEL: Record<ProviderType, Channel | null> = {

@@ -1,5 +1,5 @@
 import type { ZodError } from "zod";
-import { ERROR_CODES, type ErrorCode } from "./error-codes";
+import type { ErrorCode } from "./error-codes";
 import { type ErrorDetail, InvalidInputError, PayloadTooLargeError, RelayError } from "./errors";
 
 export type SuccessBody<T> = { success: true; data: T; meta: { requestId: string; duration: number } };
@@ -48,8 +48,4 @@ export function errorBody(error: RelayError, requestId: string): ErrorBody {
   };
   if (error.details?.length) body.error.details = error.details;
   return body;
-}
-
-export function errorStatus(code: ErrorCode): number {
-  return ERROR_CODES[code].status;
 }

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { signToken } from "../../workers/ingest/dashboard/signed-token";
-import { type FakeResend, startFakeResend } from "../e2e/harness/fake-resend";
 import { eventually } from "../e2e/harness/relay-client";
 import { type StackProcess, startStackProcess } from "../e2e/harness/stack-process";
+import { type FakeResend, startFakeResend } from "../support/node/fakes/fake-resend";
 import { type DashboardTab, launchChromium, notice, openTab, screenshot, signIn } from "./harness/browser";
 import { type RelayApi, relayApi } from "./harness/relay-api";
 

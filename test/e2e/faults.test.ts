@@ -1,8 +1,9 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { type FakeResend, startFakeResend } from "./harness/fake-resend";
-import { startFakeSmtp } from "./harness/fake-smtp";
-import { type FakeTwilio, startFakeTwilio } from "./harness/fake-twilio";
-import { addProvider, fakeCredentials, inParallel } from "./harness/providers-setup";
+import { fakeCredentials } from "../support/node/fakes/fake-credentials";
+import { type FakeResend, startFakeResend } from "../support/node/fakes/fake-resend";
+import { startFakeSmtp } from "../support/node/fakes/fake-smtp";
+import { type FakeTwilio, startFakeTwilio } from "../support/node/fakes/fake-twilio";
+import { addProvider, inParallel } from "./harness/providers-setup";
 import { eventually, type RelayClient, relayClient } from "./harness/relay-client";
 import { type StackProcess, startStackProcess } from "./harness/stack-process";
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeResend, startFakeResend } from "./harness/fake-resend";
-import { type FakeTwilio, startFakeTwilio, twilioSignature } from "./harness/fake-twilio";
-import { addProvider, fakeCredentials } from "./harness/providers-setup";
+import { fakeCredentials } from "../support/node/fakes/fake-credentials";
+import { type FakeResend, startFakeResend } from "../support/node/fakes/fake-resend";
+import { type FakeTwilio, startFakeTwilio, twilioSignature } from "../support/node/fakes/fake-twilio";
+import { addProvider } from "./harness/providers-setup";
 import { eventually, type RelayClient, relayClient } from "./harness/relay-client";
 import { type StackProcess, startStackProcess } from "./harness/stack-process";
 

@@ -239,10 +239,6 @@ export class SmtpSession {
     await this.connection.close();
   }
 
-  get usedTls(): boolean {
-    return this.server.security !== "none";
-  }
-
   private async handshake(): Promise<void> {
     const { connection, server } = this;
     await connection.waitOpened();

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "./free-port";
+import { freePort } from "../../support/node/fakes/free-port";
 
 export type Credentials = { adminKey: string; tenantId: string; apiKey: string; ingestUrl: string; webhooksUrl: string };
 
