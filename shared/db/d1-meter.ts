@@ -1,3 +1,5 @@
+import { log } from "../observability/logger";
+
 /** D1 work done through one binding: round trips (a `batch()` is one) and statements. */
 export type D1Meter = { roundTrips: number; statements: number };
 
@@ -45,7 +47,7 @@ export function meteredD1(inner: D1Database, meter: D1Meter): D1Database {
 
 /** Logs the meter as one JSON line, which the benchmark reads from the runtime's output. */
 export function logMeter(worker: string, unit: string, count: number, meter: D1Meter): void {
-  console.log(JSON.stringify({ event: "d1.meter", worker, unit, count, ...meter }));
+  log.info("d1.meter", { worker, unit, count, ...meter });
 }
 
 type MeterableEnv = { DB: D1Database; D1_METER?: string };

@@ -1,4 +1,5 @@
 import type { ProviderConfigOf } from "../domain/provider-config";
+import { log } from "../observability/logger";
 import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
 
 /**
@@ -20,7 +21,7 @@ export class SystemProvider implements Provider {
       return { kind: "unavailable", code: "system_transient", message: "system provider configured to fail (transient)" };
     if (this.config.fail === "permanent")
       return { kind: "rejected", code: "system_permanent", message: "system provider configured to reject (permanent)" };
-    console.log(JSON.stringify({ event: "system_provider.send", providerId: this.id, messageId: message.id, channel: message.channel }));
+    log.info("system_provider.send", { providerId: this.id, messageId: message.id, channel: message.channel });
     return { kind: "sent", providerMessageId: `sys_${message.id}`, cost: 0 };
   }
 

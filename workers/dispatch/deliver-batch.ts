@@ -1,6 +1,7 @@
 import type { BatchItem } from "drizzle-orm/batch";
 import { keyringFromEnv } from "../../shared/crypto/credential-cipher";
 import { database } from "../../shared/db/database";
+import { log } from "../../shared/observability/logger";
 import { type DeliveryJob, queueDelaySeconds } from "../../shared/queue/delivery-job";
 import { adapterCache } from "./adapter-cache";
 import { backoffSeconds } from "./backoff";
@@ -36,7 +37,7 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
   } catch (error) {
     // D1 is unreachable: nothing was claimed or sent. Back off instead of being redelivered
     // at once, which would spend every retry of the batch within seconds.
-    console.error(JSON.stringify({ event: "dispatch.claim_failed", error: String(error) }));
+    log.error("dispatch.claim_failed", { error: String(error) });
     batch.retryAll({ delaySeconds: backoffSeconds(batch.messages[0]?.attempts ?? 1, settings.retryBaseSeconds, settings.retryCapSeconds) });
     return;
   }
@@ -97,7 +98,7 @@ async function writeOnceMore(write: () => Promise<unknown>): Promise<void> {
   try {
     await write();
   } catch (error) {
-    console.error(JSON.stringify({ event: "dispatch.outcome_write_failed", error: String(error) }));
+    log.error("dispatch.outcome_write_failed", { error: String(error) });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await write();
   }

@@ -1,4 +1,5 @@
 import type { ProviderConfigRow } from "../../shared/db/schema";
+import { log } from "../../shared/observability/logger";
 import type { GuardSettings, Reservation } from "../../shared/providers/guard-contract";
 import type { DispatchSettings } from "./dispatch-settings";
 import type { DispatchEnv } from "./env";
@@ -29,7 +30,7 @@ export function guardClient(env: DispatchEnv, settings: DispatchSettings): Guard
       try {
         return await stub(provider).reserve(requested, settingsFor(provider));
       } catch (error) {
-        console.error(JSON.stringify({ event: "dispatch.guard_unreachable", providerId: provider.id, error: String(error) }));
+        log.error("dispatch.guard_unreachable", { providerId: provider.id, error: String(error) });
         return { granted: requested, state: "closed", retryAfterSeconds: 0 };
       }
     },
@@ -37,9 +38,7 @@ export function guardClient(env: DispatchEnv, settings: DispatchSettings): Guard
       if (failures.length === 0) return;
       await stub(provider)
         .report(failures, settingsFor(provider))
-        .catch((error) =>
-          console.error(JSON.stringify({ event: "dispatch.guard_unreachable", providerId: provider.id, error: String(error) })),
-        );
+        .catch((error) => log.error("dispatch.guard_unreachable", { providerId: provider.id, error: String(error) }));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { meterEnv } from "../../shared/db/d1-meter";
 import { database } from "../../shared/db/database";
+import { log } from "../../shared/observability/logger";
 import { DEAD_LETTER_QUEUE, type DeliveryJob } from "../../shared/queue/delivery-job";
 import { deadLetterBatch } from "./dead-letter-batch";
 import { deliverBatch } from "./deliver-batch";
@@ -22,7 +23,6 @@ export default {
     const db = database(env.DB);
     const swept = await sweep(db, env.DELIVERY_QUEUE, stuckAfter);
     const expiredKeys = await deleteExpiredIdempotencyKeys(db);
-    if (swept + expiredKeys > 0)
-      console.log(JSON.stringify({ event: "dispatch.cron", requeued: swept, expiredIdempotencyKeys: expiredKeys }));
+    if (swept + expiredKeys > 0) log.info("dispatch.cron", { requeued: swept, expiredIdempotencyKeys: expiredKeys });
   },
 } satisfies ExportedHandler<DispatchEnv, DeliveryJob>;

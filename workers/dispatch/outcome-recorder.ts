@@ -1,5 +1,6 @@
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../../shared/db/database";
+import { log } from "../../shared/observability/logger";
 import { outcomeWrites, type Settled } from "./outcome-writes";
 
 type Write = (items: BatchItem<"sqlite">[]) => Promise<unknown>;
@@ -52,7 +53,7 @@ export class OutcomeRecorder {
       this.flushes++;
       for (const { delivery } of group) this.recorded.add(delivery.row.id);
     } catch (error) {
-      console.error(JSON.stringify({ event: "dispatch.early_write_failed", deliveries: group.length, error: String(error) }));
+      log.error("dispatch.early_write_failed", { deliveries: group.length, error: String(error) });
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { ProviderConfigRow } from "../../shared/db/schema";
+import { log } from "../../shared/observability/logger";
 import type { Provider, SendOutcome } from "../../shared/providers/provider";
 import { mapBounded } from "./bounded-concurrency";
 import { type Delivery, describeOutcome, outbound } from "./delivery";
@@ -115,7 +116,7 @@ async function earlierSend(
     const found = candidates?.length ? await deps.claimEarlierSend(provider.id, candidates) : undefined;
     return found ? { kind: "sent", providerMessageId: found, reconciled: true } : undefined;
   } catch (error) {
-    console.error(JSON.stringify({ event: "dispatch.lookup_failed", messageId: delivery.row.id, error: String(error) }));
+    log.error("dispatch.lookup_failed", { messageId: delivery.row.id, error: String(error) });
     return undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { errorBody, toRelayError, zodDetails } from "../../shared/http/envelope";
 import { InvalidInputError, NotFoundError, RateLimitedError } from "../../shared/http/errors";
+import { log } from "../../shared/observability/logger";
 import type { IngestBindings } from "./context";
 import { createDashboard } from "./dashboard";
 import { docsPage } from "./docs-page";
@@ -54,8 +55,7 @@ export function createApp() {
   app.notFound((c) => c.json(errorBody(new NotFoundError(`Route ${c.req.method} ${c.req.path}`), c.var.requestId ?? ""), 404));
   app.onError((error, c) => {
     const relayError = toRelayError(error);
-    if (relayError.code === "INTERNAL_ERROR")
-      console.error(JSON.stringify({ event: "ingest.unhandled_error", requestId: c.var.requestId, error: String(error) }));
+    if (relayError.code === "INTERNAL_ERROR") log.error("ingest.unhandled_error", { requestId: c.var.requestId, error: String(error) });
     c.header("x-request-id", c.var.requestId);
     if (relayError instanceof RateLimitedError) c.header("Retry-After", String(relayError.retryAfterSeconds));
     return c.json(errorBody(relayError, c.var.requestId ?? ""), relayError.status as 400);

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { errorBody, toRelayError } from "../../shared/http/envelope";
 import { NotFoundError } from "../../shared/http/errors";
+import { log } from "../../shared/observability/logger";
 import type { WebhooksBindings } from "./context";
 import { limitBody, requestContext } from "./middleware";
 import { healthRoutes } from "./routes/health";
@@ -25,8 +26,7 @@ export function createApp() {
   app.notFound((c) => c.json(errorBody(new NotFoundError(`Route ${c.req.method} ${c.req.path}`), c.var.requestId ?? ""), 404));
   app.onError((error, c) => {
     const relayError = toRelayError(error);
-    if (relayError.code === "INTERNAL_ERROR")
-      console.error(JSON.stringify({ event: "webhooks.unhandled_error", requestId: c.var.requestId, error: String(error) }));
+    if (relayError.code === "INTERNAL_ERROR") log.error("webhooks.unhandled_error", { requestId: c.var.requestId, error: String(error) });
     c.header("x-request-id", c.var.requestId);
     return c.json(errorBody(relayError, c.var.requestId ?? ""), relayError.status as 400);
   });

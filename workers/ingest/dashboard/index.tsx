@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { toRelayError } from "../../../shared/http/envelope";
 import { NotFoundError, PayloadTooLargeError } from "../../../shared/http/errors";
+import { log } from "../../../shared/observability/logger";
 import { BASE, type DashboardBindings, type DashboardContext } from "./context";
 import { verifyForm } from "./csrf";
 import { ErrorPage } from "./pages/error";
@@ -29,8 +30,7 @@ function backLink(c: DashboardContext): string {
 
 const renderError: ErrorHandler<DashboardBindings> = (error, c) => {
   const relayError = toRelayError(error);
-  if (relayError.code === "INTERNAL_ERROR")
-    console.error(JSON.stringify({ event: "dashboard.unhandled_error", requestId: c.var.requestId, error: String(error) }));
+  if (relayError.code === "INTERNAL_ERROR") log.error("dashboard.unhandled_error", { requestId: c.var.requestId, error: String(error) });
   const page = <ErrorPage viewer={c.var.viewer} error={relayError} back={backLink(c)} requestId={c.var.requestId} />;
   return render(c, page, relayError.status as ContentfulStatusCode);
 };

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { ForbiddenError, InvalidInputError, UnauthorizedError } from "../../../shared/http/errors";
+import { log } from "../../../shared/observability/logger";
 import type { WebhooksBindings } from "../context";
 import { sesKindOf, sesNotificationSchema, sesOutcome } from "../mapping/ses-notification";
 import { enabledProvider } from "../recording/provider-lookup";
@@ -28,7 +29,7 @@ export const sesRoutes = new Hono<WebhooksBindings>().post("/webhooks/ses/:provi
 
   if (message.Type === "SubscriptionConfirmation") {
     await confirmSubscription(message);
-    console.log(JSON.stringify({ event: "webhooks.sns_subscription_confirmed", providerId: provider.id, topicArn: message.TopicArn }));
+    log.info("webhooks.sns_subscription_confirmed", { providerId: provider.id, topicArn: message.TopicArn });
     return envelope(c, { result: "confirmed", topicArn: message.TopicArn });
   }
   if (message.Type === "UnsubscribeConfirmation") return envelope(c, { result: "ignored", messageIds: [] });
