@@ -1,3 +1,4 @@
+import { base64ToBytes, bytesToBase64 } from "../encoding/bytes";
 /**
  * Provider credentials at rest: AES-256-GCM with a key derived per version by HKDF-SHA-256
  * from that version's secret, a random 96-bit IV, and the provider id (plus the version) as
@@ -69,7 +70,7 @@ export async function seal(keyring: Keyring, providerId: string, plaintext: unkn
   const packed = new Uint8Array(IV_BYTES + sealed.byteLength);
   packed.set(iv);
   packed.set(new Uint8Array(sealed), IV_BYTES);
-  return { ciphertext: toBase64(packed), keyVersion: version };
+  return { ciphertext: bytesToBase64(packed), keyVersion: version };
 }
 
 export class DecryptionError extends Error {
@@ -81,7 +82,8 @@ export class DecryptionError extends Error {
 
 export async function open(keyring: Keyring, providerId: string, sealed: Sealed): Promise<unknown> {
   try {
-    const packed = fromBase64(sealed.ciphertext);
+    const packed = base64ToBytes(sealed.ciphertext);
+    if (!packed) throw new DecryptionError(providerId);
     const plain = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: packed.slice(0, IV_BYTES), additionalData: associatedData(providerId, sealed.keyVersion) },
       await keyFor(keyring, sealed.keyVersion),
@@ -91,14 +93,4 @@ export async function open(keyring: Keyring, providerId: string, sealed: Sealed)
   } catch {
     throw new DecryptionError(providerId);
   }
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }

@@ -1,7 +1,8 @@
 import type { ProviderConfigOf } from "../domain/provider-config";
+import { textToBase64 } from "../encoding/bytes";
 import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
 import { buildMimeMessage, domainOf, parseMailbox } from "./smtp/mime-message";
-import { base64OfText, SmtpError, type SmtpServer, SmtpSession, type SmtpStage } from "./smtp/smtp-client";
+import { SmtpError, type SmtpServer, SmtpSession, type SmtpStage } from "./smtp/smtp-client";
 
 type SmtpConfig = ProviderConfigOf<"smtp">;
 
@@ -89,7 +90,7 @@ export class SmtpProvider implements Provider {
   private redact(text: string): string {
     const { username, password } = this.config;
     if (!password) return text;
-    const secrets = [password, base64OfText(password), base64OfText(`\0${username ?? ""}\0${password}`)];
+    const secrets = [password, textToBase64(password), textToBase64(`\0${username ?? ""}\0${password}`)];
     return secrets.reduce((result, secret) => result.split(secret).join("[redacted]"), text);
   }
 }

@@ -1,4 +1,5 @@
 import type { ProviderConfigOf } from "../domain/provider-config";
+import { textToBase64 } from "../encoding/bytes";
 import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "./http-outcome";
 import { numberAt, readJson, stringAt } from "./json-body";
 import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
@@ -28,7 +29,7 @@ export class TwilioProvider implements Provider {
     private readonly config: ProviderConfigOf<"twilio">,
     private readonly context: AdapterContext = {},
   ) {
-    this.authorization = `Basic ${base64(`${config.accountSid}:${config.authToken}`)}`;
+    this.authorization = `Basic ${textToBase64(`${config.accountSid}:${config.authToken}`)}`;
   }
 
   async send(message: OutboundMessage, signal: AbortSignal): Promise<SendOutcome> {
@@ -164,8 +165,4 @@ function messagesIn(page: unknown): ListedMessage[] | undefined {
 function costOf(body: unknown): number | undefined {
   const price = numberAt(body, "price") ?? Number.parseFloat(stringAt(body, "price") ?? "");
   return Number.isFinite(price) ? Math.abs(price) : undefined;
-}
-
-function base64(text: string): string {
-  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 }

@@ -1,3 +1,4 @@
+import { bytesToBase64, bytesToHex } from "../../encoding/bytes";
 /** Builds RFC 5322 / MIME messages: headers safe from injection, UTF-8 bodies as quoted-printable. */
 
 export type Mailbox = { address: string; displayName?: string };
@@ -115,9 +116,9 @@ function formatPhrase(phrase: string): string {
 }
 
 function encodedWord(bytes: number[]): string {
-  return `=?UTF-8?B?${btoa(String.fromCharCode(...bytes))}?=`;
+  return `=?UTF-8?B?${bytesToBase64(Uint8Array.from(bytes))}?=`;
 }
 
 function randomHex(byteCount: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(byteCount)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return bytesToHex(crypto.getRandomValues(new Uint8Array(byteCount)));
 }

@@ -1,4 +1,5 @@
 import { connect } from "cloudflare:sockets";
+import { textToBase64 } from "../../encoding/bytes";
 
 export type SmtpSecurity = "tls" | "starttls" | "none";
 export type SmtpStage = "connect" | "greeting" | "ehlo" | "starttls" | "auth" | "mail" | "rcpt" | "data" | "message";
@@ -41,10 +42,6 @@ export class SmtpError extends Error {
 const MAX_LINE_CHARS = 4096;
 const MAX_REPLY_LINES = 200;
 const encoder = new TextEncoder();
-
-export function base64OfText(text: string): string {
-  return btoa(Array.from(encoder.encode(text), (byte) => String.fromCharCode(byte)).join(""));
-}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -285,12 +282,12 @@ export class SmtpSession {
     if (!mechanisms) throw new SmtpError("auth", "auth_unsupported", `${peer} does not offer AUTH, but credentials are configured`);
     if (mechanisms.includes("PLAIN")) {
       this.authMechanism = "PLAIN";
-      await this.step("auth", `AUTH PLAIN ${base64OfText(`\0${credentials.username}\0${credentials.password}`)}`, [235]);
+      await this.step("auth", `AUTH PLAIN ${textToBase64(`\0${credentials.username}\0${credentials.password}`)}`, [235]);
     } else if (mechanisms.includes("LOGIN")) {
       this.authMechanism = "LOGIN";
       await this.step("auth", "AUTH LOGIN", [334]);
-      await this.step("auth", base64OfText(credentials.username), [334]);
-      await this.step("auth", base64OfText(credentials.password), [235]);
+      await this.step("auth", textToBase64(credentials.username), [334]);
+      await this.step("auth", textToBase64(credentials.password), [235]);
     } else {
       throw new SmtpError(
         "auth",

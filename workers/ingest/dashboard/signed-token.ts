@@ -1,3 +1,5 @@
+import { base64UrlToBytes, bytesToBase64Url } from "../../../shared/encoding/bytes";
+
 /**
  * Signed, not encrypted, tokens for the dashboard's cookies: `base64url(JSON).base64url(HMAC)`.
  * The HMAC-SHA-256 key is derived by HKDF from ENCRYPTION_SECRET with its own `info`, so the
@@ -27,44 +29,28 @@ function signingKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
-  try {
-    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return undefined;
-  }
-}
-
 export function randomToken(bytes = 32): string {
-  return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
+  return bytesToBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 export async function signToken(secret: string, payload: unknown): Promise<string> {
-  const body = toBase64Url(encoder.encode(JSON.stringify(payload)));
+  const body = bytesToBase64Url(encoder.encode(JSON.stringify(payload)));
   const signature = await crypto.subtle.sign("HMAC", await signingKey(secret), encoder.encode(body));
-  return `${body}.${toBase64Url(new Uint8Array(signature))}`;
+  return `${body}.${bytesToBase64Url(new Uint8Array(signature))}`;
 }
 
 /** The payload if the signature is ours (checked in constant time by Web Crypto), else undefined. */
 export async function verifyToken(secret: string, token: string): Promise<unknown> {
   const [body, signature, extra] = token.split(".");
   if (extra !== undefined || !body || !signature) return undefined;
-  const signatureBytes = fromBase64Url(signature);
+  const signatureBytes = base64UrlToBytes(signature);
   if (!signatureBytes) return undefined;
   const valid = await crypto.subtle.verify("HMAC", await signingKey(secret), signatureBytes, encoder.encode(body));
   if (!valid) return undefined;
+  const payload = base64UrlToBytes(body);
+  if (!payload) return undefined;
   try {
-    return JSON.parse(new TextDecoder().decode(fromBase64Url(body)));
+    return JSON.parse(new TextDecoder().decode(payload));
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
+import { base64ToBytes, utf8 } from "../../../shared/encoding/bytes";
 import { UnavailableError } from "../../../shared/http/errors";
-import { base64ToBytes, utf8 } from "./bytes";
 import { type SnsEnvelope, snsStringToSign } from "./sns-envelope";
 import { isSnsCertificateUrl } from "./sns-urls";
 import { certificateDerFromPem, subjectPublicKeyInfo } from "./x509-public-key";

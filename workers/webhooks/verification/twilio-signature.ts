@@ -1,4 +1,5 @@
-import { base64ToBytes, bytesToHex, constantTimeEqual, utf8 } from "./bytes";
+import { base64ToBytes, bytesToHex, utf8 } from "../../../shared/encoding/bytes";
+import { constantTimeEqual } from "./constant-time";
 
 /** Form parameters in the order they came; a name may repeat. */
 export type FormParams = ReadonlyArray<readonly [string, string]>;

@@ -1,3 +1,5 @@
+import { base64ToBytes } from "../../../shared/encoding/bytes";
+
 /**
  * Just enough DER to take the SubjectPublicKeyInfo out of an X.509 certificate, which Web Crypto
  * imports as `spki`. Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL,
@@ -54,9 +56,7 @@ export function subjectPublicKeyInfo(certificateDer: Uint8Array): Uint8Array {
 export function certificateDerFromPem(pem: string): Uint8Array {
   const match = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem);
   if (!match) throw new CertificateFormatError("no PEM certificate");
-  try {
-    return Uint8Array.from(atob(match[1].replace(/\s+/g, "")), (c) => c.charCodeAt(0));
-  } catch {
-    throw new CertificateFormatError("the PEM certificate is not base64");
-  }
+  const der = base64ToBytes(match[1].replace(/\s+/g, ""));
+  if (!der) throw new CertificateFormatError("the PEM certificate is not base64");
+  return der;
 }
