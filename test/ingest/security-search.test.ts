@@ -63,7 +63,8 @@ describe("search filters cannot fail with a 5xx (issue 9, finding 2)", () => {
     const opsKey = await createOpsKey();
     const at = (length: number) => wildcards(length);
     for (const path of ["/v1/dead-letters", "/v1/messages"]) {
-      const filters = path === "/v1/messages" ? { to: at(MAX.to) } : { q: at(MAX.q), providerId: at(MAX.providerId) };
+      const filters: Record<string, string> =
+        path === "/v1/messages" ? { to: at(MAX.to) } : { q: at(MAX.q), providerId: at(MAX.providerId) };
       expect(
         ids(expectSuccessEnvelope(await call<Page>("GET", `${path}${query({ ...filters, tenantId: at(MAX.tenantId) })}`, { key: opsKey }))),
       ).toEqual([]);

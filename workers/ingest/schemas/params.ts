@@ -27,13 +27,9 @@ export const messageListQuery = pageQuery.extend({
 
 export const deadLetterListQuery = pageQuery.extend({
   providerId: z.string().max(64).optional(),
-  q: z
-    .string()
-    .max(200)
-    .optional()
-    .meta({
-      description: "Text the last error contains, at most 200 characters; ASCII letters match either case, `%` `_` `\\` match literally",
-    }),
+  q: z.string().max(200).optional().meta({
+    description: "Text the last error contains, at most 200 characters; ASCII letters match either case, `%` `_` `\\` match literally",
+  }),
   state: z.enum(["pending", "redriven", "discarded", "all"]).default("pending"),
 });
 
