@@ -4,7 +4,8 @@ import { database } from "../../shared/db/database";
 import { deadLetters, messages } from "../../shared/db/schema";
 import type { Channel, MessageStatus } from "../../shared/domain/enums";
 import { newId } from "../../shared/domain/ids";
-import { newSession, SESSION_COOKIE, SESSION_TTL_MS, sessionCookieValue } from "../../workers/ingest/dashboard/session";
+import { SESSION_COOKIE, SESSION_TTL_MS, sessionCookieValue } from "../../workers/ingest/dashboard/session";
+import { createSession } from "../../workers/ingest/dashboard/session-store";
 import { lastDayHours, overview } from "../../workers/ingest/services/overview";
 import { call, countRows, createOpsKey, createTenant, sms } from "../support/api";
 import { countingD1 } from "../support/d1-counter";
@@ -208,9 +209,9 @@ describe("dashboard sessions", () => {
       key: opsKey,
     });
     const keyId = keys.body.data.items.find((k) => k.scopes.includes("admin"))?.id ?? "";
-    const session = newSession({ keyId, tenantId: tenant.tenantId, scopes: ["admin"] }, Date.now() - SESSION_TTL_MS - 1000);
+    const session = await createSession(database(env.DB), keyId, Date.now() - SESSION_TTL_MS - 1000);
     const browser = new Browser();
-    browser.cookies.set(SESSION_COOKIE, await sessionCookieValue(env.ENCRYPTION_SECRET, session));
+    browser.cookies.set(SESSION_COOKIE, await sessionCookieValue(env.ENCRYPTION_SECRET, session.token));
 
     const page = await browser.get("/dashboard/messages");
     expect(page.status).toBe(303);

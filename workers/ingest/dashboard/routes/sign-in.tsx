@@ -2,17 +2,18 @@ import { Hono } from "hono";
 import { ForbiddenError, UnauthorizedError } from "../../../../shared/http/errors";
 import { requireScope } from "../../principal";
 import { principalForKey } from "../../services/api-key-lookup";
-import { BASE, type DashboardBindings, type DashboardContext } from "../context";
+import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
 import { isCrossOrigin, tokensMatch } from "../csrf";
 import { field, formOf } from "../form";
 import { SignInPage } from "../pages/sign-in";
 import { render } from "../render";
-import { currentSignInToken, endSession, signInToken, startSession } from "../session";
+import { currentSignInToken, endSession, endSessionsOfKey, signInToken, startSession } from "../session";
 
 const REASONS: Record<string, string> = {
   expired: "Your session expired. Sign in again.",
   revoked: "The key of your session was revoked. Sign in with another key.",
   "signed-out": "You are signed out.",
+  "signed-out-everywhere": "You are signed out in every browser where this API key was signed in.",
 };
 
 export function signInUrl(reason?: keyof typeof REASONS): string {
@@ -58,8 +59,14 @@ export const signInRoutes = new Hono<DashboardBindings>()
     }
   });
 
-/** Needs a session and the CSRF token like every other form. */
-export const signOutRoutes = new Hono<DashboardBindings>().post("/sign-out", (c) => {
-  endSession(c);
-  return c.redirect(signInUrl("signed-out"), 303);
-});
+/** Need a session and the CSRF token like every other form. */
+export const signOutRoutes = new Hono<DashboardBindings>()
+  .post("/sign-out", async (c) => {
+    const token = c.var.sessionToken;
+    if (token) await endSession(c, token);
+    return c.redirect(signInUrl("signed-out"), 303);
+  })
+  .post("/sign-out-everywhere", async (c) => {
+    await endSessionsOfKey(c, signedIn(c).principal.keyId);
+    return c.redirect(signInUrl("signed-out-everywhere"), 303);
+  });
