@@ -6,12 +6,17 @@ export type FormValues = Record<string, string | string[]>;
 
 export const ORIGIN = "http://relay.test";
 
-/** A browser in miniature: keeps cookies, sends forms, never follows redirects by itself. */
+/**
+ * A browser in miniature: keeps cookies, sends forms, never follows redirects by itself. It
+ * arrives as the Cloudflare edge delivers a request — `request.cf` set and `cf-connecting-ip`
+ * its own address — so each browser is its own client to the sign-in limiter.
+ */
 export class Browser {
   readonly cookies = new Map<string, string>();
+  readonly address = `198.18.${crypto.getRandomValues(new Uint8Array(2)).join(".")}`;
 
   async request(method: string, path: string, form?: FormValues, headers: Record<string, string> = {}): Promise<Page> {
-    const request = new Headers(headers);
+    const request = new Headers({ "cf-connecting-ip": this.address, ...headers });
     if (this.cookies.size > 0) request.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
     let body: string | undefined;
     if (form) {
@@ -21,7 +26,7 @@ export class Browser {
       request.set("content-type", "application/x-www-form-urlencoded");
     }
     const url = path.startsWith("http") ? path : `${ORIGIN}${path}`;
-    const response = await exports.default.fetch(new Request(url, { method, headers: request, body, redirect: "manual" }));
+    const response = await exports.default.fetch(new Request(url, { method, headers: request, body, redirect: "manual", cf: {} }));
     for (const cookie of response.headers.getAll("set-cookie")) {
       const [pair] = cookie.split(";");
       const [name, value] = [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)];

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { ForbiddenError, UnauthorizedError } from "../../../../shared/http/errors";
 import { requireScope } from "../../principal";
 import { principalForKey } from "../../services/api-key-lookup";
+import { clientBucket } from "../client-address";
 import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
 import { isCrossOrigin, tokensMatch } from "../csrf";
 import { field, formOf } from "../form";
@@ -27,8 +28,7 @@ async function signInPage(c: DashboardContext, status: 200 | 401 | 403 | 429, me
 async function tooManyAttempts(c: DashboardContext): Promise<boolean> {
   const limiter = c.env.SIGN_IN_RATE_LIMITER;
   if (!limiter) return false;
-  const address = c.req.header("cf-connecting-ip") ?? "unknown";
-  return !(await limiter.limit({ key: `sign-in:${address}` })).success;
+  return !(await limiter.limit({ key: `sign-in:${clientBucket(c.req.raw, c.env)}` })).success;
 }
 
 /** Before a session exists: the sign-in form. */
