@@ -211,7 +211,7 @@ describe("dashboard sessions", () => {
     const keyId = keys.body.data.items.find((k) => k.scopes.includes("admin"))?.id ?? "";
     const session = await createSession(database(env.DB), keyId, Date.now() - SESSION_TTL_MS - 1000);
     const browser = new Browser();
-    browser.cookies.set(SESSION_COOKIE, await sessionCookieValue(env.ENCRYPTION_SECRET, session.token));
+    browser.cookies.set(SESSION_COOKIE, await sessionCookieValue(env.ENCRYPTION_SECRET, session));
 
     const page = await browser.get("/dashboard/messages");
     expect(page.status).toBe(303);

@@ -10,17 +10,17 @@ export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 export type StoredSession = { kind: "active"; principal: Principal; csrf: string } | { kind: "ended" | "expired" | "revoked" };
 
 /** Starts a session of the key; the token goes into the cookie, its hash into D1. */
-export async function createSession(db: Database, keyId: string, now = Date.now()): Promise<{ token: string; csrf: string }> {
+export async function createSession(db: Database, keyId: string, now = Date.now()): Promise<{ token: string; expiresAt: number }> {
   const token = randomToken();
-  const csrf = randomToken();
+  const expiresAt = now + SESSION_TTL_MS;
   await db.insert(dashboardSessions).values({
     tokenHash: await sha256Hex(token),
     keyId,
-    csrf,
+    csrf: randomToken(),
     createdAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + SESSION_TTL_MS).toISOString(),
+    expiresAt: new Date(expiresAt).toISOString(),
   });
-  return { token, csrf };
+  return { token, expiresAt };
 }
 
 /** The session and its key in one read: a revoked key or a deleted row ends the session here. */

@@ -11,8 +11,11 @@ export const SESSION_COOKIE = "relay_session";
 const SIGN_IN_COOKIE = "relay_sign_in";
 const SIGN_IN_TTL_MS = 60 * 60 * 1000;
 
-/** What the session cookie holds: only the token of a session stored in D1 — never the API key. */
-const sessionCookieSchema = z.strictObject({ purpose: z.literal("session"), token: z.string().min(32) });
+/**
+ * What the session cookie holds: the token of a session stored in D1 — never the API key — and
+ * its expiry, so an expired cookie is refused without a D1 read.
+ */
+const sessionCookieSchema = z.strictObject({ purpose: z.literal("session"), token: z.string().min(32), expiresAt: z.number() });
 
 /** Before sign-in there is no session: the sign-in form's CSRF token lives in its own cookie. */
 const signInSchema = z.strictObject({ purpose: z.literal("sign-in"), csrf: z.string().min(16), expiresAt: z.number() });
@@ -31,13 +34,13 @@ function cookieOptions(c: DashboardContext, path: string, ttlMs: number): Cookie
   };
 }
 
-export function sessionCookieValue(secret: string, token: string): Promise<string> {
-  return signToken(secret, { purpose: "session", token });
+export function sessionCookieValue(secret: string, session: { token: string; expiresAt: number }): Promise<string> {
+  return signToken(secret, { purpose: "session", token: session.token, expiresAt: session.expiresAt });
 }
 
 export async function startSession(c: DashboardContext, principal: Principal): Promise<void> {
-  const { token } = await createSession(c.var.db, principal.keyId);
-  setCookie(c, SESSION_COOKIE, await sessionCookieValue(c.env.ENCRYPTION_SECRET, token), cookieOptions(c, BASE, SESSION_TTL_MS));
+  const session = await createSession(c.var.db, principal.keyId);
+  setCookie(c, SESSION_COOKIE, await sessionCookieValue(c.env.ENCRYPTION_SECRET, session), cookieOptions(c, BASE, SESSION_TTL_MS));
   deleteCookie(c, SIGN_IN_COOKIE, { path: `${BASE}/sign-in` });
 }
 
@@ -57,12 +60,16 @@ export async function endSessionsOfKey(c: DashboardContext, keyId: string): Prom
   clearSessionCookie(c);
 }
 
-/** The cookie's signature first (no D1 read for a forged one), then the stored session and its key. */
+/** The cookie's signature and expiry first (no D1 read for a forged or expired one), then the stored session and its key. */
 export async function readSession(c: DashboardContext, now = Date.now()): Promise<SessionState> {
   const cookie = getCookie(c, SESSION_COOKIE);
   if (!cookie) return { kind: "missing" };
   const parsed = sessionCookieSchema.safeParse(await verifyToken(c.env.ENCRYPTION_SECRET, cookie));
   if (!parsed.success) return { kind: "invalid" };
+  if (parsed.data.expiresAt <= now) {
+    await deleteSession(c.var.db, parsed.data.token);
+    return { kind: "expired" };
+  }
   const stored = await findSession(c.var.db, parsed.data.token, now);
   if (stored.kind !== "active") return { kind: stored.kind };
   return { kind: "valid", token: parsed.data.token, principal: stored.principal, csrf: stored.csrf };
