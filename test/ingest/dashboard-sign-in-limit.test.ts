@@ -22,6 +22,8 @@ describe("dashboard sign-in rate limit", () => {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": address },
         body: "apiKey=rk_wrong&_csrf=x",
+        // As through Cloudflare's edge, which sets request.cf and the address header.
+        cf: {},
       });
       const response = await createApp().fetch(request, { ...env, SIGN_IN_RATE_LIMITER }, ctx);
       await waitOnExecutionContext(ctx);

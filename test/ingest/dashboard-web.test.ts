@@ -1,75 +1,15 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { database } from "../../shared/db/database";
 import { deadLetters, messages } from "../../shared/db/schema";
 import type { Channel, MessageStatus } from "../../shared/domain/enums";
 import { newId } from "../../shared/domain/ids";
-import { newSession, SESSION_COOKIE, SESSION_TTL_MS, sessionCookieValue } from "../../workers/ingest/dashboard/session";
+import { SESSION_COOKIE, SESSION_TTL_MS, sessionCookieValue } from "../../workers/ingest/dashboard/session";
+import { createSession } from "../../workers/ingest/dashboard/session-store";
 import { lastDayHours, overview } from "../../workers/ingest/services/overview";
 import { call, countRows, createOpsKey, createTenant, sms } from "../support/api";
 import { countingD1 } from "../support/d1-counter";
-
-type Page = { status: number; location: string | null; html: string; headers: Headers };
-type FormValues = Record<string, string | string[]>;
-
-const ORIGIN = "http://relay.test";
-
-/** A browser in miniature: keeps cookies, sends forms, never follows redirects by itself. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-
-  async request(method: string, path: string, form?: FormValues, headers: Record<string, string> = {}): Promise<Page> {
-    const request = new Headers(headers);
-    if (this.cookies.size > 0) request.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
-    let body: string | undefined;
-    if (form) {
-      const params = new URLSearchParams();
-      for (const [name, value] of Object.entries(form)) for (const one of [value].flat()) params.append(name, one);
-      body = params.toString();
-      request.set("content-type", "application/x-www-form-urlencoded");
-    }
-    const url = path.startsWith("http") ? path : `${ORIGIN}${path}`;
-    const response = await exports.default.fetch(new Request(url, { method, headers: request, body, redirect: "manual" }));
-    for (const cookie of response.headers.getAll("set-cookie")) {
-      const [pair] = cookie.split(";");
-      const [name, value] = [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)];
-      if (!value || /max-age=0/i.test(cookie)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return { status: response.status, location: response.headers.get("location"), html: await response.text(), headers: response.headers };
-  }
-
-  get(path: string) {
-    return this.request("GET", path);
-  }
-
-  post(path: string, form: FormValues, headers?: Record<string, string>) {
-    return this.request("POST", path, form, headers);
-  }
-
-  async signIn(key: string): Promise<Page> {
-    const form = await this.get("/dashboard/sign-in");
-    return this.post("/dashboard/sign-in", { apiKey: key, _csrf: csrfOf(form.html) }, { origin: ORIGIN });
-  }
-
-  /** The CSRF token of a page that shows forms. */
-  async token(path = "/dashboard"): Promise<string> {
-    return csrfOf((await this.get(path)).html);
-  }
-}
-
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error(`no CSRF field in:\n${html.slice(0, 500)}`);
-  return match[1];
-}
-
-async function signedInBrowser(key: string): Promise<Browser> {
-  const browser = new Browser();
-  const answer = await browser.signIn(key);
-  expect(answer.status, answer.html.slice(0, 500)).toBe(303);
-  return browser;
-}
+import { Browser, csrfOf, ORIGIN, signedInBrowser } from "../support/dashboard-browser";
 
 async function sendMessage(key: string): Promise<string> {
   const answer = await call<{ id: string }>("POST", "/v1/messages", { key, body: sms() });
@@ -269,7 +209,7 @@ describe("dashboard sessions", () => {
       key: opsKey,
     });
     const keyId = keys.body.data.items.find((k) => k.scopes.includes("admin"))?.id ?? "";
-    const session = newSession({ keyId, tenantId: tenant.tenantId, scopes: ["admin"] }, Date.now() - SESSION_TTL_MS - 1000);
+    const session = await createSession(database(env.DB), keyId, Date.now() - SESSION_TTL_MS - 1000);
     const browser = new Browser();
     browser.cookies.set(SESSION_COOKIE, await sessionCookieValue(env.ENCRYPTION_SECRET, session));
 

@@ -6,6 +6,7 @@ import { deadLetterBatch } from "./dead-letter-batch";
 import { deliverBatch } from "./deliver-batch";
 import type { DispatchEnv } from "./env";
 import { deleteExpiredIdempotencyKeys } from "./expired-keys";
+import { deleteExpiredDashboardSessions } from "./expired-sessions";
 import { DEFAULT_SWEEP_AFTER_SECONDS, sweep } from "./sweeper";
 
 export { ProviderGuard } from "./provider-guard";
@@ -23,6 +24,8 @@ export default {
     const db = database(env.DB);
     const swept = await sweep(db, env.DELIVERY_QUEUE, stuckAfter);
     const expiredKeys = await deleteExpiredIdempotencyKeys(db);
-    if (swept + expiredKeys > 0) log.info("dispatch.cron", { requeued: swept, expiredIdempotencyKeys: expiredKeys });
+    const expiredSessions = await deleteExpiredDashboardSessions(db);
+    if (swept + expiredKeys + expiredSessions > 0)
+      log.info("dispatch.cron", { requeued: swept, expiredIdempotencyKeys: expiredKeys, expiredDashboardSessions: expiredSessions });
   },
 } satisfies ExportedHandler<DispatchEnv, DeliveryJob>;

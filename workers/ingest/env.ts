@@ -15,6 +15,8 @@ export type IngestEnv = {
   API_RATE_LIMITER?: RateLimit;
   /** Dashboard sign-in attempts per client address per minute (wrangler.ingest.toml). */
   SIGN_IN_RATE_LIMITER?: RateLimit;
+  /** "none" where no header carries a client address a client cannot set (the local stack): one shared sign-in bucket. */
+  CLIENT_ADDRESS_HEADER?: string;
   /** "log": count D1 round trips per request and log them (the benchmark's calibration). */
   D1_METER?: string;
   /** The dispatch worker's ProviderGuard namespace (read-only use: breaker status); without it the dashboard shows "unknown" health. */

@@ -6,7 +6,8 @@ import type { Principal } from "../principal";
 /** Who is signed in, and the CSRF token every form of their pages carries. */
 export type Viewer = { principal: Principal; csrf: string };
 
-export type DashboardBindings = { Bindings: IngestEnv; Variables: IngestVariables & { viewer?: Viewer } };
+/** `sessionToken`: the signed-in session's token (never rendered), for signing out. */
+export type DashboardBindings = { Bindings: IngestEnv; Variables: IngestVariables & { viewer?: Viewer; sessionToken?: string } };
 export type DashboardContext = Context<DashboardBindings>;
 
 /** Where the ingest worker mounts the dashboard; every link and cookie path starts with it. */

@@ -42,6 +42,12 @@ function Header({ viewer, section }: { viewer: Viewer; section?: Section }) {
             Sign out
           </button>
         </form>
+        <form method="post" action={`${BASE}/sign-out-everywhere`}>
+          <CsrfField token={viewer.csrf} />
+          <button type="submit" class="secondary" title="End every dashboard session of this API key, in every browser">
+            Sign out everywhere
+          </button>
+        </form>
       </div>
     </header>
   );

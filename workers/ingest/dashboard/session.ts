@@ -1,31 +1,28 @@
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
 import { z } from "zod";
-import { API_KEY_SCOPES } from "../../../shared/domain/scopes";
 import type { Principal } from "../principal";
 import { BASE, type DashboardContext } from "./context";
+import { createSession, deleteSession, deleteSessionsOfKey, findSession, SESSION_TTL_MS } from "./session-store";
 import { randomToken, signToken, verifyToken } from "./signed-token";
 
+export { SESSION_TTL_MS } from "./session-store";
 export const SESSION_COOKIE = "relay_session";
 const SIGN_IN_COOKIE = "relay_sign_in";
-export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 const SIGN_IN_TTL_MS = 60 * 60 * 1000;
 
-/** What the session cookie holds: never the API key itself, only its id. */
-const sessionSchema = z.strictObject({
-  purpose: z.literal("session"),
-  keyId: z.string().min(1),
-  tenantId: z.string().min(1).nullable(),
-  scopes: z.array(z.enum(API_KEY_SCOPES)),
-  expiresAt: z.number(),
-  csrf: z.string().min(16),
-});
-export type Session = z.infer<typeof sessionSchema>;
+/**
+ * What the session cookie holds: the token of a session stored in D1 — never the API key — and
+ * its expiry, so an expired cookie is refused without a D1 read.
+ */
+const sessionCookieSchema = z.strictObject({ purpose: z.literal("session"), token: z.string().min(32), expiresAt: z.number() });
 
 /** Before sign-in there is no session: the sign-in form's CSRF token lives in its own cookie. */
 const signInSchema = z.strictObject({ purpose: z.literal("sign-in"), csrf: z.string().min(16), expiresAt: z.number() });
 
-export type SessionState = { kind: "valid"; session: Session } | { kind: "missing" | "invalid" | "expired" };
+export type SessionState =
+  | { kind: "valid"; token: string; principal: Principal; csrf: string }
+  | { kind: "missing" | "invalid" | "ended" | "expired" | "revoked" };
 
 function cookieOptions(c: DashboardContext, path: string, ttlMs: number): CookieOptions {
   return {
@@ -37,38 +34,45 @@ function cookieOptions(c: DashboardContext, path: string, ttlMs: number): Cookie
   };
 }
 
-export function newSession(principal: Principal, now = Date.now()): Session {
-  return {
-    purpose: "session",
-    keyId: principal.keyId,
-    tenantId: principal.tenantId,
-    scopes: [...principal.scopes],
-    expiresAt: now + SESSION_TTL_MS,
-    csrf: randomToken(),
-  };
-}
-
-export async function sessionCookieValue(secret: string, session: Session): Promise<string> {
-  return signToken(secret, session);
+export function sessionCookieValue(secret: string, session: { token: string; expiresAt: number }): Promise<string> {
+  return signToken(secret, { purpose: "session", token: session.token, expiresAt: session.expiresAt });
 }
 
 export async function startSession(c: DashboardContext, principal: Principal): Promise<void> {
-  const session = newSession(principal);
+  const session = await createSession(c.var.db, principal.keyId);
   setCookie(c, SESSION_COOKIE, await sessionCookieValue(c.env.ENCRYPTION_SECRET, session), cookieOptions(c, BASE, SESSION_TTL_MS));
   deleteCookie(c, SIGN_IN_COOKIE, { path: `${BASE}/sign-in` });
 }
 
-export function endSession(c: DashboardContext): void {
+export function clearSessionCookie(c: DashboardContext): void {
   deleteCookie(c, SESSION_COOKIE, { path: BASE, secure: new URL(c.req.url).protocol === "https:" });
 }
 
+/** Sign-out: the stored session is deleted, so a copy of the cookie opens nothing either. */
+export async function endSession(c: DashboardContext, token: string): Promise<void> {
+  await deleteSession(c.var.db, token);
+  clearSessionCookie(c);
+}
+
+/** "Sign out everywhere": every session of the signed-in key, this one included. */
+export async function endSessionsOfKey(c: DashboardContext, keyId: string): Promise<void> {
+  await deleteSessionsOfKey(c.var.db, keyId);
+  clearSessionCookie(c);
+}
+
+/** The cookie's signature and expiry first (no D1 read for a forged or expired one), then the stored session and its key. */
 export async function readSession(c: DashboardContext, now = Date.now()): Promise<SessionState> {
   const cookie = getCookie(c, SESSION_COOKIE);
   if (!cookie) return { kind: "missing" };
-  const parsed = sessionSchema.safeParse(await verifyToken(c.env.ENCRYPTION_SECRET, cookie));
+  const parsed = sessionCookieSchema.safeParse(await verifyToken(c.env.ENCRYPTION_SECRET, cookie));
   if (!parsed.success) return { kind: "invalid" };
-  if (parsed.data.expiresAt <= now) return { kind: "expired" };
-  return { kind: "valid", session: parsed.data };
+  if (parsed.data.expiresAt <= now) {
+    await deleteSession(c.var.db, parsed.data.token);
+    return { kind: "expired" };
+  }
+  const stored = await findSession(c.var.db, parsed.data.token, now);
+  if (stored.kind !== "active") return { kind: stored.kind };
+  return { kind: "valid", token: parsed.data.token, principal: stored.principal, csrf: stored.csrf };
 }
 
 /** The sign-in form's token: the one in a still-valid cookie, or a new one (and its cookie). */

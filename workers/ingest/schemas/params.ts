@@ -20,14 +20,16 @@ export const pageQuery = z.strictObject({ limit, cursor, tenantId });
 export const messageListQuery = pageQuery.extend({
   status: z.enum(MESSAGE_STATUSES).optional(),
   channel: z.enum(CHANNELS).optional(),
-  to: z.string().max(320).optional().meta({ description: "Exact recipient (a phone number is normalised first)" }),
+  to: z.string().max(320).optional().meta({ description: "Exact recipient, at most 320 characters (a phone number is normalised first)" }),
   since: isoTime.optional().meta({ description: "Created at or after" }),
   until: isoTime.optional().meta({ description: "Created before" }),
 });
 
 export const deadLetterListQuery = pageQuery.extend({
   providerId: z.string().max(64).optional(),
-  q: z.string().max(200).optional().meta({ description: "Text the last error contains" }),
+  q: z.string().max(200).optional().meta({
+    description: "Text the last error contains, at most 200 characters; ASCII letters match either case, `%` `_` `\\` match literally",
+  }),
   state: z.enum(["pending", "redriven", "discarded", "all"]).default("pending"),
 });
 

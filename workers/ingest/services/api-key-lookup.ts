@@ -30,13 +30,3 @@ export async function principalForKey(db: Database, key: string): Promise<Princi
 export function forgetKey(keyId: string): void {
   for (const [hash, entry] of cache) if (entry.principal?.keyId === keyId) cache.delete(hash);
 }
-
-/**
- * The principal of a dashboard session, read afresh on every request (no cache): a revoked
- * key's session ends at its next page.
- */
-export async function principalForKeyId(db: Database, keyId: string): Promise<Principal> {
-  const row = await db.query.apiKeys.findFirst({ where: eq(apiKeys.id, keyId) });
-  if (!row || row.revokedAt) throw new UnauthorizedError("The API key of this session is unknown or revoked");
-  return { keyId: row.id, tenantId: row.tenantId, scopes: row.scopes };
-}

@@ -32,8 +32,8 @@ export async function listDeadLetters(db: Database, filter: DeadLetterFilter) {
       and(
         filter.tenantId ? eq(deadLetters.tenantId, filter.tenantId) : undefined,
         filter.providerId ? eq(deadLetters.providerId, filter.providerId) : undefined,
-        // SQLite's LIKE has no escape character unless one is named: `%` and `_` in q match literally.
-        filter.q ? sql`${deadLetters.lastError} LIKE ${`%${filter.q.replace(/[%_\\]/g, "\\$&")}%`} ESCAPE '\\'` : undefined,
+        // instr(), not LIKE: D1 refuses LIKE patterns over 50 bytes, and instr has no wildcards to escape.
+        filter.q ? sql`instr(lower(${deadLetters.lastError}), lower(${filter.q})) > 0` : undefined,
         stateCondition(filter.state),
         afterCursor(deadLetters.deadLetteredAt, deadLetters.id, decodeCursor(filter.cursor)),
       ),

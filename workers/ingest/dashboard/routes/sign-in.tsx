@@ -2,17 +2,19 @@ import { Hono } from "hono";
 import { ForbiddenError, UnauthorizedError } from "../../../../shared/http/errors";
 import { requireScope } from "../../principal";
 import { principalForKey } from "../../services/api-key-lookup";
-import { BASE, type DashboardBindings, type DashboardContext } from "../context";
+import { clientBucket } from "../client-address";
+import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
 import { isCrossOrigin, tokensMatch } from "../csrf";
 import { field, formOf } from "../form";
 import { SignInPage } from "../pages/sign-in";
 import { render } from "../render";
-import { currentSignInToken, endSession, signInToken, startSession } from "../session";
+import { currentSignInToken, endSession, endSessionsOfKey, signInToken, startSession } from "../session";
 
 const REASONS: Record<string, string> = {
   expired: "Your session expired. Sign in again.",
   revoked: "The key of your session was revoked. Sign in with another key.",
   "signed-out": "You are signed out.",
+  "signed-out-everywhere": "You are signed out in every browser where this API key was signed in.",
 };
 
 export function signInUrl(reason?: keyof typeof REASONS): string {
@@ -26,8 +28,7 @@ async function signInPage(c: DashboardContext, status: 200 | 401 | 403 | 429, me
 async function tooManyAttempts(c: DashboardContext): Promise<boolean> {
   const limiter = c.env.SIGN_IN_RATE_LIMITER;
   if (!limiter) return false;
-  const address = c.req.header("cf-connecting-ip") ?? "unknown";
-  return !(await limiter.limit({ key: `sign-in:${address}` })).success;
+  return !(await limiter.limit({ key: `sign-in:${clientBucket(c.req.raw, c.env)}` })).success;
 }
 
 /** Before a session exists: the sign-in form. */
@@ -58,8 +59,14 @@ export const signInRoutes = new Hono<DashboardBindings>()
     }
   });
 
-/** Needs a session and the CSRF token like every other form. */
-export const signOutRoutes = new Hono<DashboardBindings>().post("/sign-out", (c) => {
-  endSession(c);
-  return c.redirect(signInUrl("signed-out"), 303);
-});
+/** Need a session and the CSRF token like every other form. */
+export const signOutRoutes = new Hono<DashboardBindings>()
+  .post("/sign-out", async (c) => {
+    const token = c.var.sessionToken;
+    if (token) await endSession(c, token);
+    return c.redirect(signInUrl("signed-out"), 303);
+  })
+  .post("/sign-out-everywhere", async (c) => {
+    await endSessionsOfKey(c, signedIn(c).principal.keyId);
+    return c.redirect(signInUrl("signed-out-everywhere"), 303);
+  });
