@@ -67,7 +67,7 @@ describe("outbound policy: URLs (deployed)", () => {
 });
 
 describe("outbound policy: the local loopback allowance", () => {
-  it("is off unless the environment says exactly \"true\"", () => {
+  it('is off unless the environment says exactly "true"', () => {
     expect(outboundPolicyFromEnv({}).allowLoopback).toBe(false);
     expect(outboundPolicyFromEnv({ OUTBOUND_ALLOW_LOOPBACK: "1" }).allowLoopback).toBe(false);
     expect(outboundPolicyFromEnv({ OUTBOUND_ALLOW_LOOPBACK: "yes" }).allowLoopback).toBe(false);
