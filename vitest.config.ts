@@ -27,7 +27,8 @@ export default defineConfig(async () => {
     plugins: [
       cloudflareTest({
         wrangler: { configPath },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ENCRYPTION_SECRET: testSecret }, workers },
+        // Tests' fakes listen on 127.0.0.1: the explicit local allowance of loopback (never in a wrangler TOML).
+        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ENCRYPTION_SECRET: testSecret, OUTBOUND_ALLOW_LOOPBACK: "true" }, workers },
       }),
     ],
     test: {

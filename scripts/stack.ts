@@ -40,7 +40,9 @@ const LOCAL_DELIVERY_CONSUMER = { maxRetries: 3, retryDelay: 1 };
 const LOCAL_BREAKER_VARS = { BREAKER_COOLDOWN_SECONDS: "10" };
 /** Miniflare keeps a client's own cf-connecting-ip: locally every sign-in shares one bucket. */
 const LOCAL_INGEST_VARS = { CLIENT_ADDRESS_HEADER: "none" };
-const LOCAL_DISPATCH_VARS = { RETRY_BASE_SECONDS: "1", SWEEP_AFTER_SECONDS: "60", ...LOCAL_BREAKER_VARS };
+/** Local fakes (e2e, bench, your own) listen on 127.0.0.1; deployed, providers must name public hosts. */
+const LOCAL_OUTBOUND_VARS = { OUTBOUND_ALLOW_LOOPBACK: "true" };
+const LOCAL_DISPATCH_VARS = { RETRY_BASE_SECONDS: "1", SWEEP_AFTER_SECONDS: "60", ...LOCAL_BREAKER_VARS, ...LOCAL_OUTBOUND_VARS };
 
 const run = promisify(execFile);
 
@@ -98,7 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const vars = options.vars ?? {};
   const [ingest, dispatch, webhooks] = await Promise.all([
-    workerOptions("ingest", buildDir, { ...secrets, ...LOCAL_BREAKER_VARS, ...LOCAL_INGEST_VARS, ...vars.ingest }),
+    workerOptions("ingest", buildDir, { ...secrets, ...LOCAL_BREAKER_VARS, ...LOCAL_INGEST_VARS, ...LOCAL_OUTBOUND_VARS, ...vars.ingest }),
     workerOptions("dispatch", buildDir, { ...secrets, ...LOCAL_DISPATCH_VARS, ...vars.dispatch, WEBHOOKS_PUBLIC_URL: webhooksUrl }),
     workerOptions("webhooks", buildDir, { ...secrets, ...vars.webhooks }),
   ]);

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { parseMailbox } from "./mailbox";
 import { messageContentSchema } from "./message-content";
 import { metadataSchema } from "./metadata";
-import { toE164 } from "./phone-number";
+import { phoneExtension, toE164 } from "./phone-number";
 
 export const SMS_MAX_LENGTH = 1600;
 /** A Cloudflare Queue message holds at most 128 KB; a request's payload stays within it. */
@@ -9,16 +10,34 @@ export const MAX_MESSAGE_BYTES = 128 * 1024;
 export const MAX_SCHEDULE_AHEAD_DAYS = 30;
 export const MAX_BATCH_SIZE = 100;
 
+const E164_HINT = "must be a phone number in E.164 form, e.g. +14155550100";
+const ALPHANUMERIC_SENDER = /^[A-Za-z0-9 ]{1,11}$/;
+
+function phoneIssue(value: string, otherwise: string): string {
+  const extension = phoneExtension(value);
+  return extension ? `has an extension (${extension}), which an SMS cannot dial: send to the number without it` : otherwise;
+}
+
 const phoneNumber = z
   .string()
   .max(40)
   .transform((value, ctx) => {
     const e164 = toE164(value);
-    if (!e164) {
-      ctx.addIssue({ code: "custom", message: "must be a phone number in E.164 form, e.g. +14155550100" });
-      return z.NEVER;
-    }
-    return e164;
+    if (e164) return e164;
+    ctx.addIssue({ code: "custom", message: phoneIssue(value, E164_HINT) });
+    return z.NEVER;
+  });
+
+/** A phone number (normalised to E.164) or an alphanumeric sender ID. */
+const smsSender = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    const e164 = toE164(value);
+    if (e164) return e164;
+    if (ALPHANUMERIC_SENDER.test(value)) return value;
+    ctx.addIssue({ code: "custom", message: phoneIssue(value, `${E164_HINT}, or a sender ID of 1 to 11 letters, digits and spaces`) });
+    return z.NEVER;
   });
 
 const scheduledAt = z.iso
@@ -40,15 +59,20 @@ const common = {
 const smsRequest = z.strictObject({
   channel: z.literal("sms"),
   to: phoneNumber,
-  from: z.union([phoneNumber, z.string().regex(/^[A-Za-z0-9 ]{1,11}$/)]).optional(),
+  from: smsSender.optional(),
   ...common,
 });
 
 const emailAddress = z.email().max(320);
+const emailSender = z
+  .string()
+  .min(3)
+  .max(320)
+  .refine((value) => parseMailbox(value) !== null, "must be an email address, or a name and address: Name <sender@example.com>");
 const emailRequest = z.strictObject({
   channel: z.literal("email"),
   to: emailAddress,
-  from: z.string().min(3).max(320).optional(),
+  from: emailSender.optional(),
   ...common,
 });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type OutboundPolicy, refusedHost, refusedUrl } from "../providers/outbound-policy";
 import { CHANNELS, type Channel, type ProviderType } from "./enums";
 import { metadataSchema } from "./metadata";
 
@@ -148,3 +149,23 @@ export const updateProviderSchema = z
     metadata: providerMetadataSchema.optional(),
   })
   .meta({ id: "UpdateProviderRequest" });
+
+/** The config fields an adapter connects to: URLs, or (SMTP) a bare host. */
+const OUTBOUND_FIELDS: Record<ProviderType, { field: string; kind: "url" | "host" }[]> = {
+  twilio: [{ field: "baseUrl", kind: "url" }],
+  resend: [{ field: "baseUrl", kind: "url" }],
+  "aws-ses": [{ field: "endpoint", kind: "url" }],
+  smtp: [{ field: "host", kind: "host" }],
+  webhook: [{ field: "url", kind: "url" }],
+  system: [],
+};
+
+/** Each address field of a config that the outbound policy refuses, with why. */
+export function refusedAddresses(type: ProviderType, config: Record<string, unknown>, policy: OutboundPolicy) {
+  return OUTBOUND_FIELDS[type].flatMap(({ field, kind }) => {
+    const value = config[field];
+    if (typeof value !== "string") return [];
+    const reason = kind === "url" ? refusedUrl(value, policy) : refusedHost(value, policy);
+    return reason ? [{ field, message: reason }] : [];
+  });
+}

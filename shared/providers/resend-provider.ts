@@ -1,4 +1,5 @@
 import type { ProviderConfigOf } from "../domain/provider-config";
+import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "./check-result";
 import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "./http-outcome";
 import { readJson, stringAt } from "./json-body";
 import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
@@ -53,15 +54,13 @@ export class ResendProvider implements Provider {
       const body = await readJson(response);
       // A sending-only key may not list domains; Resend says so only for a key it recognises.
       if (stringAt(body, "name") === "restricted_api_key") return { ok: true, message: "the API key is valid (restricted to sending)" };
-      if (response.status !== 200) {
-        const detail = stringAt(body, "message") ?? "no detail";
-        return { ok: false, message: `Resend refused the domains list (${response.status}): ${detail}` };
-      }
+      if (isAuthRefusal(response.status)) return credentialsRefused(response.status, "Resend", stringAt(body, "name"));
+      if (response.status !== 200 || !hasDomainList(body)) return unexpectedAnswer(response.status, "Resend");
       const domains = domainsOf(body);
       const verified = domains.filter((d) => d.status === "verified").length;
       return { ok: true, message: `the API key is valid: ${domains.length} domain(s), ${verified} verified` };
-    } catch (error) {
-      return { ok: false, message: unreachable(error, signal).message };
+    } catch {
+      return unreachableCheck(signal);
     }
   }
 
@@ -107,6 +106,10 @@ function classify(response: Response, body: unknown): SendOutcome {
   // 409: the same Idempotency-Key is in flight or was used for another body; not the recipient's fault.
   if (isProviderFaultStatus(response.status) || response.status === 404 || response.status === 409) return unavailable(code, message);
   return rejected(code, message);
+}
+
+function hasDomainList(body: unknown): boolean {
+  return typeof body === "object" && body !== null && Array.isArray((body as { data?: unknown }).data);
 }
 
 function domainsOf(body: unknown): { status?: string }[] {

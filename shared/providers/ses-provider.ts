@@ -1,5 +1,6 @@
 import { AwsClient } from "aws4fetch";
 import type { ProviderConfigOf } from "../domain/provider-config";
+import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "./check-result";
 import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "./http-outcome";
 import { booleanAt, readJson, stringAt } from "./json-body";
 import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
@@ -85,15 +86,14 @@ export class SesProvider implements Provider {
     try {
       const response = await this.aws.fetch(this.url("/v2/email/account"), { signal, redirect: "manual" });
       const body = await readJson(response);
-      if (response.status !== 200) {
-        const { code, message } = errorOf(response, body);
-        return { ok: false, message: `SES refused the account fetch (${response.status} ${code}): ${message}` };
-      }
-      if (booleanAt(body, "SendingEnabled") === false) return { ok: false, message: "the credentials are valid but sending is disabled" };
+      if (isAuthRefusal(response.status)) return credentialsRefused(response.status, "SES", errorOf(response, body).code);
+      const sending = booleanAt(body, "SendingEnabled");
+      if (response.status !== 200 || sending === undefined) return unexpectedAnswer(response.status, "SES");
+      if (!sending) return { ok: false, message: "the credentials are valid but sending is disabled" };
       const sandbox = booleanAt(body, "ProductionAccessEnabled") === false ? " (sandbox: verified recipients only)" : "";
       return { ok: true, message: `the credentials are valid and sending is enabled in ${this.config.region}${sandbox}` };
-    } catch (error) {
-      return { ok: false, message: unreachable(error, signal).message };
+    } catch {
+      return unreachableCheck(signal);
     }
   }
 

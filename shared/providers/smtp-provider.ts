@@ -1,7 +1,8 @@
+import { domainOf, parseMailbox } from "../domain/mailbox";
 import type { ProviderConfigOf } from "../domain/provider-config";
 import { textToBase64 } from "../encoding/bytes";
 import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
-import { buildMimeMessage, domainOf, parseMailbox } from "./smtp/mime-message";
+import { buildMimeMessage } from "./smtp/mime-message";
 import { SmtpError, type SmtpServer, SmtpSession, type SmtpStage } from "./smtp/smtp-client";
 
 type SmtpConfig = ProviderConfigOf<"smtp">;

@@ -1,5 +1,6 @@
 import type { ProviderConfigOf } from "../domain/provider-config";
 import { textToBase64 } from "../encoding/bytes";
+import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "./check-result";
 import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "./http-outcome";
 import { numberAt, readJson, stringAt } from "./json-body";
 import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
@@ -18,6 +19,8 @@ const LOOKUP_PAGE_SIZE = 50;
  * 21703/21704 Messaging Service without senders.
  */
 const ACCOUNT_AT_FAULT = new Set([20003, 20404, 20429, 21212, 21408, 21606, 21608, 21659, 21703, 21704]);
+
+const ACCOUNT_STATUSES = new Set(["active", "suspended", "closed"]);
 
 /** SMS through Twilio's Messages API: form-encoded, basic auth, status callbacks to the webhooks worker. */
 export class TwilioProvider implements Provider {
@@ -97,15 +100,12 @@ export class TwilioProvider implements Provider {
         redirect: "manual",
       });
       const body = await readJson(response);
-      if (response.status !== 200) {
-        const detail = stringAt(body, "message") ?? "no detail";
-        return { ok: false, message: `Twilio refused the account fetch (${response.status}): ${detail}` };
-      }
-      const status = stringAt(body, "status") ?? "unknown";
-      const name = stringAt(body, "friendly_name") ?? this.config.accountSid;
-      return { ok: status === "active", message: `Twilio account '${name}' is ${status}` };
-    } catch (error) {
-      return { ok: false, message: unreachable(error, signal).message };
+      if (isAuthRefusal(response.status)) return credentialsRefused(response.status, "Twilio");
+      const status = stringAt(body, "status");
+      if (response.status !== 200 || !status || !ACCOUNT_STATUSES.has(status)) return unexpectedAnswer(response.status, "Twilio");
+      return { ok: status === "active", message: `reachable: the Twilio account ${this.config.accountSid} is ${status}` };
+    } catch {
+      return unreachableCheck(signal);
     }
   }
 

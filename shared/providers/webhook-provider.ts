@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import type { ProviderConfigOf } from "../domain/provider-config";
+import { unreachableCheck } from "./check-result";
 import { rejected, retryAfterSeconds, unavailable, unreachable } from "./http-outcome";
 import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
 import { withoutSecrets } from "./secret-redaction";
@@ -63,19 +64,15 @@ export class WebhookProvider implements Provider {
   private async attemptCheck(signal: AbortSignal): Promise<CheckResult> {
     if (this.signer() === "invalid") return { ok: false, message: "the signing secret starts with whsec_ but is not valid base64" };
     try {
-      let method = "HEAD";
-      let response = await fetch(this.config.url, { method, signal, redirect: "manual" });
+      let response = await fetch(this.config.url, { method: "HEAD", signal, redirect: "manual" });
       await response.body?.cancel();
       if (response.status === 405 || response.status === 501) {
-        method = "OPTIONS";
-        response = await fetch(this.config.url, { method, signal, redirect: "manual" });
+        response = await fetch(this.config.url, { method: "OPTIONS", signal, redirect: "manual" });
         await response.body?.cancel();
       }
-      // 405 after both: the endpoint exists and takes POST only, as many webhook receivers do.
-      const ok = response.status < 400 || response.status === 405;
-      return { ok, message: `the endpoint answered ${method} with ${response.status}` };
-    } catch (error) {
-      return { ok: false, message: unreachable(error, signal).message };
+      return reachability(response.status);
+    } catch {
+      return unreachableCheck(signal);
     }
   }
 
@@ -87,6 +84,16 @@ export class WebhookProvider implements Provider {
       return "invalid";
     }
   }
+}
+
+/** Reachability in fixed words: the receiver is any host the tenant chose, so its answer is not echoed. */
+function reachability(status: number): CheckResult {
+  // 405 after HEAD and OPTIONS: the endpoint exists and takes POST only, as many webhook receivers do.
+  if ((status >= 200 && status < 300) || status === 405) return { ok: true, message: "reachable: the endpoint answered" };
+  if (status >= 300 && status < 400)
+    return { ok: false, message: "unreachable: the endpoint redirects elsewhere (redirects are not followed)" };
+  if (status < 500) return { ok: false, message: "reachable, but the endpoint refused the request (a client error)" };
+  return { ok: false, message: "reachable, but the endpoint failed (a server error)" };
 }
 
 /** The receiver is the recipient: its 4xx is final (except 408/429), its 5xx or a redirect is a provider fault. */

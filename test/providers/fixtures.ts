@@ -1,4 +1,9 @@
+import { env } from "cloudflare:workers";
+import { outboundPolicyFromEnv } from "../../shared/providers/outbound-policy";
 import type { OutboundMessage } from "../../shared/providers/provider";
+
+/** The fakes listen on 127.0.0.1: the test config's explicit loopback allowance (OUTBOUND_ALLOW_LOOPBACK). */
+export const LOCAL_OUTBOUND = outboundPolicyFromEnv(env);
 
 /** Random hex: credentials in these tests are made at run time and are obviously fake. */
 export function randomHex(bytes: number): string {

@@ -1,12 +1,12 @@
 import { describe, expect, inject, it } from "vitest";
 import { providerFor } from "../../shared/providers/provider-factory";
-import { emailMessage, fakeSecret, patience } from "./fixtures";
+import { emailMessage, fakeSecret, LOCAL_OUTBOUND, patience } from "./fixtures";
 import { answering, closedUrl, type Scenario, throughPrism } from "./scenario";
 
 const FROM = "Relay Tests <sender@relay.test>";
 
 function resend(baseUrl: string, apiKey = fakeSecret("re_")) {
-  return { apiKey, provider: providerFor("resend", "prv_resend1", { apiKey, from: FROM, baseUrl }) };
+  return { apiKey, provider: providerFor("resend", "prv_resend1", { apiKey, from: FROM, baseUrl }, { outbound: LOCAL_OUTBOUND }) };
 }
 
 async function onlyRequest(server: Scenario) {

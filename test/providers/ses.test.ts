@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { providerFor } from "../../shared/providers/provider-factory";
-import { emailMessage, fakeSecret, patience, randomHex } from "./fixtures";
+import { emailMessage, fakeSecret, LOCAL_OUTBOUND, patience, randomHex } from "./fixtures";
 import { answering, closedUrl, type Scenario, scenario } from "./scenario";
 import { expectedSignature, parseAuthorization } from "./sigv4";
 
@@ -12,7 +12,12 @@ function credentials() {
 }
 
 function ses(endpoint: string, creds = credentials(), extra: Record<string, unknown> = {}) {
-  return providerFor("aws-ses", "prv_ses1", { ...creds, region: "eu-west-1", from: "sender@relay.test", endpoint, ...extra });
+  return providerFor(
+    "aws-ses",
+    "prv_ses1",
+    { ...creds, region: "eu-west-1", from: "sender@relay.test", endpoint, ...extra },
+    { outbound: LOCAL_OUTBOUND },
+  );
 }
 
 async function onlyRequest(server: Scenario) {

@@ -3,6 +3,7 @@ import type { ProviderConfigOf } from "../../shared/domain/provider-config";
 import type { OutboundMessage, SendOutcome } from "../../shared/providers/provider";
 import { providerFor } from "../../shared/providers/provider-factory";
 import type { RecordedMessage } from "../support/provided-context";
+import { LOCAL_OUTBOUND } from "./fixtures";
 
 const smtp = inject("smtp");
 const DEADLINE_MS = 5_000;
@@ -17,7 +18,7 @@ function smtpProvider(overrides: Partial<ProviderConfigOf<"smtp">> = {}) {
     from: "Relay Tests <sender@relay.test>",
     ...overrides,
   };
-  return providerFor("smtp", "prv_smtp_test", config);
+  return providerFor("smtp", "prv_smtp_test", config, { outbound: LOCAL_OUTBOUND });
 }
 
 let sequence = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Provider } from "../../shared/providers/provider";
 import { providerFor } from "../../shared/providers/provider-factory";
-import { fakeSecret, patience, randomHex, smsMessage } from "./fixtures";
+import { fakeSecret, LOCAL_OUTBOUND, patience, randomHex, smsMessage } from "./fixtures";
 import { answering, closedUrl } from "./scenario";
 
 const SINCE = new Date("2026-11-30T10:00:00Z");
@@ -26,7 +26,15 @@ function listed(overrides: Record<string, unknown>) {
 
 async function listAnswering(creds: { accountSid: string; authToken: string }, messages: unknown[], status = 200) {
   const server = await answering(`GET /2010-04-01/Accounts/${creds.accountSid}/Messages.json`, { status, body: { messages } });
-  return { server, adapter: providerFor("twilio", "prv_twilio1", { ...creds, from: "+14155550199", baseUrl: server.baseUrl }) };
+  return {
+    server,
+    adapter: providerFor(
+      "twilio",
+      "prv_twilio1",
+      { ...creds, from: "+14155550199", baseUrl: server.baseUrl },
+      { outbound: LOCAL_OUTBOUND },
+    ),
+  };
 }
 
 function findSent(adapter: Provider, text = "Your code is 123456") {
@@ -71,7 +79,12 @@ describe("twilio: looking up an earlier send before sending again", () => {
       status: 200,
       body: { messages: [ours, listed({ messaging_service_sid: `MG${randomHex(16)}` })] },
     });
-    const adapter = providerFor("twilio", "prv_twilio1", { ...creds, messagingServiceSid: service, baseUrl: server.baseUrl });
+    const adapter = providerFor(
+      "twilio",
+      "prv_twilio1",
+      { ...creds, messagingServiceSid: service, baseUrl: server.baseUrl },
+      { outbound: LOCAL_OUTBOUND },
+    );
     expect(await findSent(adapter)).toEqual([ours.sid]);
     const [request] = await server.requests();
     expect(new URL(request.path, "http://x").searchParams.has("From")).toBe(false);
@@ -81,8 +94,17 @@ describe("twilio: looking up an earlier send before sending again", () => {
     const creds = credentials();
     expect(await findSent((await listAnswering(creds, [], 500)).adapter)).toBeUndefined();
     const odd = await answering(`GET /2010-04-01/Accounts/${creds.accountSid}/Messages.json`, { status: 200, body: "<html>" });
-    expect(await findSent(providerFor("twilio", "prv_twilio1", { ...creds, from: "+14155550199", baseUrl: odd.baseUrl }))).toBeUndefined();
-    const gone = providerFor("twilio", "prv_twilio1", { ...creds, from: "+14155550199", baseUrl: closedUrl() });
+    expect(
+      await findSent(
+        providerFor("twilio", "prv_twilio1", { ...creds, from: "+14155550199", baseUrl: odd.baseUrl }, { outbound: LOCAL_OUTBOUND }),
+      ),
+    ).toBeUndefined();
+    const gone = providerFor(
+      "twilio",
+      "prv_twilio1",
+      { ...creds, from: "+14155550199", baseUrl: closedUrl() },
+      { outbound: LOCAL_OUTBOUND },
+    );
     expect(await findSent(gone)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import { type AdapterContext, providerFor } from "../../shared/providers/provider-factory";
-import { fakeSecret, patience, randomHex, smsMessage } from "./fixtures";
+import { fakeSecret, LOCAL_OUTBOUND, patience, randomHex, smsMessage } from "./fixtures";
 import { answering, closedUrl, type Scenario, throughPrism } from "./scenario";
 
 const WEBHOOKS = "https://relay-webhooks.test";
@@ -9,7 +9,7 @@ function credentials() {
   return { accountSid: `AC${randomHex(16)}`, authToken: fakeSecret() };
 }
 
-function twilio(config: Record<string, unknown>, context: AdapterContext = { webhooksPublicUrl: WEBHOOKS }) {
+function twilio(config: Record<string, unknown>, context: AdapterContext = { webhooksPublicUrl: WEBHOOKS, outbound: LOCAL_OUTBOUND }) {
   return providerFor("twilio", "prv_twilio1", config, context);
 }
 
@@ -69,7 +69,10 @@ describe("twilio send against the Prism mock of Twilio's OpenAPI document", () =
 
   it("leaves StatusCallback out when no public webhooks URL is known", async () => {
     const server = await throughPrism("twilio");
-    const outcome = await twilio({ ...credentials(), from: "+14155550199", baseUrl: server.baseUrl }, {}).send(smsMessage(), patience());
+    const outcome = await twilio({ ...credentials(), from: "+14155550199", baseUrl: server.baseUrl }, { outbound: LOCAL_OUTBOUND }).send(
+      smsMessage(),
+      patience(),
+    );
     expect(outcome.kind).toBe("sent");
     expect(new URLSearchParams((await onlyRequest(server)).body).has("StatusCallback")).toBe(false);
   });

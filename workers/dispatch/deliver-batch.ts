@@ -2,6 +2,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { keyringFromEnv } from "../../shared/crypto/credential-cipher";
 import { database } from "../../shared/db/database";
 import { log } from "../../shared/observability/logger";
+import { outboundPolicyFromEnv } from "../../shared/providers/outbound-policy";
 import { type DeliveryJob, queueDelaySeconds } from "../../shared/queue/delivery-job";
 import { adapterCache } from "./adapter-cache";
 import { backoffSeconds } from "./backoff";
@@ -52,7 +53,7 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
   const leaseMs = settings.leaseSeconds * 1000;
   await sendInWaves(deliveries, {
     chainFor: providerChains(claim.providers),
-    adapterFor: adapterCache(keyringFromEnv(env), { webhooksPublicUrl: env.WEBHOOKS_PUBLIC_URL }),
+    adapterFor: adapterCache(keyringFromEnv(env), { webhooksPublicUrl: env.WEBHOOKS_PUBLIC_URL, outbound: outboundPolicyFromEnv(env) }),
     guard: guardClient(env, settings),
     settings,
     sendDeadline: claimedAt.getTime() + leaseMs - settings.sendTimeoutMs - Math.min(LEASE_MARGIN_MS, leaseMs / 10),

@@ -7,6 +7,8 @@ export type DispatchEnv = {
   PROVIDER_GUARD: DurableObjectNamespace<ProviderGuard>;
   ENCRYPTION_SECRET: string;
   ENCRYPTION_KEY_VERSION?: string;
+  /** "true" only in the local stack and tests: providers may then also point at loopback (fakes on 127.0.0.1). Never deployed. */
+  OUTBOUND_ALLOW_LOOPBACK?: string;
   WEBHOOKS_PUBLIC_URL?: string;
   /** A message `queued`/`sending` untouched this long is put back on the queue (default 300). */
   SWEEP_AFTER_SECONDS?: string;

@@ -1,7 +1,9 @@
+import type { Mailbox } from "../../domain/mailbox";
 import { bytesToBase64, bytesToHex } from "../../encoding/bytes";
+
 /** Builds RFC 5322 / MIME messages: headers safe from injection, UTF-8 bodies as quoted-printable. */
 
-export type Mailbox = { address: string; displayName?: string };
+/** Builds RFC 5322 / MIME messages: headers safe from injection, UTF-8 bodies as quoted-printable. */
 
 export type MimeInput = {
   messageId: string;
@@ -14,28 +16,10 @@ export type MimeInput = {
 };
 
 const encoder = new TextEncoder();
-// ASCII only: a non-ASCII address would need SMTPUTF8, which this client does not speak.
-const ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
 const ATOM_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$/;
 // Encoded words are at most 75 characters: "=?UTF-8?B?" + 60 base64 characters (45 bytes) + "?=".
 const ENCODED_WORD_BYTES = 45;
 const QP_LINE_CHARS = 76;
-
-/** `a@b.example` or `Name <a@b.example>`; null when it is neither or holds control characters. */
-export function parseMailbox(value: string): Mailbox | null {
-  const trimmed = value.trim();
-  if (ADDRESS.test(trimmed)) return { address: trimmed };
-  const named = /^(.*?)\s*<([^<>]*)>$/s.exec(trimmed);
-  if (!named || !ADDRESS.test(named[2])) return null;
-  const displayName = named[1].replace(/^"(.*)"$/s, "$1").trim();
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused here
-  if (/[\u0000-\u001f\u007f]/.test(displayName)) return null;
-  return displayName ? { address: named[2], displayName } : { address: named[2] };
-}
-
-export function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf("@") + 1);
-}
 
 export function buildMimeMessage(input: MimeInput): string {
   const headers = [

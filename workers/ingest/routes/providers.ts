@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { keyringFromEnv } from "../../../shared/crypto/credential-cipher";
 import { createProviderSchema, updateProviderSchema } from "../../../shared/domain/provider-config";
 import type { IngestBindings } from "../context";
 import { requireScope, tenantScope } from "../principal";
@@ -10,7 +9,15 @@ import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
 import { deletedSchema, listOf, providerSchema, providerTestSchema } from "../schemas/views";
 import { offsetPageFrom, offsetPageOf } from "../services/cursor";
 import { checkProvider } from "../services/provider-check";
-import { createProvider, deleteProvider, findProvider, listProviders, providerView, updateProvider } from "../services/providers";
+import {
+  configRulesFrom,
+  createProvider,
+  deleteProvider,
+  findProvider,
+  listProviders,
+  providerView,
+  updateProvider,
+} from "../services/providers";
 
 const tags = ["Providers"];
 const id = idParam("prv_V1StGXR8Z5jdHi6BmyT12");
@@ -87,7 +94,7 @@ const test = createRoute({
 export const providerRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(create, async (c) => {
     requireScope(c.var.principal, "admin");
-    const provider = await createProvider(c.var.db, keyringFromEnv(c.env), c.var.principal, c.req.valid("json"));
+    const provider = await createProvider(c.var.db, configRulesFrom(c.env), c.var.principal, c.req.valid("json"));
     return envelope(c, provider, 201);
   })
   .openapi(list, async (c) => {
@@ -104,7 +111,7 @@ export const providerRoutes = new OpenAPIHono<IngestBindings>()
   })
   .openapi(update, async (c) => {
     requireScope(c.var.principal, "admin");
-    const provider = await updateProvider(c.var.db, keyringFromEnv(c.env), c.var.principal, c.req.valid("param").id, c.req.valid("json"));
+    const provider = await updateProvider(c.var.db, configRulesFrom(c.env), c.var.principal, c.req.valid("param").id, c.req.valid("json"));
     return envelope(c, provider);
   })
   .openapi(remove, async (c) => {
@@ -114,5 +121,5 @@ export const providerRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(test, async (c) => {
     requireScope(c.var.principal, "admin");
     const row = await findProvider(c.var.db, c.var.principal, c.req.valid("param").id);
-    return envelope(c, await checkProvider(keyringFromEnv(c.env), row));
+    return envelope(c, await checkProvider(configRulesFrom(c.env), row));
   });

@@ -1,16 +1,16 @@
-import type { Keyring } from "../../../shared/crypto/credential-cipher";
 import type { ProviderConfigRow } from "../../../shared/db/schema";
 import { ProviderError } from "../../../shared/http/errors";
 import { providerFor, UnsupportedProviderError } from "../../../shared/providers/provider-factory";
 import { openConfig } from "./provider-credentials";
+import type { ConfigRules } from "./providers";
 
 const CHECK_TIMEOUT_MS = 10_000;
 
 /** Runs the adapter's own credential check; a failed check is a result, not an error. */
-export async function checkProvider(keyring: Keyring, row: ProviderConfigRow) {
+export async function checkProvider(rules: ConfigRules, row: ProviderConfigRow) {
   let provider: ReturnType<typeof providerFor>;
   try {
-    provider = providerFor(row.type, row.id, await openConfig(keyring, row));
+    provider = providerFor(row.type, row.id, await openConfig(rules.keyring, row), { outbound: rules.outbound });
   } catch (error) {
     if (error instanceof UnsupportedProviderError) throw new ProviderError(error.message);
     throw error;

@@ -1,14 +1,21 @@
 import { DecryptionError, type Keyring, open, seal } from "../../../shared/crypto/credential-cipher";
 import type { ProviderConfigRow } from "../../../shared/db/schema";
 import type { ProviderType } from "../../../shared/domain/enums";
-import { maskOf, PROVIDER_CONFIG_SCHEMAS } from "../../../shared/domain/provider-config";
+import { maskOf, PROVIDER_CONFIG_SCHEMAS, refusedAddresses } from "../../../shared/domain/provider-config";
 import { zodDetails } from "../../../shared/http/envelope";
 import { ConflictError, InvalidInputError } from "../../../shared/http/errors";
+import type { OutboundPolicy } from "../../../shared/providers/outbound-policy";
 
-/** Validate a type's config; errors name `config.<field>`. */
-export function validConfig(type: ProviderType, config: unknown): Record<string, unknown> {
+/** Validate a type's config, its addresses under the outbound policy too; errors name `config.<field>`. */
+export function validConfig(type: ProviderType, config: unknown, policy: OutboundPolicy): Record<string, unknown> {
   const result = PROVIDER_CONFIG_SCHEMAS[type].safeParse(config);
   if (!result.success) throw new InvalidInputError(`The config is not valid for a ${type} provider`, zodDetails(result.error, ["config"]));
+  const refused = refusedAddresses(type, result.data, policy);
+  if (refused.length > 0)
+    throw new InvalidInputError(
+      `The config of a ${type} provider must point at a public host`,
+      refused.map(({ field, message }) => ({ path: `config.${field}`, message })),
+    );
   return result.data as Record<string, unknown>;
 }
 

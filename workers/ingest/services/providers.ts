@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { z } from "zod";
-import type { Keyring } from "../../../shared/crypto/credential-cipher";
+import { type Keyring, keyringFromEnv } from "../../../shared/crypto/credential-cipher";
 import type { Database } from "../../../shared/db/database";
 import { type ProviderConfigRow, providerConfigs, tenants } from "../../../shared/db/schema";
 import type { Channel } from "../../../shared/domain/enums";
@@ -12,6 +12,8 @@ import {
   type updateProviderSchema,
 } from "../../../shared/domain/provider-config";
 import { InvalidInputError, NotFoundError } from "../../../shared/http/errors";
+import { type OutboundPolicy, outboundPolicyFromEnv } from "../../../shared/providers/outbound-policy";
+import type { IngestEnv } from "../env";
 import { assertVisible, isOps, type Principal } from "../principal";
 import type { OffsetPage } from "./cursor";
 import { mergeConfig, openConfig, sealConfig, validConfig } from "./provider-credentials";
@@ -48,9 +50,16 @@ async function owningTenant(db: Database, principal: Principal, requested: strin
   return requested;
 }
 
-export async function createProvider(db: Database, keyring: Keyring, principal: Principal, input: CreateProvider) {
+/** What saving or testing a config needs beyond the database: the sealing keys and where adapters may connect. */
+export type ConfigRules = { keyring: Keyring; outbound: OutboundPolicy };
+
+export function configRulesFrom(env: IngestEnv): ConfigRules {
+  return { keyring: keyringFromEnv(env), outbound: outboundPolicyFromEnv(env) };
+}
+
+export async function createProvider(db: Database, rules: ConfigRules, principal: Principal, input: CreateProvider) {
   const channel = channelFor(input);
-  const config = validConfig(input.type, input.config);
+  const config = validConfig(input.type, input.config, rules.outbound);
   const tenantId = await owningTenant(db, principal, input.tenantId);
   const id = newId("provider");
   const now = new Date().toISOString();
@@ -62,7 +71,7 @@ export async function createProvider(db: Database, keyring: Keyring, principal: 
       type: input.type,
       channel,
       name: input.name,
-      ...(await sealConfig(keyring, id, input.type, config)),
+      ...(await sealConfig(rules.keyring, id, input.type, config)),
       enabled: input.enabled ?? true,
       priority: input.priority ?? 0,
       metadata: input.metadata ?? {},
@@ -91,9 +100,9 @@ export async function listProviders(db: Database, tenantId: string | null, syste
   return rows.map(providerView);
 }
 
-export async function updateProvider(db: Database, keyring: Keyring, principal: Principal, id: string, input: UpdateProvider) {
+export async function updateProvider(db: Database, rules: ConfigRules, principal: Principal, id: string, input: UpdateProvider) {
   const row = await findProvider(db, principal, id);
-  const sealed = input.config ? await sealConfig(keyring, row.id, row.type, await patchedConfig(keyring, row, input.config)) : {};
+  const sealed = input.config ? await sealConfig(rules.keyring, row.id, row.type, await patchedConfig(rules, row, input.config)) : {};
   const [updated] = await db
     .update(providerConfigs)
     .set({
@@ -110,13 +119,13 @@ export async function updateProvider(db: Database, keyring: Keyring, principal: 
 }
 
 /** A complete config replaces an undecryptable one; otherwise the patch merges onto the stored config. */
-async function patchedConfig(keyring: Keyring, row: ProviderConfigRow, patch: Record<string, unknown>) {
+async function patchedConfig(rules: ConfigRules, row: ProviderConfigRow, patch: Record<string, unknown>) {
   const alone = PROVIDER_CONFIG_SCHEMAS[row.type].safeParse(patch);
-  const stored = await openConfig(keyring, row).catch((error) => {
+  const stored = await openConfig(rules.keyring, row).catch((error) => {
     if (alone.success) return {};
     throw error;
   });
-  return validConfig(row.type, mergeConfig(stored, patch));
+  return validConfig(row.type, mergeConfig(stored, patch), rules.outbound);
 }
 
 export async function deleteProvider(db: Database, principal: Principal, id: string) {

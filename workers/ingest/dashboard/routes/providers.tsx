@@ -1,12 +1,19 @@
 import { Hono } from "hono";
-import { keyringFromEnv } from "../../../../shared/crypto/credential-cipher";
 import { PROVIDER_TYPES, type ProviderType } from "../../../../shared/domain/enums";
 import { createProviderSchema, updateProviderSchema } from "../../../../shared/domain/provider-config";
 import { zodDetails } from "../../../../shared/http/envelope";
 import { InvalidInputError } from "../../../../shared/http/errors";
 import { isOps, type Principal, tenantScope } from "../../principal";
 import { checkProvider } from "../../services/provider-check";
-import { createProvider, deleteProvider, findProvider, listProviders, providerView, updateProvider } from "../../services/providers";
+import {
+  configRulesFrom,
+  createProvider,
+  deleteProvider,
+  findProvider,
+  listProviders,
+  providerView,
+  updateProvider,
+} from "../../services/providers";
 import { listTenants } from "../../services/tenants";
 import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
 import { type Form, field, formOf, requireConfirmation } from "../form";
@@ -93,7 +100,7 @@ export const providerRoutes = new Hono<DashboardBindings>()
     const input = createProviderSchema.safeParse(createInput(viewer.principal, type, form));
     if (!input.success) return failed("The provider was not added. Check the fields marked below.", zodDetails(input.error));
     try {
-      const provider = await createProvider(c.var.db, keyringFromEnv(c.env), viewer.principal, input.data);
+      const provider = await createProvider(c.var.db, configRulesFrom(c.env), viewer.principal, input.data);
       return c.redirect(withDone(`${BASE}/providers/${provider.id}`, "provider-created"), 303);
     } catch (error) {
       if (error instanceof InvalidInputError) return failed(`The provider was not added. ${error.message}.`, error.details);
@@ -103,20 +110,20 @@ export const providerRoutes = new Hono<DashboardBindings>()
   .get("/providers/:id", (c) => providerPage(c, c.req.param("id"), { done: doneNotice(c.req.query("done")) }))
   .post("/providers/:id/test", async (c) => {
     const row = await findProvider(c.var.db, signedIn(c).principal, c.req.param("id"));
-    const check = await checkProvider(keyringFromEnv(c.env), row);
+    const check = await checkProvider(configRulesFrom(c.env), row);
     return providerPage(c, row.id, { check });
   })
   .post("/providers/:id/enabled", async (c) => {
     const enabled = field(await formOf(c), "enabled") === "true";
     const input = updateProviderSchema.parse({ enabled });
-    const provider = await updateProvider(c.var.db, keyringFromEnv(c.env), signedIn(c).principal, c.req.param("id"), input);
+    const provider = await updateProvider(c.var.db, configRulesFrom(c.env), signedIn(c).principal, c.req.param("id"), input);
     return c.redirect(withDone(`${BASE}/providers/${provider.id}`, enabled ? "enabled" : "disabled"), 303);
   })
   .post("/providers/:id/priority", async (c) => {
     const raw = field(await formOf(c), "priority")?.trim() ?? "";
     const input = updateProviderSchema.safeParse({ priority: raw && Number.isFinite(Number(raw)) ? Number(raw) : raw });
     if (!input.success) throw new InvalidInputError("The priority must be a whole number from 0 to 100", zodDetails(input.error));
-    const provider = await updateProvider(c.var.db, keyringFromEnv(c.env), signedIn(c).principal, c.req.param("id"), input.data);
+    const provider = await updateProvider(c.var.db, configRulesFrom(c.env), signedIn(c).principal, c.req.param("id"), input.data);
     return c.redirect(withDone(`${BASE}/providers/${provider.id}`, "priority"), 303);
   })
   .post("/providers/:id/delete", async (c) => {
