@@ -146,7 +146,7 @@ describe("fault injection", () => {
     });
     // Kill mid-stream: some accepted and on the queue, some being sent, some not yet asked.
     const delivering = () => [twilio, blindTwilio, smtp].every((fake) => (fake?.sends.length ?? 0) >= 3);
-    await eventually(async () => (accepted.length >= total * 0.6 && delivering() ? true : undefined), 60_000, 20);
+    await eventually(async () => (accepted.length >= total * 0.7 && delivering() ? true : undefined), 60_000, 20);
     stackUp = false;
     const killedAt = Date.now();
     await stack.kill();
@@ -189,7 +189,7 @@ describe("fault injection", () => {
         foundAlreadySent: await countReconciled(relay, accepted),
       }),
     );
-    expect(backlogAtKill).toBeGreaterThanOrEqual(100);
+    expect(backlogAtKill).toBeGreaterThanOrEqual(80);
     expect(inFlight.twilio + inFlight.twilioWithoutLookups + inFlight.smtp).toBeGreaterThan(0);
     expect(accepted.length).toBeGreaterThanOrEqual(total * 0.9);
     expect(settled.size).toBe(accepted.length);
