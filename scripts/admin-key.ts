@@ -1,18 +1,19 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+import { apiKeyPrefix, newApiKeySecret, newId } from "../shared/domain/ids";
 
 /**
  * An ops admin key (tenantId null, scope admin) and the one SQL statement that stores its
- * hash. Keys are never stored in plain text: only the SHA-256 and a short prefix.
+ * hash. Keys are never stored in plain text: only the SHA-256 and a short prefix. The id and
+ * the secret are made exactly as the API makes them.
  */
 export function newAdminKey(name = "ops admin") {
-  const alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  const key = `rk_${[...randomBytes(40)].map((b) => alphabet[b % alphabet.length]).join("")}`;
-  const id = `key_${randomBytes(16).toString("hex").slice(0, 21)}`;
+  const key = newApiKeySecret();
+  const id = newId("apiKey");
   const hash = createHash("sha256").update(key).digest("hex");
   const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
   const sql =
     "INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, scopes, created_at) VALUES " +
-    `(${quote(id)}, NULL, ${quote(name)}, ${quote(key.slice(0, 10))}, ${quote(hash)}, '["admin"]', ${quote(new Date().toISOString())});`;
+    `(${quote(id)}, NULL, ${quote(name)}, ${quote(apiKeyPrefix(key))}, ${quote(hash)}, '["admin"]', ${quote(new Date().toISOString())});`;
   return { id, key, sql };
 }
 

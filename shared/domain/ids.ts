@@ -24,6 +24,11 @@ export function newApiKeySecret(): string {
   return `rk_${secretBody()}`;
 }
 
+/** The part of a key stored in plain text, so people can tell their keys apart. */
+export function apiKeyPrefix(key: string): string {
+  return key.slice(0, 10);
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Accept a caller's x-request-id only when it is a sane token; otherwise make our own. */
 export function requestIdFrom(header: string | null | undefined): string {

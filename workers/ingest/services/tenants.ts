@@ -2,7 +2,7 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { sha256Hex } from "../../../shared/crypto/sha256";
 import type { Database } from "../../../shared/db/database";
 import { type ApiKeyRow, apiKeys, tenants } from "../../../shared/db/schema";
-import { newApiKeySecret, newId } from "../../../shared/domain/ids";
+import { apiKeyPrefix, newApiKeySecret, newId } from "../../../shared/domain/ids";
 import type { ApiKeyScope } from "../../../shared/domain/scopes";
 import { ConflictError, NotFoundError } from "../../../shared/http/errors";
 import { assertVisible, type Principal } from "../principal";
@@ -44,7 +44,7 @@ export async function issueApiKey(db: Database, tenantId: string | null, name: s
       id: newId("apiKey"),
       tenantId,
       name,
-      prefix: key.slice(0, 10),
+      prefix: apiKeyPrefix(key),
       keyHash: await sha256Hex(key),
       scopes: [...new Set(scopes)],
       createdAt: new Date().toISOString(),
