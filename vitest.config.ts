@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import type { WorkerOptions } from "miniflare";
 import { defineConfig } from "vitest/config";
+import { sealCanary } from "./shared/crypto/secret-canary";
 
 /** Made fresh for every run: no secret, not even a test one, is written into the repository. */
 const testSecret = randomBytes(32).toString("base64url");
@@ -23,11 +24,12 @@ export default { fetch: () => new Response(null, { status: 404 }) };`,
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
+  const canary = await sealCanary(testSecret);
   const workerProject = (name: string, configPath: string, globalSetup: string[] = [], workers: WorkerOptions[] = []) => ({
     plugins: [
       cloudflareTest({
         wrangler: { configPath },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ENCRYPTION_SECRET: testSecret }, workers },
+        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ENCRYPTION_SECRET: testSecret, ENCRYPTION_CANARY: canary }, workers },
       }),
     ],
     test: {

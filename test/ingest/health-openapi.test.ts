@@ -92,6 +92,12 @@ describe("GET /health", () => {
     expect(JSON.stringify(answer.body)).not.toMatch(/[0-9a-f]{16}/);
   });
 
+  it("answers 503 naming `secrets` when this worker's secret differs from the one that sealed the canary", async () => {
+    const answer = await callApp({ ENCRYPTION_SECRET: `other-${randomHex(16)}` }, "GET", "/health");
+    expectErrorEnvelope(answer, 503, "SERVICE_UNAVAILABLE");
+    expect(answer.body.error.details).toEqual([{ path: "secrets", message: expect.stringContaining("differs") }]);
+  });
+
   it("answers 503 naming `queue` when the queue is not bound", async () => {
     const answer = await callApp({ DELIVERY_QUEUE: undefined }, "GET", "/health");
     expectErrorEnvelope(answer, 503, "SERVICE_UNAVAILABLE");

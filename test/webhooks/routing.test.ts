@@ -10,6 +10,12 @@ describe("webhooks routing", () => {
     expect(answer.body.data).toEqual({ status: "ok" });
   });
 
+  it("answers 503 on /health when this worker's secret differs from the one that sealed the canary", async () => {
+    const answer = await deliver(new Request(`${WEBHOOKS_ORIGIN}/health`), { ENCRYPTION_SECRET: `other-${crypto.randomUUID()}` });
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.message).toContain("differs");
+  });
+
   it("answers 404 for an unknown provider id", async () => {
     const { authToken } = configs.twilio();
     const url = `${WEBHOOKS_ORIGIN}/webhooks/twilio/prv_doesnotexist`;

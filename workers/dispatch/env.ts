@@ -7,6 +7,8 @@ export type DispatchEnv = {
   PROVIDER_GUARD: DurableObjectNamespace<ProviderGuard>;
   ENCRYPTION_SECRET: string;
   ENCRYPTION_KEY_VERSION?: string;
+  /** Secret: a known value sealed under ENCRYPTION_SECRET at deploy time; /health opens it. */
+  ENCRYPTION_CANARY?: string;
   WEBHOOKS_PUBLIC_URL?: string;
   /** A message `queued`/`sending` untouched this long is put back on the queue (default 300). */
   SWEEP_AFTER_SECONDS?: string;

@@ -8,6 +8,8 @@ export type IngestEnv = {
   ENCRYPTION_SECRET: string;
   /** The version number of ENCRYPTION_SECRET; retired ones stay as ENCRYPTION_SECRET_V<n>. */
   ENCRYPTION_KEY_VERSION?: string;
+  /** Secret: a known value sealed under ENCRYPTION_SECRET at deploy time; /health opens it. */
+  ENCRYPTION_CANARY?: string;
   /** The dispatch worker's breaker settings, so the dashboard judges health the same way. */
   BREAKER_THRESHOLD?: string;
   BREAKER_COOLDOWN_SECONDS?: string;
