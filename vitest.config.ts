@@ -48,6 +48,8 @@ export default defineConfig(async () => {
         workerProject("webhooks", "./wrangler.webhooks.toml", ["test/support/node/sns-certificate.ts"]),
         // Provider adapters against local servers on 127.0.0.1: Prism mocks built from the
         // providers' published OpenAPI documents, and fake servers where none exists.
+        // The deploy script's plan against a fake account, in Node (it drives wrangler).
+        { test: { name: "deploy", include: ["test/deploy/**/*.test.ts"], environment: "node" } },
         workerProject("providers", "./wrangler.dispatch.toml", [
           "test/support/node/provider-servers.ts",
           "test/support/node/smtp-server.ts",
