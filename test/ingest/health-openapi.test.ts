@@ -7,15 +7,17 @@ import { randomHex } from "../support/checks";
 type Health = { status: string; checks: Record<string, { ok: boolean; message?: string }> };
 
 type Operation = {
+  operationId?: string;
   summary?: string;
   tags?: string[];
   security?: Record<string, string[]>[];
   parameters?: { name: string; in: string; required?: boolean; schema?: unknown }[];
   requestBody?: { content: Record<string, { schema: unknown }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
+  responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }>;
 };
 type OpenApiDocument = {
   openapi: string;
+  servers: { url: string }[];
   info: { title: string; version: string };
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string; scheme?: string }> };
@@ -201,6 +203,34 @@ describe("GET /openapi.json", () => {
     }
   });
 
+  it("gives a client generator what it needs: servers, unique operationIds, 415, 429 with Retry-After", async () => {
+    const document = await openApi();
+    expect(document.servers.length).toBeGreaterThan(0);
+    const ids: string[] = [];
+    for (const [path, item] of Object.entries(document.paths))
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(op.operationId, where).toMatch(/^[a-z][A-Za-z]+$/);
+        ids.push(op.operationId ?? "");
+        if (op.requestBody) expect(Object.keys(op.responses), where).toEqual(expect.arrayContaining(["413", "415"]));
+        if (path.startsWith("/v1/")) expect(op.responses["429"]?.headers, where).toHaveProperty("Retry-After");
+      }
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("describes the message request as a union discriminated by channel, email needing a subject", async () => {
+    const { components } = await openApi();
+    const union = components.schemas.SendMessageRequest as {
+      oneOf: { $ref: string }[];
+      discriminator: { propertyName: string; mapping: Record<string, string> };
+    };
+    expect(union.discriminator.propertyName).toBe("channel");
+    expect(Object.keys(union.discriminator.mapping).sort()).toEqual(["email", "push", "sms", "webhook"]);
+    expect(union.oneOf.map((v) => v.$ref)).toEqual(Object.values(union.discriminator.mapping));
+    const emailRequest = components.schemas.EmailMessageRequest as { required: string[] };
+    expect(emailRequest.required).toEqual(expect.arrayContaining(["channel", "to", "subject", "content"]));
+  });
+
   it("documents the routes' specific error statuses", async () => {
     const { paths } = await openApi();
     const has = (path: string, method: string, status: string) =>
@@ -271,7 +301,7 @@ describe("unknown routes", () => {
   it("answer 404 under /v1 for a valid key, 401 without one", async () => {
     const tenant = await createTenant(await createOpsKey());
     expectErrorEnvelope(await call("GET", "/v1/nope", { key: tenant.adminKey }), 404, "NOT_FOUND");
-    expectErrorEnvelope(await call("PUT", "/v1/providers", { key: tenant.adminKey, body: {} }), 404, "NOT_FOUND");
+    expectErrorEnvelope(await call("PUT", "/v1/providers", { key: tenant.adminKey, body: {} }), 405, "METHOD_NOT_ALLOWED");
     expectErrorEnvelope(await call("GET", "/v1/nope"), 401, "UNAUTHORIZED");
   });
 
