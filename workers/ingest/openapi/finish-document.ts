@@ -50,8 +50,8 @@ const CONTENT_RULES: Record<string, Json> = {
   push: { type: "object", required: ["text"], properties: { text: { type: "string", minLength: 1 } } },
   email: {
     anyOf: [
-      { type: "object", required: ["html"] },
-      { type: "object", required: ["text"] },
+      { type: "object", required: ["html"], properties: { html: { type: "string", minLength: 1 } } },
+      { type: "object", required: ["text"], properties: { text: { type: "string", minLength: 1 } } },
     ],
   },
 };
