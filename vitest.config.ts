@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import type { WorkerOptions } from "miniflare";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type Plugin } from "vitest/config";
 import { sealCanary } from "./shared/crypto/secret-canary";
 
 /** Made fresh for every run: no secret, not even a test one, is written into the repository. */
@@ -22,14 +23,28 @@ export class ProviderGuard extends DurableObject {
 export default { fetch: () => new Response(null, { status: 404 }) };`,
 };
 
+/** wrangler.ingest.toml's Text rule, for the tests: /docs serves this browser bundle as text. */
+const docsBundleAsText: Plugin = {
+  name: "relay-docs-bundle-as-text",
+  enforce: "pre",
+  load(id) {
+    if (!/api-reference[\\/]dist[\\/]browser[\\/]standalone\.js$/.test(id)) return undefined;
+    return `export default ${JSON.stringify(readFileSync(id, "utf8"))};`;
+  },
+};
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   const canary = await sealCanary(testSecret);
   const workerProject = (name: string, configPath: string, globalSetup: string[] = [], workers: WorkerOptions[] = []) => ({
     plugins: [
+      docsBundleAsText,
       cloudflareTest({
         wrangler: { configPath },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ENCRYPTION_SECRET: testSecret, ENCRYPTION_CANARY: canary }, workers },
+        miniflare: {
+          bindings: { TEST_MIGRATIONS: migrations, ENCRYPTION_SECRET: testSecret, ENCRYPTION_CANARY: canary },
+          workers,
+        },
       }),
     ],
     test: {

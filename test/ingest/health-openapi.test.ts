@@ -276,18 +276,32 @@ describe("GET /openapi.json", () => {
 });
 
 describe("GET /docs", () => {
-  it("is an HTML page listing every path", async () => {
+  it("is the interactive reference of /openapi.json, every asset from this worker under a 'self' policy", async () => {
     const response = await exports.default.fetch(new Request("http://relay.test/docs"));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
+    const policy = response.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).not.toMatch(/https?:|\*/);
     const page = await response.text();
     expect(page).toMatch(/^<!doctype html>/i);
-    expect(page).toContain('href="/openapi.json"');
-    for (const [path, methods] of ROUTES) {
-      expect(page, path).toContain(`<code>${path}</code>`);
-      for (const method of methods) expect(page).toContain(method.toUpperCase());
-    }
-    expect(page).not.toContain("<script");
+    expect(page).toContain('data-url="/openapi.json"');
+    const scripts = [...page.matchAll(/<script([^>]*)>([^<]*)<\/script>/g)];
+    // One data block (not executed) and the bundle from this worker: no inline code.
+    expect(scripts.map(([, attributes]) => /type="application\/json"|src="\/docs\//.test(attributes))).toEqual([true, true]);
+    for (const [, , body] of scripts) expect(body.trim()).toBe("");
+  });
+
+  it("serves the Scalar bundle itself, as JavaScript", async () => {
+    const page = await (await exports.default.fetch(new Request("http://relay.test/docs"))).text();
+    const src = /<script src="([^"]+)"/.exec(page)?.[1] ?? "";
+    const response = await exports.default.fetch(new Request(`http://relay.test${src}`));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/javascript");
+    const bundle = await response.text();
+    expect(bundle.length).toBeGreaterThan(1_000_000);
+    expect(bundle).toContain("createApiReference");
   });
 });
 

@@ -9,7 +9,7 @@ import {
 } from "../../shared/http/errors";
 import type { IngestBindings } from "./context";
 import { createDashboard } from "./dashboard";
-import { docsPage } from "./docs-page";
+import { docsRoutes } from "./docs-page";
 import { authenticate, limitBody, requestContext } from "./middleware";
 import { finishDocument, type OpenApiDocument } from "./openapi/finish-document";
 import { isJson, type RouteTable, routeTable } from "./openapi/route-table";
@@ -72,7 +72,7 @@ export function createApp() {
     return table;
   };
   app.get("/openapi.json", (c) => c.json(document()));
-  app.get("/docs", (c) => c.html(docsPage(document())));
+  app.route("/", docsRoutes(OPENAPI_INFO.title));
 
   app.notFound((c) => {
     const allow = routes().allowed(c.req.path);
