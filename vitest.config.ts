@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import type { WorkerOptions } from "miniflare";
 import { defineConfig, type Plugin } from "vitest/config";
-import { sealCanary } from "./shared/crypto/secret-canary";
 
 /** Made fresh for every run: no secret, not even a test one, is written into the repository. */
 const testSecret = randomBytes(32).toString("base64url");
@@ -35,14 +34,13 @@ const docsBundleAsText: Plugin = {
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
-  const canary = await sealCanary(testSecret);
   const workerProject = (name: string, configPath: string, globalSetup: string[] = [], workers: WorkerOptions[] = []) => ({
     plugins: [
       docsBundleAsText,
       cloudflareTest({
         wrangler: { configPath },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, ENCRYPTION_SECRET: testSecret, ENCRYPTION_CANARY: canary },
+          bindings: { TEST_MIGRATIONS: migrations, ENCRYPTION_SECRET: testSecret },
           workers,
         },
       }),

@@ -1,5 +1,6 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sealCanary } from "../../shared/crypto/secret-canary";
 import { ERROR_CODES } from "../../shared/http/error-codes";
 import { call, callApp, createOpsKey, createTenant, expectErrorEnvelope, expectSuccessEnvelope } from "../support/api";
 import { randomHex } from "../support/checks";
@@ -77,7 +78,16 @@ describe("GET /health", () => {
     const answer = await call<Health>("GET", "/health");
     const data = expectSuccessEnvelope(answer);
     expect(data.status).toBe("ok");
-    expect(data.checks).toEqual({ d1: { ok: true }, queue: { ok: true }, secrets: { ok: true } });
+    expect(data.checks).toEqual({
+      d1: { ok: true },
+      queue: { ok: true },
+      secrets: { ok: true, message: expect.stringContaining("unchecked") },
+    });
+  });
+
+  it("proves the secret with the deploy's canary when one is set", async () => {
+    const answer = await callApp<Health>({ ENCRYPTION_CANARY: await sealCanary(env.ENCRYPTION_SECRET) }, "GET", "/health");
+    expect(expectSuccessEnvelope(answer).checks.secrets).toEqual({ ok: true });
   });
 
   it("answers 503 naming `secrets` when the encryption secret is missing", async () => {
@@ -95,7 +105,8 @@ describe("GET /health", () => {
   });
 
   it("answers 503 naming `secrets` when this worker's secret differs from the one that sealed the canary", async () => {
-    const answer = await callApp({ ENCRYPTION_SECRET: `other-${randomHex(16)}` }, "GET", "/health");
+    const canary = await sealCanary(env.ENCRYPTION_SECRET);
+    const answer = await callApp({ ENCRYPTION_SECRET: `other-${randomHex(16)}`, ENCRYPTION_CANARY: canary }, "GET", "/health");
     expectErrorEnvelope(answer, 503, "SERVICE_UNAVAILABLE");
     expect(answer.body.error.details).toEqual([{ path: "secrets", message: expect.stringContaining("differs") }]);
   });
