@@ -54,6 +54,8 @@ export default defineConfig(async () => {
   });
   return {
     test: {
+      // The system provider logs every send (useful in `npm run dev`); in tests it is only noise.
+      onConsoleLog: (log: string) => !log.includes('"event":"system_provider.send"'),
       projects: [
         workerProject("ingest", "./wrangler.ingest.toml", [], [dispatchStandIn]),
         workerProject("dispatch", "./wrangler.dispatch.toml"),
