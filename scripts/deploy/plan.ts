@@ -52,7 +52,8 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   else await ctx.change(`migrations: apply what is new to "${database}" (remote)`, migrate);
 
   const urls: Partial<Record<Worker, string>> = {};
-  const outDir = relative(options.root, options.outDir);
+  // Absolute: wrangler resolves --outdir against the config's folder, not the working directory.
+  const outDir = options.outDir;
   urls.webhooks = await deployWorker(ctx, write("webhooks"), pathOf("webhooks"), outDir);
   const webhooksUrl = options.webhooksUrl ?? urls.webhooks ?? (ctx.dryRun ? DRY_WEBHOOKS_URL : undefined);
   if (!webhooksUrl) throw new Error("relay-webhooks has no workers.dev URL: set RELAY_WEBHOOKS_URL to its public URL");

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { WorkerConfig } from "./config";
 import type { DeployContext } from "./context";
 import type { WranglerResult } from "./wrangler";
@@ -16,7 +17,7 @@ export function deployedUrl(result: WranglerResult): string | undefined {
 export async function deployWorker(ctx: DeployContext, config: WorkerConfig, path: string, outDir: string): Promise<string | undefined> {
   if (ctx.dryRun) {
     ctx.step(`deploy: ${config.name} from ${path} (bundled now with --dry-run; nothing is uploaded)`, ["deploy", "-c", path]);
-    const args = ["deploy", "--dry-run", "-c", path, "--outdir", `${outDir}/dist/${config.worker}`];
+    const args = ["deploy", "--dry-run", "-c", path, "--outdir", join(outDir, "dist", config.worker)];
     await ctx.change(`bundle: ${config.name}`, args);
     return undefined;
   }
