@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import type { WorkerOptions } from "miniflare";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type Plugin } from "vitest/config";
 
 /** Made fresh for every run: no secret, not even a test one, is written into the repository. */
 const testSecret = randomBytes(32).toString("base64url");
@@ -21,14 +22,28 @@ export class ProviderGuard extends DurableObject {
 export default { fetch: () => new Response(null, { status: 404 }) };`,
 };
 
+/** wrangler.ingest.toml's Text rule, for the tests: /docs serves this browser bundle as text. */
+const docsBundleAsText: Plugin = {
+  name: "relay-docs-bundle-as-text",
+  enforce: "pre",
+  load(id) {
+    if (!/api-reference[\\/]dist[\\/]browser[\\/]standalone\.js$/.test(id)) return undefined;
+    return `export default ${JSON.stringify(readFileSync(id, "utf8"))};`;
+  },
+};
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   const workerProject = (name: string, configPath: string, globalSetup: string[] = [], workers: WorkerOptions[] = []) => ({
     plugins: [
+      docsBundleAsText,
       cloudflareTest({
         wrangler: { configPath },
         // Tests' fakes listen on 127.0.0.1: the explicit local allowance of loopback (never in a wrangler TOML).
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ENCRYPTION_SECRET: testSecret, OUTBOUND_ALLOW_LOOPBACK: "true" }, workers },
+        miniflare: {
+          bindings: { TEST_MIGRATIONS: migrations, ENCRYPTION_SECRET: testSecret, OUTBOUND_ALLOW_LOOPBACK: "true" },
+          workers,
+        },
       }),
     ],
     test: {
@@ -40,6 +55,8 @@ export default defineConfig(async () => {
   });
   return {
     test: {
+      // The system provider logs every send (useful in `npm run dev`); in tests it is only noise.
+      onConsoleLog: (log: string) => !log.includes('"event":"system_provider.send"'),
       projects: [
         workerProject("ingest", "./wrangler.ingest.toml", [], [dispatchStandIn]),
         workerProject("dispatch", "./wrangler.dispatch.toml"),
@@ -47,6 +64,8 @@ export default defineConfig(async () => {
         workerProject("webhooks", "./wrangler.webhooks.toml", ["test/support/node/sns-certificate.ts"]),
         // Provider adapters against local servers on 127.0.0.1: Prism mocks built from the
         // providers' published OpenAPI documents, and fake servers where none exists.
+        // The deploy script's plan against a fake account, in Node (it drives wrangler).
+        { test: { name: "deploy", include: ["test/deploy/**/*.test.ts"], environment: "node" } },
         workerProject("providers", "./wrangler.dispatch.toml", [
           "test/support/node/provider-servers.ts",
           "test/support/node/smtp-server.ts",

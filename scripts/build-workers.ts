@@ -1,5 +1,6 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 export const WORKERS = ["ingest", "dispatch", "webhooks"] as const;
 export type WorkerName = (typeof WORKERS)[number];
@@ -8,6 +9,16 @@ export type WorkerName = (typeof WORKERS)[number];
 export function bundleWorker(name: WorkerName, outDir: string): Promise<string> {
   return bundleEntry(`workers/${name}/index.ts`, join(outDir, name, "index.js"));
 }
+
+const textModules: Plugin = {
+  name: "text-modules",
+  setup(build) {
+    build.onLoad({ filter: /api-reference[\\/]dist[\\/]browser[\\/]standalone\.js$/ }, async (args) => ({
+      contents: await readFile(args.path, "utf8"),
+      loader: "text",
+    }));
+  },
+};
 
 export async function bundleEntry(entry: string, outfile: string): Promise<string> {
   await build({
@@ -20,6 +31,8 @@ export async function bundleEntry(entry: string, outfile: string): Promise<strin
     conditions: ["workerd", "worker", "browser"],
     mainFields: ["module", "main"],
     external: ["cloudflare:*", "node:*"],
+    // Like wrangler.ingest.toml's Text rule: the docs' browser bundle is served as text.
+    plugins: [textModules],
     jsx: "automatic",
     jsxImportSource: "hono/jsx",
     sourcemap: "linked",

@@ -26,8 +26,10 @@ const credentials = await seed(stack.mf, { ingestUrl: stack.ingestUrl, webhooksU
 
 console.log(`
 Relay is running.
-  ingest    ${stack.ingestUrl}   (API docs: ${stack.ingestUrl}/docs)
-  webhooks  ${stack.webhooksUrl}
+  ingest     ${stack.ingestUrl}
+  API docs   ${stack.ingestUrl}/docs
+  dashboard  ${stack.ingestUrl}/dashboard   (sign in with adminKey or tenantAdminKey from the credentials)
+  webhooks   ${stack.webhooksUrl}
   credentials in ${credentialsPath} (tenant ${credentials.tenantId})
 Press Ctrl+C to stop.
 `);

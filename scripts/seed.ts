@@ -3,7 +3,17 @@ import { dirname } from "node:path";
 import type { Miniflare } from "miniflare";
 import { newAdminKey } from "./admin-key";
 
-export type DevCredentials = { adminKey: string; tenantId: string; apiKey: string; ingestUrl: string; webhooksUrl: string };
+export type DevCredentials = {
+  /** Ops key: every tenant. */
+  adminKey: string;
+  tenantId: string;
+  /** The demo tenant's send + read key: send and read messages. */
+  apiKey: string;
+  /** The demo tenant's admin key: also its providers, dead letters and keys. */
+  tenantAdminKey: string;
+  ingestUrl: string;
+  webhooksUrl: string;
+};
 
 const CHANNELS = ["email", "sms", "push", "webhook"] as const;
 
@@ -17,13 +27,19 @@ async function api<T>(baseUrl: string, key: string, method: string, path: string
   return { status: response.status, data: json.data };
 }
 
+async function issueKey(ingestUrl: string, opsKey: string, tenantId: string, name: string, scopes: string[]): Promise<string> {
+  const answer = await api<{ key: string }>(ingestUrl, opsKey, "POST", `/v1/tenants/${tenantId}/api-keys`, { name, scopes });
+  if (answer.status !== 201) throw new Error(`could not issue the ${name} key (${answer.status})`);
+  return answer.data.key;
+}
+
 async function stillValid(previous: DevCredentials, ingestUrl: string): Promise<boolean> {
   const answer = await api(ingestUrl, previous.adminKey, "GET", `/v1/tenants/${previous.tenantId}`).catch(() => undefined);
   return answer?.status === 200;
 }
 
 /**
- * A demo tenant with a send+read key, an ops admin key, and a `system` provider for every
+ * A demo tenant with a send+read key and an admin key, an ops admin key, and a `system` provider for every
  * channel. Everything but the first admin key goes through the real API. Runs once per
  * state folder; later starts reuse what `.relay/dev-credentials.json` holds.
  */
@@ -34,17 +50,20 @@ export async function seed(
 ): Promise<DevCredentials> {
   if (existsSync(credentialsPath)) {
     const previous = JSON.parse(readFileSync(credentialsPath, "utf8")) as DevCredentials;
-    if (await stillValid(previous, urls.ingestUrl)) return write(credentialsPath, { ...previous, ...urls });
+    if (await stillValid(previous, urls.ingestUrl)) {
+      // Credentials from before the tenant admin key was seeded get one now.
+      const tenantAdminKey =
+        previous.tenantAdminKey ?? (await issueKey(urls.ingestUrl, previous.adminKey, previous.tenantId, "demo admin", ["admin"]));
+      return write(credentialsPath, { ...previous, tenantAdminKey, ...urls });
+    }
   }
   const admin = newAdminKey("dev ops admin");
   const db = await mf.getD1Database("DB", "relay-ingest");
   await db.exec(admin.sql);
 
   const tenant = await api<{ id: string }>(urls.ingestUrl, admin.key, "POST", "/v1/tenants", { name: "Demo" });
-  const key = await api<{ key: string }>(urls.ingestUrl, admin.key, "POST", `/v1/tenants/${tenant.data.id}/api-keys`, {
-    name: "demo",
-    scopes: ["send", "read"],
-  });
+  const apiKey = await issueKey(urls.ingestUrl, admin.key, tenant.data.id, "demo", ["send", "read"]);
+  const tenantAdminKey = await issueKey(urls.ingestUrl, admin.key, tenant.data.id, "demo admin", ["admin"]);
   const existing = await api<{ items: { channel: string }[] }>(urls.ingestUrl, admin.key, "GET", "/v1/providers?system=true");
   for (const channel of CHANNELS.filter((c) => !existing.data.items.some((p) => p.channel === c))) {
     await api(urls.ingestUrl, admin.key, "POST", "/v1/providers", {
@@ -55,7 +74,7 @@ export async function seed(
       config: {},
     });
   }
-  return write(credentialsPath, { adminKey: admin.key, tenantId: tenant.data.id, apiKey: key.data.key, ...urls });
+  return write(credentialsPath, { adminKey: admin.key, tenantId: tenant.data.id, apiKey, tenantAdminKey, ...urls });
 }
 
 function write(path: string, credentials: DevCredentials): DevCredentials {

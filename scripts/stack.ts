@@ -5,6 +5,7 @@ import type { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
+import { sealCanary } from "../shared/crypto/secret-canary";
 import { bundleWorker, type WorkerName } from "./build-workers";
 import { devSecrets } from "./dev-secrets";
 
@@ -94,7 +95,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const stateDir = resolve(options.stateDir);
   const buildDir = join(stateDir, "build");
   await applyMigrations(stateDir);
-  const secrets = devSecrets(join(stateDir, "dev-secrets.json"));
+  const secret = devSecrets(join(stateDir, "dev-secrets.json")).ENCRYPTION_SECRET;
+  const secrets = { ENCRYPTION_SECRET: secret, ENCRYPTION_CANARY: await sealCanary(secret) };
   const host = "127.0.0.1";
   const webhooksUrl = `http://${host}:${options.webhooksPort}`;
 

@@ -55,8 +55,9 @@ async function deriveKey(secret: string, version: number): Promise<CryptoKey> {
   );
 }
 
-function associatedData(providerId: string, version: number): Uint8Array {
-  return encoder.encode(`${providerId}|v${version}`);
+function associatedData(providerId: string, version: number): Uint8Array<ArrayBuffer> {
+  // A copy: Node's TextEncoder types its buffer as possibly shared, which Web Crypto refuses.
+  return new Uint8Array(encoder.encode(`${providerId}|v${version}`));
 }
 
 export async function seal(keyring: Keyring, providerId: string, plaintext: unknown): Promise<Sealed> {

@@ -74,6 +74,8 @@ const emailRequest = z.strictObject({
   to: emailAddress,
   from: emailSender.optional(),
   ...common,
+  // Required in the schema itself, so the OpenAPI document is as strict as the server.
+  subject: z.string({ error: "an email needs a subject" }).min(1, "an email needs a subject").max(998),
 });
 
 const pushRequest = z.strictObject({

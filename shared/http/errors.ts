@@ -50,6 +50,20 @@ export class PayloadTooLargeError extends RelayError {
     super("PAYLOAD_TOO_LARGE", message ?? `The request body is larger than ${limitBytes ? `${limitBytes} bytes` : "allowed"}`);
   }
 }
+export class MethodNotAllowedError extends RelayError {
+  constructor(
+    method: string,
+    path: string,
+    readonly allow: string[],
+  ) {
+    super("METHOD_NOT_ALLOWED", `${method} is not allowed on ${path}; use ${allow.join(", ")}`);
+  }
+}
+export class UnsupportedMediaTypeError extends RelayError {
+  constructor(received: string | undefined) {
+    super("UNSUPPORTED_MEDIA_TYPE", `The body must be sent as Content-Type: application/json${received ? `, not ${received}` : ""}`);
+  }
+}
 export class IdempotencyMismatchError extends RelayError {
   constructor() {
     super("IDEMPOTENCY_MISMATCH", "This Idempotency-Key was already used with a different request body");

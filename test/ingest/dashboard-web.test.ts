@@ -1,9 +1,12 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sealCanary } from "../../shared/crypto/secret-canary";
 import { database } from "../../shared/db/database";
 import { deadLetters, messages } from "../../shared/db/schema";
 import type { Channel, MessageStatus } from "../../shared/domain/enums";
 import { newId } from "../../shared/domain/ids";
+import { createApp } from "../../workers/ingest/app";
 import { SESSION_COOKIE, SESSION_TTL_MS, sessionCookieValue } from "../../workers/ingest/dashboard/session";
 import { createSession } from "../../workers/ingest/dashboard/session-store";
 import { lastDayHours, overview } from "../../workers/ingest/services/overview";
@@ -451,5 +454,21 @@ describe("dashboard actions", () => {
     expect(html).toMatch(/<svg class="chart" role="img"/);
     expect(html).toMatch(/health-probe<\/a>.*state-closed">closed/);
     expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(html).not.toContain('role="alert"');
+  });
+
+  it("warns on the overview when this worker's secret does not open the deploy canary", async () => {
+    const browser = await signedInBrowser(await createOpsKey());
+    const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    const otherCanary = await sealCanary(`another-secret-${crypto.randomUUID()}`);
+    const ctx = createExecutionContext();
+    const response = await createApp().fetch(
+      new Request(`${ORIGIN}/dashboard`, { headers: { cookie } }),
+      { ...env, ENCRYPTION_CANARY: otherCanary },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(200);
+    expect((await response.text()).replaceAll(/\s+/g, " ")).toMatch(/role="alert">\s*Encryption secret: ENCRYPTION_SECRET does not open/);
   });
 });

@@ -1,5 +1,6 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sealCanary } from "../../shared/crypto/secret-canary";
 import { ERROR_CODES } from "../../shared/http/error-codes";
 import { call, callApp, createOpsKey, createTenant, expectErrorEnvelope, expectSuccessEnvelope } from "../support/api";
 import { randomHex } from "../support/checks";
@@ -7,15 +8,17 @@ import { randomHex } from "../support/checks";
 type Health = { status: string; checks: Record<string, { ok: boolean; message?: string }> };
 
 type Operation = {
+  operationId?: string;
   summary?: string;
   tags?: string[];
   security?: Record<string, string[]>[];
   parameters?: { name: string; in: string; required?: boolean; schema?: unknown }[];
   requestBody?: { content: Record<string, { schema: unknown }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
+  responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }>;
 };
 type OpenApiDocument = {
   openapi: string;
+  servers: { url: string }[];
   info: { title: string; version: string };
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string; scheme?: string }> };
@@ -75,7 +78,16 @@ describe("GET /health", () => {
     const answer = await call<Health>("GET", "/health");
     const data = expectSuccessEnvelope(answer);
     expect(data.status).toBe("ok");
-    expect(data.checks).toEqual({ d1: { ok: true }, queue: { ok: true }, secrets: { ok: true } });
+    expect(data.checks).toEqual({
+      d1: { ok: true },
+      queue: { ok: true },
+      secrets: { ok: true, message: expect.stringContaining("unchecked") },
+    });
+  });
+
+  it("proves the secret with the deploy's canary when one is set", async () => {
+    const answer = await callApp<Health>({ ENCRYPTION_CANARY: await sealCanary(env.ENCRYPTION_SECRET) }, "GET", "/health");
+    expect(expectSuccessEnvelope(answer).checks.secrets).toEqual({ ok: true });
   });
 
   it("answers 503 naming `secrets` when the encryption secret is missing", async () => {
@@ -90,6 +102,13 @@ describe("GET /health", () => {
     expectErrorEnvelope(answer, 503, "SERVICE_UNAVAILABLE");
     expect(answer.body.error.details?.map((d) => d.path)).toEqual(["secrets"]);
     expect(JSON.stringify(answer.body)).not.toMatch(/[0-9a-f]{16}/);
+  });
+
+  it("answers 503 naming `secrets` when this worker's secret differs from the one that sealed the canary", async () => {
+    const canary = await sealCanary(env.ENCRYPTION_SECRET);
+    const answer = await callApp({ ENCRYPTION_SECRET: `other-${randomHex(16)}`, ENCRYPTION_CANARY: canary }, "GET", "/health");
+    expectErrorEnvelope(answer, 503, "SERVICE_UNAVAILABLE");
+    expect(answer.body.error.details).toEqual([{ path: "secrets", message: expect.stringContaining("differs") }]);
   });
 
   it("answers 503 naming `queue` when the queue is not bound", async () => {
@@ -195,6 +214,34 @@ describe("GET /openapi.json", () => {
     }
   });
 
+  it("gives a client generator what it needs: servers, unique operationIds, 415, 429 with Retry-After", async () => {
+    const document = await openApi();
+    expect(document.servers.length).toBeGreaterThan(0);
+    const ids: string[] = [];
+    for (const [path, item] of Object.entries(document.paths))
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(op.operationId, where).toMatch(/^[a-z][A-Za-z]+$/);
+        ids.push(op.operationId ?? "");
+        if (op.requestBody) expect(Object.keys(op.responses), where).toEqual(expect.arrayContaining(["413", "415"]));
+        if (path.startsWith("/v1/")) expect(op.responses["429"]?.headers, where).toHaveProperty("Retry-After");
+      }
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("describes the message request as a union discriminated by channel, email needing a subject", async () => {
+    const { components } = await openApi();
+    const union = components.schemas.SendMessageRequest as {
+      oneOf: { $ref: string }[];
+      discriminator: { propertyName: string; mapping: Record<string, string> };
+    };
+    expect(union.discriminator.propertyName).toBe("channel");
+    expect(Object.keys(union.discriminator.mapping).sort()).toEqual(["email", "push", "sms", "webhook"]);
+    expect(union.oneOf.map((v) => v.$ref)).toEqual(Object.values(union.discriminator.mapping));
+    const emailRequest = components.schemas.EmailMessageRequest as { required: string[] };
+    expect(emailRequest.required).toEqual(expect.arrayContaining(["channel", "to", "subject", "content"]));
+  });
+
   it("documents the routes' specific error statuses", async () => {
     const { paths } = await openApi();
     const has = (path: string, method: string, status: string) =>
@@ -240,18 +287,32 @@ describe("GET /openapi.json", () => {
 });
 
 describe("GET /docs", () => {
-  it("is an HTML page listing every path", async () => {
+  it("is the interactive reference of /openapi.json, every asset from this worker under a 'self' policy", async () => {
     const response = await exports.default.fetch(new Request("http://relay.test/docs"));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
+    const policy = response.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).not.toMatch(/https?:|\*/);
     const page = await response.text();
     expect(page).toMatch(/^<!doctype html>/i);
-    expect(page).toContain('href="/openapi.json"');
-    for (const [path, methods] of ROUTES) {
-      expect(page, path).toContain(`<code>${path}</code>`);
-      for (const method of methods) expect(page).toContain(method.toUpperCase());
-    }
-    expect(page).not.toContain("<script");
+    expect(page).toContain('data-url="/openapi.json"');
+    const scripts = [...page.matchAll(/<script([^>]*)>([^<]*)<\/script>/g)];
+    // One data block (not executed) and the bundle from this worker: no inline code.
+    expect(scripts.map(([, attributes]) => /type="application\/json"|src="\/docs\//.test(attributes))).toEqual([true, true]);
+    for (const [, , body] of scripts) expect(body.trim()).toBe("");
+  });
+
+  it("serves the Scalar bundle itself, as JavaScript", async () => {
+    const page = await (await exports.default.fetch(new Request("http://relay.test/docs"))).text();
+    const src = /<script src="([^"]+)"/.exec(page)?.[1] ?? "";
+    const response = await exports.default.fetch(new Request(`http://relay.test${src}`));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/javascript");
+    const bundle = await response.text();
+    expect(bundle.length).toBeGreaterThan(1_000_000);
+    expect(bundle).toContain("createApiReference");
   });
 });
 
@@ -265,7 +326,7 @@ describe("unknown routes", () => {
   it("answer 404 under /v1 for a valid key, 401 without one", async () => {
     const tenant = await createTenant(await createOpsKey());
     expectErrorEnvelope(await call("GET", "/v1/nope", { key: tenant.adminKey }), 404, "NOT_FOUND");
-    expectErrorEnvelope(await call("PUT", "/v1/providers", { key: tenant.adminKey, body: {} }), 404, "NOT_FOUND");
+    expectErrorEnvelope(await call("PUT", "/v1/providers", { key: tenant.adminKey, body: {} }), 405, "METHOD_NOT_ALLOWED");
     expectErrorEnvelope(await call("GET", "/v1/nope"), 401, "UNAUTHORIZED");
   });
 

@@ -163,8 +163,9 @@ describe("POST /v1/messages — field validation", () => {
     const tenant = await freshTenant();
     expectInvalid(await sendRaw(tenant, ""));
     expectInvalid(await sendRaw(tenant, "   "));
-    expectInvalid(await sendRaw(tenant, JSON.stringify(sms()), { "content-type": "text/plain" }));
-    expectInvalid(await call("POST", "/v1/messages", { key: (tenant as TenantFixture).sendKey }));
+    // Not JSON by its content type (or none at all): 415, see test/ingest/http-semantics.test.ts.
+    expectErrorEnvelope(await sendRaw(tenant, JSON.stringify(sms()), { "content-type": "text/plain" }), 415, "UNSUPPORTED_MEDIA_TYPE");
+    expectErrorEnvelope(await call("POST", "/v1/messages", { key: (tenant as TenantFixture).sendKey }), 415, "UNSUPPORTED_MEDIA_TYPE");
     expect(await messageCount(tenant)).toBe(0);
   });
 

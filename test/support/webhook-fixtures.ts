@@ -71,9 +71,9 @@ export type WebhookAnswer = {
 };
 
 /** Calls the webhooks worker's fetch handler, as the runtime would on a provider's request. */
-export async function deliver(request: Request): Promise<WebhookAnswer> {
+export async function deliver(request: Request, bindings: Partial<typeof env> = {}): Promise<WebhookAnswer> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, env, ctx);
+  const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, { ...env, ...bindings }, ctx);
   await waitOnExecutionContext(ctx);
   const text = await response.text();
   const isJson = response.headers.get("content-type")?.includes("application/json") ?? false;

@@ -1,4 +1,6 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sealCanary } from "../../shared/crypto/secret-canary";
 import { addProvider, configs, deliver, newTenant, WEBHOOKS_ORIGIN, writtenFor } from "../support/webhook-fixtures";
 import { resendEvent, resendRequest } from "./helpers/svix";
 import { newMessageSid, statusParams, twilioRequest } from "./helpers/twilio";
@@ -8,6 +10,16 @@ describe("webhooks routing", () => {
     const answer = await deliver(new Request(`${WEBHOOKS_ORIGIN}/health`));
     expect(answer.status).toBe(200);
     expect(answer.body.data).toEqual({ status: "ok" });
+  });
+
+  it("answers 503 on /health when this worker's secret differs from the one that sealed the canary", async () => {
+    const canary = await sealCanary(env.ENCRYPTION_SECRET);
+    const answer = await deliver(new Request(`${WEBHOOKS_ORIGIN}/health`), {
+      ENCRYPTION_SECRET: `other-${crypto.randomUUID()}`,
+      ENCRYPTION_CANARY: canary,
+    });
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.message).toContain("differs");
   });
 
   it("answers 404 for an unknown provider id", async () => {

@@ -9,6 +9,8 @@ export type DispatchEnv = {
   ENCRYPTION_KEY_VERSION?: string;
   /** "true" only in the local stack and tests: providers may then also point at loopback (fakes on 127.0.0.1). Never deployed. */
   OUTBOUND_ALLOW_LOOPBACK?: string;
+  /** Secret: a known value sealed under ENCRYPTION_SECRET at deploy time; /health opens it. */
+  ENCRYPTION_CANARY?: string;
   WEBHOOKS_PUBLIC_URL?: string;
   /** A message `queued`/`sending` untouched this long is put back on the queue (default 300). */
   SWEEP_AFTER_SECONDS?: string;

@@ -7,11 +7,13 @@ import { deliverBatch } from "./deliver-batch";
 import type { DispatchEnv } from "./env";
 import { deleteExpiredIdempotencyKeys } from "./expired-keys";
 import { deleteExpiredDashboardSessions } from "./expired-sessions";
+import { dispatchFetch } from "./health";
 import { DEFAULT_SWEEP_AFTER_SECONDS, sweep } from "./sweeper";
 
 export { ProviderGuard } from "./provider-guard";
 
 export default {
+  fetch: dispatchFetch,
   async queue(batch, env) {
     const metered = meterEnv(env, "dispatch");
     const deadLetters = batch.queue === DEAD_LETTER_QUEUE || batch.queue.endsWith(`-${DEAD_LETTER_QUEUE}`);

@@ -1,11 +1,19 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { errorBody, toRelayError, zodDetails } from "../../shared/http/envelope";
-import { InvalidInputError, NotFoundError, RateLimitedError } from "../../shared/http/errors";
+import {
+  InvalidInputError,
+  MethodNotAllowedError,
+  NotFoundError,
+  RateLimitedError,
+  UnsupportedMediaTypeError,
+} from "../../shared/http/errors";
 import { log } from "../../shared/observability/logger";
 import type { IngestBindings } from "./context";
 import { createDashboard } from "./dashboard";
-import { docsPage } from "./docs-page";
+import { docsRoutes } from "./docs-page";
 import { authenticate, limitBody, requestContext } from "./middleware";
+import { finishDocument, type OpenApiDocument } from "./openapi/finish-document";
+import { isJson, type RouteTable, routeTable } from "./openapi/route-table";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { healthRoutes } from "./routes/health";
 import { messageRoutes } from "./routes/messages";
@@ -38,6 +46,12 @@ export function createApp() {
   app.use("/v1/messages/batch", limitBody(BATCH_BODY_LIMIT));
   app.use("/v1/*", async (c, next) => (c.req.path === "/v1/messages/batch" ? next() : limitBody(SINGLE_BODY_LIMIT)(c, next)));
   app.use("/v1/*", authenticate);
+  // Checked against the document, so a body route cannot forget it: JSON or 415, before validation.
+  app.use("/v1/*", async (c, next) => {
+    if (routes().takesBody(c.req.method, c.req.path) && !isJson(c.req.header("content-type")))
+      throw new UnsupportedMediaTypeError(c.req.header("content-type"));
+    await next();
+  });
 
   app.route("/", healthRoutes);
   app.route("/", messageRoutes);
@@ -48,16 +62,30 @@ export function createApp() {
   app.route("/dashboard", createDashboard());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
-  const document = () => app.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO });
+  let finished: OpenApiDocument | undefined;
+  let table: RouteTable | undefined;
+  const document = () => {
+    finished ??= finishDocument(app.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO }));
+    return finished;
+  };
+  const routes = () => {
+    table ??= routeTable(document());
+    return table;
+  };
   app.get("/openapi.json", (c) => c.json(document()));
-  app.get("/docs", (c) => c.html(docsPage(document())));
+  app.route("/", docsRoutes(OPENAPI_INFO.title));
 
-  app.notFound((c) => c.json(errorBody(new NotFoundError(`Route ${c.req.method} ${c.req.path}`), c.var.requestId ?? ""), 404));
+  app.notFound((c) => {
+    const allow = routes().allowed(c.req.path);
+    if (allow) throw new MethodNotAllowedError(c.req.method, c.req.path, allow);
+    return c.json(errorBody(new NotFoundError(`Route ${c.req.method} ${c.req.path}`), c.var.requestId ?? ""), 404);
+  });
   app.onError((error, c) => {
     const relayError = toRelayError(error);
     if (relayError.code === "INTERNAL_ERROR") log.error("ingest.unhandled_error", { requestId: c.var.requestId, error: String(error) });
     c.header("x-request-id", c.var.requestId);
     if (relayError instanceof RateLimitedError) c.header("Retry-After", String(relayError.retryAfterSeconds));
+    if (relayError instanceof MethodNotAllowedError) c.header("Allow", relayError.allow.join(", "));
     return c.json(errorBody(relayError, c.var.requestId ?? ""), relayError.status as 400);
   });
   return app;

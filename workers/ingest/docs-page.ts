@@ -1,31 +1,57 @@
+// The Scalar API reference's browser bundle, imported as text (a `Text` module rule in
+// wrangler.ingest.toml, a text loader in scripts/build-workers.ts) and served by this worker.
+import apiReference from "@scalar/api-reference/browser/standalone.js";
+import { Hono } from "hono";
 import { html } from "hono/html";
 
-type Operation = { summary?: string; description?: string; tags?: string[] };
-type Document = { info: { title: string; version: string; description?: string }; paths?: object };
-const METHODS = ["get", "post", "put", "patch", "delete"] as const;
+const ASSET_PATH = "/docs/assets/api-reference.js";
 
-/** A plain, self-contained reference page rendered from the OpenAPI document: nothing is fetched. */
-export function docsPage(document: Document) {
-  const paths = Object.entries(document.paths ?? {}) as [string, Partial<Record<(typeof METHODS)[number], Operation>>][];
-  const operations = paths.flatMap(([path, item]) =>
-    METHODS.flatMap((method) => (item[method] ? [{ path, method: method.toUpperCase(), op: item[method] }] : [])),
-  );
-  const byTag = Map.groupBy(operations, (o) => o.op.tags?.[0] ?? "Other");
+/**
+ * Only this worker's own origin: the bundle and the document. Scalar injects its styles at run
+ * time, hence 'unsafe-inline' for styles only; fonts fall back to the system's.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** Read by the bundle from the `#api-reference` element: no inline script is needed. */
+const CONFIGURATION = JSON.stringify({
+  withDefaultFonts: false,
+  hideClientButton: true,
+  showDeveloperTools: "never",
+  agent: { disabled: true },
+});
+
+function page(title: string) {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${document.info.title} — API reference</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
-code{background:#f2f2f2;padding:.1rem .3rem;border-radius:3px}.m{display:inline-block;width:4.5rem;font-weight:600}
-li{margin:.4rem 0}small{color:#555}</style></head>
-<body><h1>${document.info.title} <small>v${document.info.version}</small></h1>
-<p>${document.info.description ?? ""}</p>
-<p>The machine-readable document is <a href="/openapi.json"><code>/openapi.json</code></a> (OpenAPI 3.1).</p>
-${[...byTag].map(
-  ([tag, ops]) =>
-    html`<h2>${tag}</h2><ul>${ops.map(
-      (o) => html`<li><span class="m">${o.method}</span><code>${o.path}</code> — ${o.op.summary ?? ""}
-        ${o.op.description ? html`<br><small>${o.op.description}</small>` : ""}</li>`,
-    )}</ul>`,
-)}
+<title>${title} — API reference</title></head>
+<body>
+<noscript><p>The interactive reference needs JavaScript. The OpenAPI 3.1 document is at <a href="/openapi.json">/openapi.json</a>.</p></noscript>
+<script id="api-reference" type="application/json" data-url="/openapi.json" data-configuration="${CONFIGURATION}"></script>
+<script src="${ASSET_PATH}"></script>
 </body></html>`;
+}
+
+/** `/docs`: an interactive API reference of /openapi.json, rendered by Scalar, every asset from this worker. */
+export function docsRoutes(title: string) {
+  return new Hono()
+    .get("/docs", (c) => {
+      c.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+      return c.html(page(title));
+    })
+    .get(ASSET_PATH, (c) => {
+      c.header("Content-Type", "text/javascript; charset=utf-8");
+      c.header("Cache-Control", "public, max-age=3600");
+      c.header("X-Content-Type-Options", "nosniff");
+      return c.body(apiReference);
+    });
 }

@@ -10,6 +10,8 @@ export type IngestEnv = {
   ENCRYPTION_KEY_VERSION?: string;
   /** "true" only in the local stack and tests: providers may then also point at loopback (fakes on 127.0.0.1). Never deployed. */
   OUTBOUND_ALLOW_LOOPBACK?: string;
+  /** Secret: a known value sealed under ENCRYPTION_SECRET at deploy time; /health opens it. */
+  ENCRYPTION_CANARY?: string;
   /** The dispatch worker's breaker settings, so the dashboard judges health the same way. */
   BREAKER_THRESHOLD?: string;
   BREAKER_COOLDOWN_SECONDS?: string;

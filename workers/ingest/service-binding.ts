@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import type { z } from "zod";
 import { database } from "../../shared/db/database";
 import { tenants } from "../../shared/db/schema";
 import { newId } from "../../shared/domain/ids";
@@ -12,8 +13,8 @@ import { requestFingerprint } from "./services/request-fingerprint";
 
 export type RelaySendInput = {
   tenantId: string;
-  /** The same body as `POST /v1/messages`. */
-  message: unknown;
+  /** The same body as `POST /v1/messages` (still validated here: a caller's types may be stale). */
+  message: z.input<typeof messageRequestSchema>;
   idempotencyKey?: string;
   requestId?: string;
 };

@@ -1,6 +1,6 @@
 /**
  * Vitest globalSetup (runs in Node) for the provider adapter tests: Prism mock servers built from
- * Twilio's and Resend's published OpenAPI documents, and one fake HTTP server that stands in for
+ * the repository's OpenAPI descriptions of the Twilio and Resend endpoints Relay calls, and one fake HTTP server that stands in for
  * SES and webhook receivers and can put itself in front of Prism to record what was sent.
  * Everything listens on 127.0.0.1 only.
  */
@@ -13,10 +13,10 @@ import type { TestProject } from "vitest/node";
 import type { PrismName, RecordedRequest, ScenarioSpec } from "../provided-context";
 
 const HOST = "127.0.0.1";
-/** Relative to the project root: the provider documents live in shared/, beside the repository. */
+/** Relative to the project root: the repository's own descriptions of the endpoints Relay calls. */
 const SPECS = {
-  twilio: "../shared/provider-specs/twilio_api_v2010.yaml",
-  resend: "../shared/provider-specs/resend.yaml",
+  twilio: "test/support/provider-specs/twilio.yaml",
+  resend: "test/support/provider-specs/resend.yaml",
 } as const;
 const PRISM_START_TIMEOUT_MS = 60_000;
 

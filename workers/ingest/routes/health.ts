@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { keyringFromEnv } from "../../../shared/crypto/credential-cipher";
+import { secretHealth } from "../../../shared/crypto/secret-canary";
 import { UnavailableError } from "../../../shared/http/errors";
 import type { IngestBindings } from "../context";
 import { envelope } from "../respond";
@@ -14,7 +14,8 @@ const health = createRoute({
   path: "/health",
   tags: ["Health"],
   summary: "Status of each dependency",
-  description: "200 when D1 answers, the queue is bound and the secrets are set; otherwise 503 naming the failing check.",
+  description:
+    "200 when D1 answers, the queue is bound and ENCRYPTION_SECRET opens the canary sealed at deploy time (so every worker holds the same secret); otherwise 503 naming the failing check.",
   responses: { 200: success(healthSchema, "Every dependency is ready"), ...errorResponses(500, 503) },
 });
 
@@ -33,7 +34,7 @@ export const healthRoutes = new OpenAPIHono<IngestBindings>().openapi(health, as
     queue: await check(() => {
       if (typeof c.env.DELIVERY_QUEUE?.send !== "function") throw new Error("DELIVERY_QUEUE is not bound");
     }),
-    secrets: await check(() => keyringFromEnv(c.env)),
+    secrets: await secretHealth(c.env),
   };
   const failing = Object.entries(checks).filter(([, result]) => !result.ok);
   if (failing.length > 0) {

@@ -31,4 +31,9 @@ export function errorResponses(...statuses: number[]) {
   return Object.fromEntries([...new Set(statuses)].sort().map((status) => [status, errorResponse(codesFor(status))]));
 }
 
+/** The same error response as a plain object, for the finished document (workers/ingest/openapi.ts). */
+export function errorResponseObject(status: number) {
+  return { description: codesFor(status), content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+}
+
 export const bearer = [{ bearerAuth: [] }];

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { keyringFromEnv } from "../../../shared/crypto/credential-cipher";
+import { secretHealth } from "../../../shared/crypto/secret-canary";
 import { UnavailableError } from "../../../shared/http/errors";
 import type { WebhooksBindings } from "../context";
 import { envelope } from "../respond";
@@ -11,10 +11,7 @@ export const healthRoutes = new Hono<WebhooksBindings>().get("/health", async (c
   } catch {
     throw new UnavailableError("D1 is unavailable");
   }
-  try {
-    keyringFromEnv(c.env);
-  } catch {
-    throw new UnavailableError("ENCRYPTION_SECRET is not set");
-  }
+  const secrets = await secretHealth(c.env);
+  if (!secrets.ok) throw new UnavailableError(`Not ready: secrets (${secrets.message})`);
   return envelope(c, { status: "ok" as const });
 });

@@ -1,3 +1,4 @@
+import type { SecretHealth } from "../../../../shared/crypto/secret-canary";
 import { CHANNELS, MESSAGE_STATUSES } from "../../../../shared/domain/enums";
 import { isOps } from "../../principal";
 import type { Overview, StatusChannelCount } from "../../services/overview";
@@ -13,6 +14,7 @@ type Props = {
   data: Overview;
   providers: ProviderView[];
   health: Map<string, ProviderHealth>;
+  secrets: SecretHealth;
   tenants: TenantChoice[];
   tenantId: string | null;
 };
@@ -111,6 +113,12 @@ export function OverviewPage(props: Props) {
           <button type="submit">Show</button>
         </form>
       ) : null}
+      {props.secrets.ok ? null : (
+        <p class="notice error" role="alert">
+          Encryption secret: {props.secrets.message}. Provider credentials sealed by another worker cannot be opened here; set the same
+          ENCRYPTION_SECRET on every worker.
+        </p>
+      )}
       <div class="cards">
         <p class="card">
           Dead letters waiting <strong>{data.deadLetters}</strong>

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { secretHealth } from "../../../../shared/crypto/secret-canary";
 import { isOps, tenantScope } from "../../principal";
 import { overview } from "../../services/overview";
 import { listProviders } from "../../services/providers";
@@ -20,8 +21,17 @@ export const overviewRoutes = new Hono<DashboardBindings>().get("/", async (c) =
     c.env,
     providers.map((p) => p.id),
   );
+  const secrets = await secretHealth(c.env);
   return render(
     c,
-    <OverviewPage viewer={viewer} data={data} providers={providers} health={health} tenants={tenants} tenantId={tenantId} />,
+    <OverviewPage
+      viewer={viewer}
+      data={data}
+      providers={providers}
+      health={health}
+      secrets={secrets}
+      tenants={tenants}
+      tenantId={tenantId}
+    />,
   );
 });
