@@ -2,8 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { keyringFromEnv, open } from "../../../shared/crypto/credential-cipher";
 import type { Database } from "../../../shared/db/database";
 import { providerConfigs } from "../../../shared/db/schema";
-import { PROVIDER_CONFIG_SCHEMAS, type ProviderConfigOf } from "../../../shared/domain/provider-config";
 import { NotFoundError } from "../../../shared/http/errors";
+import { PROVIDERS, type ProviderConfigOf } from "../../../shared/providers/registry";
 import type { WebhooksEnv } from "../env";
 
 export type CallbackProviderType = "twilio" | "resend" | "aws-ses";
@@ -26,7 +26,7 @@ export async function enabledProvider<T extends CallbackProviderType>(
     .limit(1);
   if (!row) throw new NotFoundError(`Provider ${providerId}`);
   const plain = await open(keyringFromEnv(env), row.id, { ciphertext: row.encryptedConfig, keyVersion: row.keyVersion });
-  const parsed = PROVIDER_CONFIG_SCHEMAS[type].safeParse(plain);
+  const parsed = PROVIDERS[type].config.schema.safeParse(plain);
   if (!parsed.success) throw new Error(`Provider ${row.id} has a stored ${type} config that no longer validates`);
   return { id: row.id, tenantId: row.tenantId, config: parsed.data as ProviderConfigOf<T> };
 }

@@ -1,0 +1,10 @@
+import type { ProviderModule } from "../provider";
+import { ResendAdapter } from "./adapter";
+import { type ResendConfig, resendConfig } from "./config";
+
+export const resendProvider: ProviderModule<"resend", ResendConfig> = {
+  type: "resend",
+  channel: "email",
+  config: resendConfig,
+  adapter: (id, config) => new ResendAdapter(id, config),
+};

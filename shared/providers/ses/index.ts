@@ -1,0 +1,10 @@
+import type { ProviderModule } from "../provider";
+import { SesAdapter } from "./adapter";
+import { type SesConfig, sesConfig } from "./config";
+
+export const sesProvider: ProviderModule<"aws-ses", SesConfig> = {
+  type: "aws-ses",
+  channel: "email",
+  config: sesConfig,
+  adapter: (id, config) => new SesAdapter(id, config),
+};

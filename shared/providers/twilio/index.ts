@@ -1,0 +1,10 @@
+import type { ProviderModule } from "../provider";
+import { TwilioAdapter } from "./adapter";
+import { type TwilioConfig, twilioConfig } from "./config";
+
+export const twilioProvider: ProviderModule<"twilio", TwilioConfig> = {
+  type: "twilio",
+  channel: "sms",
+  config: twilioConfig,
+  adapter: (id, config, context) => new TwilioAdapter(id, config, context),
+};
