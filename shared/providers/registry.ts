@@ -25,6 +25,7 @@ export type ProviderConfigOf<T extends ProviderType> = z.output<ProviderModuleOf
 export type AnyProviderModule = ProviderModule<ProviderType, ProviderConfig, string>;
 
 export const PROVIDERS: Readonly<Record<ProviderType, AnyProviderModule>> = MODULES;
+export const PROVIDER_MODULES: readonly AnyProviderModule[] = Object.values(PROVIDERS);
 
 /** The module of a type, or undefined for a name no module has (a row written by another build). */
 export function providerModule(type: string): AnyProviderModule | undefined {

@@ -1,5 +1,6 @@
 import type { ProviderModule } from "../provider";
 import { ResendAdapter } from "./adapter";
+import { resendCallback } from "./callback";
 import { type ResendConfig, resendConfig } from "./config";
 
 export const resendProvider: ProviderModule<"resend", ResendConfig> = {
@@ -7,4 +8,5 @@ export const resendProvider: ProviderModule<"resend", ResendConfig> = {
   channel: "email",
   config: resendConfig,
   adapter: (id, config) => new ResendAdapter(id, config),
+  callback: resendCallback,
 };

@@ -1,5 +1,6 @@
 import type { ProviderModule } from "../provider";
 import { SesAdapter } from "./adapter";
+import { sesCallback } from "./callback";
 import { type SesConfig, sesConfig } from "./config";
 
 export const sesProvider: ProviderModule<"aws-ses", SesConfig> = {
@@ -7,4 +8,5 @@ export const sesProvider: ProviderModule<"aws-ses", SesConfig> = {
   channel: "email",
   config: sesConfig,
   adapter: (id, config) => new SesAdapter(id, config),
+  callback: sesCallback,
 };

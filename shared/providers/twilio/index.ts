@@ -1,5 +1,6 @@
 import type { ProviderModule } from "../provider";
 import { TwilioAdapter } from "./adapter";
+import { twilioCallback } from "./callback";
 import { type TwilioConfig, twilioConfig } from "./config";
 
 export const twilioProvider: ProviderModule<"twilio", TwilioConfig> = {
@@ -7,4 +8,5 @@ export const twilioProvider: ProviderModule<"twilio", TwilioConfig> = {
   channel: "sms",
   config: twilioConfig,
   adapter: (id, config, context) => new TwilioAdapter(id, config, context),
+  callback: twilioCallback,
 };
