@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import type { ProviderType } from "../domain/enums";
 import type { ProviderConfig, ProviderModule } from "./provider";
 import { resendProvider } from "./resend";
@@ -17,9 +16,6 @@ const MODULES = {
   webhook: webhookProvider,
   system: systemProvider,
 } as const satisfies { [T in ProviderType]: { type: T } };
-
-export type ProviderModuleOf<T extends ProviderType> = (typeof MODULES)[T];
-export type ProviderConfigOf<T extends ProviderType> = z.output<ProviderModuleOf<T>["config"]["schema"]>;
 
 /** A module with its config type forgotten: each module validates its own config with `config.schema` before using it. */
 export type AnyProviderModule = ProviderModule<ProviderType, ProviderConfig, string>;
