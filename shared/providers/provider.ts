@@ -1,5 +1,7 @@
-import type { Channel, ProviderType } from "../domain/enums";
+import type { z } from "zod";
+import type { Channel, MessageStatus, ProviderType } from "../domain/enums";
 import type { MessageContent } from "../domain/message-content";
+import type { OutboundPolicy } from "./outbound-policy";
 
 /** What an adapter needs to send one message. The message id doubles as idempotency key. */
 export type OutboundMessage = {
@@ -39,3 +41,134 @@ export interface Provider {
    */
   findSent?(message: OutboundMessage, since: Date, signal: AbortSignal): Promise<string[] | undefined>;
 }
+
+export type AdapterContext = {
+  /** Public base URL of the webhooks worker, for status callbacks. */
+  webhooksPublicUrl?: string;
+  /** Where adapters may connect; public host names only unless the environment allows loopback. */
+  outbound?: OutboundPolicy;
+};
+
+/** A config object as a schema accepts it. */
+export type ProviderConfig = Record<string, unknown>;
+
+export type FieldOf<C extends ProviderConfig> = Extract<keyof C, string>;
+
+/** One input of a provider type's dashboard form; `name` is a key of that type's config. */
+export type ConfigField<K extends string = string> = {
+  name: K;
+  label: string;
+  /** `secret`: write-only, a password input never filled in again. */
+  kind: "text" | "secret" | "number" | "url" | "select";
+  required?: boolean;
+  options?: string[];
+  hint?: string;
+};
+
+/** A config field an adapter connects to: a URL, or (SMTP) a bare host; checked against the outbound policy. */
+export type OutboundField<K extends string = string> = { field: K; kind: "url" | "host" };
+
+/**
+ * Everything Relay knows about a type's config. Field names are `K`, not `keyof C`, so that a
+ * module's spec is also a spec of configs in general (`keyof` would make it invariant in `C`).
+ */
+export type ConfigSpec<C extends ProviderConfig, K extends string = FieldOf<C>> = {
+  schema: z.ZodType<C>;
+  /** The field whose last characters make the mask shown instead of the secret. */
+  maskField: K | null;
+  outbound: OutboundField<K>[];
+  /** The dashboard's form, in order; `kind: "secret"` marks the secrets. */
+  form: ConfigField<K>[];
+};
+
+/** A callback exactly as it arrived: signatures cover the full URL and the raw body. */
+export type CallbackRequest = { url: string; headers: Headers; rawBody: string };
+
+/** What a callback URL names: the provider, which of its endpoints, and Relay's message id when the URL carries one. */
+export type CallbackRoute = { providerId: string; endpoint: string; messageId?: string };
+
+/** The one place a provider's callback URLs are written and read: adapters build them, the webhooks worker parses them. */
+export type CallbackUrl = {
+  build(base: string, route: CallbackRoute): string;
+  /** The route a URL names, or null when it is not one of this provider's callback URLs. */
+  parse(url: string): CallbackRoute | null;
+};
+
+/** What a provider's callback means for Relay. */
+export type CallbackOutcome = {
+  /** The status recorded on the event. */
+  status: MessageStatus;
+  reason: string;
+  /** Whether the message itself moves to `status` — and then only forward. */
+  advances: boolean;
+};
+
+/** A verified status callback about a message Relay sent. */
+export type StatusCallback = {
+  kind: "status";
+  /** The provider's id of the message (Twilio MessageSid, Resend email_id, SES messageId). */
+  providerMessageId: string;
+  /** Relay's own message id when the signed callback URL carries it. */
+  messageIdHint?: string;
+  /** The provider's name for what happened (`delivered`, `email.bounced`, `Bounce`). */
+  event: string;
+  outcome: CallbackOutcome;
+  /** When set, only a message to one of these recipients changes status; others get the event alone. */
+  recipients?: string[];
+  /** The same callback delivered again has the same key, and records nothing new. */
+  dedupeKey: string;
+  rawPayload: unknown;
+};
+
+/** What the provider expects as the answer instead of Relay's envelope. */
+export type CallbackReply = { body: string; contentType: string };
+
+/** A verified incoming SMS. */
+export type InboundSmsCallback = {
+  kind: "inbound-sms";
+  providerMessageId: string;
+  /** Our number. */
+  to: string;
+  /** Theirs. */
+  from: string;
+  body: string;
+  mediaUrls: string[];
+  dedupeKey: string;
+  rawPayload: unknown;
+  reply?: CallbackReply;
+};
+
+export type CallbackResult =
+  | StatusCallback
+  | InboundSmsCallback
+  /** Verified, but nothing Relay records. */
+  | { kind: "ignored" }
+  /** An SNS subscription, confirmed with SNS. */
+  | { kind: "subscription-confirmed"; topicArn: string };
+
+/** What the callback side may not reach for itself, so tests can stand in for it. */
+export type CallbackDeps = { fetch: (url: string, init?: RequestInit) => Promise<Response> };
+
+/** The enabled provider a callback URL named, its config decrypted and validated. */
+export type CallbackTarget<C extends ProviderConfig> = { route: CallbackRoute; providerId: string; config: C };
+
+/**
+ * A provider's callback side, on plain requests (no web framework): it verifies the signature
+ * with the provider's config and says what the callback means. It throws Relay's errors
+ * (401 for a bad signature, 400 for a malformed body) and records nothing itself.
+ */
+export type CallbackSpec<C extends ProviderConfig> = {
+  url: CallbackUrl;
+  handle(request: CallbackRequest, target: CallbackTarget<C>, deps: CallbackDeps): Promise<CallbackResult>;
+};
+
+/** One provider's whole life: its config, its adapter, and its callbacks where it has any. */
+export type ProviderModule<T extends ProviderType, C extends ProviderConfig, K extends string = FieldOf<C>> = {
+  type: T;
+  /** The channel it serves; null: whichever it is told (`system`). */
+  channel: Channel | null;
+  config: ConfigSpec<C, K>;
+  /** The config has been validated by `config.schema` and its addresses checked against the outbound policy. */
+  adapter(id: string, config: C, context: AdapterContext): Provider;
+  callback?: CallbackSpec<C>;
+};

@@ -1,15 +1,15 @@
 import { describe, expect, inject, it } from "vitest";
-import type { ProviderConfigOf } from "../../shared/domain/provider-config";
 import type { OutboundMessage, SendOutcome } from "../../shared/providers/provider";
 import { providerFor } from "../../shared/providers/provider-factory";
+import type { SmtpConfig } from "../../shared/providers/smtp/config";
 import type { RecordedMessage } from "../support/provided-context";
 import { LOCAL_OUTBOUND } from "./fixtures";
 
 const smtp = inject("smtp");
 const DEADLINE_MS = 5_000;
 
-function smtpProvider(overrides: Partial<ProviderConfigOf<"smtp">> = {}) {
-  const config: ProviderConfigOf<"smtp"> = {
+function smtpProvider(overrides: Partial<SmtpConfig> = {}) {
+  const config: SmtpConfig = {
     host: smtp.host,
     port: smtp.port,
     security: "none",

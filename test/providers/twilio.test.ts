@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
-import { type AdapterContext, providerFor } from "../../shared/providers/provider-factory";
+import type { AdapterContext } from "../../shared/providers/provider";
+import { providerFor } from "../../shared/providers/provider-factory";
 import { fakeSecret, LOCAL_OUTBOUND, patience, randomHex, smsMessage } from "./fixtures";
 import { answering, closedUrl, type Scenario, throughPrism } from "./scenario";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { refusedAddresses } from "../../shared/domain/provider-config";
+import { refusedAddresses } from "../../shared/providers/config-rules";
 import { outboundPolicyFromEnv, PUBLIC_ONLY, refusedHost, refusedUrl } from "../../shared/providers/outbound-policy";
 
 // Pure checks: nothing here connects anywhere.

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { verifySvixSignature } from "../../workers/webhooks/verification/svix-signature";
-import { bodyMatchesSha256, isValidTwilioSignature, twilioUrlVariants } from "../../workers/webhooks/verification/twilio-signature";
+import { verifySvixSignature } from "../../shared/providers/resend/svix-signature";
+import { bodyMatchesSha256, isValidTwilioSignature, twilioUrlVariants } from "../../shared/providers/twilio/signature";
 import { sha256Hex, twilioSignature } from "./helpers/twilio";
 
 /**

@@ -1,7 +1,7 @@
 import { type Keyring, open } from "../../shared/crypto/credential-cipher";
 import type { ProviderConfigRow } from "../../shared/db/schema";
-import type { Provider } from "../../shared/providers/provider";
-import { type AdapterContext, providerFor } from "../../shared/providers/provider-factory";
+import type { AdapterContext, Provider } from "../../shared/providers/provider";
+import { providerFor } from "../../shared/providers/provider-factory";
 
 /** Each provider's config is decrypted once per queue batch, however many messages use it. */
 export function adapterCache(keyring: Keyring, context: AdapterContext) {

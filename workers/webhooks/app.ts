@@ -4,10 +4,8 @@ import { NotFoundError } from "../../shared/http/errors";
 import { log } from "../../shared/observability/logger";
 import type { WebhooksBindings } from "./context";
 import { limitBody, requestContext } from "./middleware";
+import { callbackRoutes } from "./routes/callbacks";
 import { healthRoutes } from "./routes/health";
-import { resendRoutes } from "./routes/resend";
-import { sesRoutes } from "./routes/ses";
-import { twilioRoutes } from "./routes/twilio";
 
 /** An SNS message is at most 256 KB, and JSON escaping can nearly double it inside the envelope. */
 const CALLBACK_BODY_LIMIT = 1024 * 1024;
@@ -19,9 +17,7 @@ export function createApp() {
   app.use("/webhooks/*", limitBody(CALLBACK_BODY_LIMIT));
 
   app.route("/", healthRoutes);
-  app.route("/", twilioRoutes);
-  app.route("/", resendRoutes);
-  app.route("/", sesRoutes);
+  app.route("/", callbackRoutes);
 
   app.notFound((c) => c.json(errorBody(new NotFoundError(`Route ${c.req.method} ${c.req.path}`), c.var.requestId ?? ""), 404));
   app.onError((error, c) => {

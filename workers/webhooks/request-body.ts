@@ -1,13 +1,3 @@
-import { InvalidInputError } from "../../shared/http/errors";
-
-export function parseJsonBody(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new InvalidInputError("The body is not valid JSON");
-  }
-}
-
 /**
  * The body exactly as sent, decoded as UTF-8: signatures cover these bytes. (Read as bytes, not
  * with `text()`, which workerd warns about for a form-encoded body.)

@@ -3,8 +3,6 @@ import { bytesToBase64, bytesToHex } from "../../encoding/bytes";
 
 /** Builds RFC 5322 / MIME messages: headers safe from injection, UTF-8 bodies as quoted-printable. */
 
-/** Builds RFC 5322 / MIME messages: headers safe from injection, UTF-8 bodies as quoted-printable. */
-
 export type MimeInput = {
   messageId: string;
   from: Mailbox;

@@ -1,14 +1,15 @@
 import { DecryptionError, type Keyring, open, seal } from "../../../shared/crypto/credential-cipher";
 import type { ProviderConfigRow } from "../../../shared/db/schema";
 import type { ProviderType } from "../../../shared/domain/enums";
-import { maskOf, PROVIDER_CONFIG_SCHEMAS, refusedAddresses } from "../../../shared/domain/provider-config";
 import { zodDetails } from "../../../shared/http/envelope";
 import { ConflictError, InvalidInputError } from "../../../shared/http/errors";
+import { maskOf, refusedAddresses } from "../../../shared/providers/config-rules";
 import type { OutboundPolicy } from "../../../shared/providers/outbound-policy";
+import { PROVIDERS } from "../../../shared/providers/registry";
 
 /** Validate a type's config, its addresses under the outbound policy too; errors name `config.<field>`. */
 export function validConfig(type: ProviderType, config: unknown, policy: OutboundPolicy): Record<string, unknown> {
-  const result = PROVIDER_CONFIG_SCHEMAS[type].safeParse(config);
+  const result = PROVIDERS[type].config.schema.safeParse(config);
   if (!result.success) throw new InvalidInputError(`The config is not valid for a ${type} provider`, zodDetails(result.error, ["config"]));
   const refused = refusedAddresses(type, result.data, policy);
   if (refused.length > 0)
@@ -16,7 +17,7 @@ export function validConfig(type: ProviderType, config: unknown, policy: Outboun
       `The config of a ${type} provider must point at a public host`,
       refused.map(({ field, message }) => ({ path: `config.${field}`, message })),
     );
-  return result.data as Record<string, unknown>;
+  return result.data;
 }
 
 export async function sealConfig(keyring: Keyring, providerId: string, type: ProviderType, config: Record<string, unknown>) {

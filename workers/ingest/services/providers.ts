@@ -5,14 +5,10 @@ import type { Database } from "../../../shared/db/database";
 import { type ProviderConfigRow, providerConfigs, tenants } from "../../../shared/db/schema";
 import type { Channel } from "../../../shared/domain/enums";
 import { newId } from "../../../shared/domain/ids";
-import {
-  type createProviderSchema,
-  PROVIDER_CHANNEL,
-  PROVIDER_CONFIG_SCHEMAS,
-  type updateProviderSchema,
-} from "../../../shared/domain/provider-config";
+import type { createProviderSchema, updateProviderSchema } from "../../../shared/domain/provider-config";
 import { InvalidInputError, NotFoundError } from "../../../shared/http/errors";
 import { type OutboundPolicy, outboundPolicyFromEnv } from "../../../shared/providers/outbound-policy";
+import { PROVIDERS } from "../../../shared/providers/registry";
 import type { IngestEnv } from "../env";
 import { assertVisible, isOps, type Principal } from "../principal";
 import type { OffsetPage } from "./cursor";
@@ -27,7 +23,7 @@ export function providerView(row: ProviderConfigRow) {
 }
 
 function channelFor(input: CreateProvider): Channel {
-  const fixed = PROVIDER_CHANNEL[input.type];
+  const fixed = PROVIDERS[input.type].channel;
   if (fixed && input.channel && input.channel !== fixed)
     throw new InvalidInputError(`A ${input.type} provider serves the ${fixed} channel`, [{ path: "channel", message: `must be ${fixed}` }]);
   const channel = fixed ?? input.channel;
@@ -120,7 +116,7 @@ export async function updateProvider(db: Database, rules: ConfigRules, principal
 
 /** A complete config replaces an undecryptable one; otherwise the patch merges onto the stored config. */
 async function patchedConfig(rules: ConfigRules, row: ProviderConfigRow, patch: Record<string, unknown>) {
-  const alone = PROVIDER_CONFIG_SCHEMAS[row.type].safeParse(patch);
+  const alone = PROVIDERS[row.type].config.schema.safeParse(patch);
   const stored = await openConfig(rules.keyring, row).catch((error) => {
     if (alone.success) return {};
     throw error;

@@ -5,7 +5,8 @@ import { mayBecome } from "../../../shared/db/message-lifecycle";
 import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
 import { REACHED_PROVIDER } from "../../../shared/domain/status";
-import type { CallbackOutcome, RecordResult, VerifiedCallback } from "./callback";
+import type { CallbackOutcome } from "../../../shared/providers/provider";
+import type { RecordResult, VerifiedCallback } from "./callback";
 import { keepUnmatched } from "./unmatched";
 
 /** A provider id names one message; a handful is already suspicious. */
@@ -91,7 +92,7 @@ export async function recordCallback(db: Database, callback: VerifiedCallback): 
   const targets = await messagesFor(db, callback);
   if (targets.length === 0) {
     const { outcome } = callback;
-    return keepUnmatched(db, { ...callback, status: outcome.status, reason: outcome.reason });
+    return keepUnmatched(db, { ...callback, kind: callback.event, status: outcome.status, reason: outcome.reason });
   }
   const now = new Date().toISOString();
   const keyFor = (message: MessageRow) => (targets.length === 1 ? callback.dedupeKey : `${callback.dedupeKey}:${message.id}`);

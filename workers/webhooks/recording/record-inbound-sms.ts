@@ -1,22 +1,8 @@
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
 import { messageEvents, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
-import type { CallbackProviderRef, RecordResult } from "./callback";
+import type { InboundSms, RecordResult } from "./callback";
 import { keepUnmatched } from "./unmatched";
-
-export type InboundSms = {
-  provider: CallbackProviderRef;
-  messageSid: string;
-  /** Our number. */
-  to: string;
-  /** Theirs. */
-  from: string;
-  body: string;
-  mediaUrls: string[];
-  dedupeKey: string;
-  rawPayload: unknown;
-  requestId: string;
-};
 
 const REASON = "inbound sms received";
 
@@ -30,7 +16,6 @@ export async function recordInboundSms(db: Database, sms: InboundSms): Promise<R
   if (tenantId === null)
     return keepUnmatched(db, {
       ...sms,
-      providerMessageId: sms.messageSid,
       kind: "inbound",
       status: "delivered",
       reason: `${REASON}, but a system default provider has no tenant`,
@@ -49,7 +34,7 @@ export async function recordInboundSms(db: Database, sms: InboundSms): Promise<R
         content: sms.body ? { text: sms.body } : {},
         status: "delivered",
         providerId: sms.provider.id,
-        providerMessageId: sms.messageSid,
+        providerMessageId: sms.providerMessageId,
         metadata: sms.mediaUrls.length > 0 ? { mediaUrls: sms.mediaUrls } : {},
         requestId: sms.requestId,
         createdAt: now,

@@ -1,11 +1,11 @@
 import { CHANNELS, PROVIDER_TYPES, type ProviderType } from "../../../../shared/domain/enums";
-import { PROVIDER_CHANNEL } from "../../../../shared/domain/provider-config";
 import type { ErrorDetail } from "../../../../shared/http/errors";
+import type { ConfigField } from "../../../../shared/providers/provider";
+import { PROVIDERS } from "../../../../shared/providers/registry";
 import { isOps } from "../../principal";
 import { CsrfField, Notice, SelectField, type TenantChoice, TextField } from "../components";
 import { BASE, type Viewer } from "../context";
 import { Layout } from "../layout";
-import { type ConfigField, configFieldsOf } from "../provider-fields";
 
 type Props = {
   viewer: Viewer;
@@ -66,7 +66,7 @@ function TypeChooser({ type }: { type?: ProviderType }) {
 export function NewProviderPage(props: Props) {
   const { type, values } = props;
   const errorOf = (path: string) => props.details?.find((d) => d.path === path)?.message;
-  const fixedChannel = type ? PROVIDER_CHANNEL[type] : null;
+  const fixedChannel = type ? PROVIDERS[type].channel : null;
   return (
     <Layout title="Add a provider" viewer={props.viewer} section="providers">
       {props.error ? <Notice kind="error">{props.error}</Notice> : null}
@@ -118,7 +118,7 @@ export function NewProviderPage(props: Props) {
           </p>
           <fieldset>
             <legend>{type} settings</legend>
-            {configFieldsOf(type).map((spec) => (
+            {PROVIDERS[type].config.form.map((spec) => (
               <ConfigInput spec={spec} value={values[`config.${spec.name}`]} error={errorOf(`config.${spec.name}`)} />
             ))}
             {errorOf("config") ? <p class="field-error">{errorOf("config")}</p> : null}

@@ -1,5 +1,6 @@
-import { base64ToBytes, utf8 } from "../../../shared/encoding/bytes";
-import { UnavailableError } from "../../../shared/http/errors";
+import { base64ToBytes, utf8 } from "../../encoding/bytes";
+import { UnavailableError } from "../../http/errors";
+import type { CallbackDeps } from "../provider";
 import { type SnsEnvelope, snsStringToSign } from "./sns-envelope";
 import { isSnsCertificateUrl } from "./sns-urls";
 import { certificateDerFromPem, subjectPublicKeyInfo } from "./x509-public-key";
@@ -16,7 +17,7 @@ class CertificateRejectedError extends Error {}
 /** Public keys by certificate URL, per isolate: SNS signs with few certificates and rotates them rarely. */
 const publicKeys = new Map<string, Promise<Uint8Array>>();
 
-async function fetchPublicKey(url: string): Promise<Uint8Array> {
+async function fetchPublicKey(url: string, fetch: CallbackDeps["fetch"]): Promise<Uint8Array> {
   let response: Response;
   try {
     response = await fetch(url, { redirect: "manual" });
@@ -33,11 +34,11 @@ async function fetchPublicKey(url: string): Promise<Uint8Array> {
   }
 }
 
-function publicKeyAt(url: string): Promise<Uint8Array> {
+function publicKeyAt(url: string, fetch: CallbackDeps["fetch"]): Promise<Uint8Array> {
   let key = publicKeys.get(url);
   if (!key) {
     if (publicKeys.size >= MAX_CACHED_CERTIFICATES) publicKeys.delete(publicKeys.keys().next().value ?? "");
-    key = fetchPublicKey(url);
+    key = fetchPublicKey(url, fetch);
     publicKeys.set(url, key);
     key.catch(() => publicKeys.delete(url));
   }
@@ -59,7 +60,7 @@ async function signatureMatches(spki: Uint8Array, hash: "SHA-1" | "SHA-256", sig
  * must verify `Signature` over the string to sign. Nothing is fetched from any other URL.
  * A certificate that cannot be reached at all is a 503 (SNS retries); anything else fails.
  */
-export async function verifySnsSignature(envelope: SnsEnvelope): Promise<SnsVerdict> {
+export async function verifySnsSignature(envelope: SnsEnvelope, fetch: CallbackDeps["fetch"]): Promise<SnsVerdict> {
   const { Signature, SignatureVersion, SigningCertURL } = envelope;
   if (!Signature || !SignatureVersion || !SigningCertURL)
     return { ok: false, reason: "Signature, SignatureVersion and SigningCertURL are required" };
@@ -71,7 +72,7 @@ export async function verifySnsSignature(envelope: SnsEnvelope): Promise<SnsVerd
   if (!signature) return { ok: false, reason: "Signature is not base64" };
   let spki: Uint8Array;
   try {
-    spki = await publicKeyAt(SigningCertURL);
+    spki = await publicKeyAt(SigningCertURL, fetch);
   } catch (error) {
     if (error instanceof CertificateRejectedError) return { ok: false, reason: error.message };
     throw error;

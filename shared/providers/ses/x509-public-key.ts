@@ -1,4 +1,4 @@
-import { base64ToBytes } from "../../../shared/encoding/bytes";
+import { base64ToBytes } from "../../encoding/bytes";
 
 /**
  * Just enough DER to take the SubjectPublicKeyInfo out of an X.509 certificate, which Web Crypto

@@ -1,5 +1,5 @@
-import { base64ToBytes, bytesToHex, utf8 } from "../../../shared/encoding/bytes";
-import { constantTimeEqual } from "./constant-time";
+import { constantTimeEqual } from "../../crypto/constant-time";
+import { base64ToBytes, bytesToHex, utf8 } from "../../encoding/bytes";
 
 /** Form parameters in the order they came; a name may repeat. */
 export type FormParams = ReadonlyArray<readonly [string, string]>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { CallbackOutcome } from "../recording/callback";
+import type { CallbackOutcome } from "../provider";
 
 /** The parts of a Resend webhook event Relay reads; the whole body is kept as the raw payload. */
 export const resendEventSchema = z.looseObject({

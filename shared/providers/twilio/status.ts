@@ -1,4 +1,4 @@
-import type { CallbackOutcome } from "../recording/callback";
+import type { CallbackOutcome } from "../provider";
 
 const advancing = (status: CallbackOutcome["status"], reason: string): CallbackOutcome => ({ status, reason, advances: true });
 

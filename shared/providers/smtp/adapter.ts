@@ -1,17 +1,15 @@
-import { domainOf, parseMailbox } from "../domain/mailbox";
-import type { ProviderConfigOf } from "../domain/provider-config";
-import { textToBase64 } from "../encoding/bytes";
-import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
-import { buildMimeMessage } from "./smtp/mime-message";
-import { SmtpError, type SmtpServer, SmtpSession, type SmtpStage } from "./smtp/smtp-client";
-
-type SmtpConfig = ProviderConfigOf<"smtp">;
+import { domainOf, parseMailbox } from "../../domain/mailbox";
+import { textToBase64 } from "../../encoding/bytes";
+import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "../provider";
+import type { SmtpConfig } from "./config";
+import { buildMimeMessage } from "./mime-message";
+import { SmtpError, type SmtpServer, SmtpSession, type SmtpStage } from "./smtp-client";
 
 /** A permanent (5xx) reply at these stages blames the recipient or the content, not the provider (RFC 5321 §4.2.1). */
 const MESSAGE_AT_FAULT: ReadonlySet<SmtpStage> = new Set(["rcpt", "data", "message"]);
 
 /** Email over SMTP with `cloudflare:sockets`: implicit TLS, STARTTLS or plaintext, AUTH PLAIN/LOGIN. */
-export class SmtpProvider implements Provider {
+export class SmtpAdapter implements Provider {
   readonly type = "smtp" as const;
   constructor(
     readonly id: string,

@@ -1,9 +1,9 @@
 import { Webhook } from "standardwebhooks";
-import type { ProviderConfigOf } from "../domain/provider-config";
-import { unreachableCheck } from "./check-result";
-import { rejected, retryAfterSeconds, unavailable, unreachable } from "./http-outcome";
-import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
-import { withoutSecrets } from "./secret-redaction";
+import { unreachableCheck } from "../check-result";
+import { rejected, retryAfterSeconds, unavailable, unreachable } from "../http-outcome";
+import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "../provider";
+import { withoutSecrets } from "../secret-redaction";
+import type { WebhookConfig } from "./config";
 
 const SECRET_PREFIX = "whsec_";
 
@@ -13,12 +13,12 @@ function signerFor(secret: string): Webhook {
 }
 
 /** An HTTP POST of the message as JSON to the tenant's URL, signed per Standard Webhooks. */
-export class WebhookProvider implements Provider {
+export class WebhookAdapter implements Provider {
   readonly type = "webhook" as const;
 
   constructor(
     readonly id: string,
-    private readonly config: ProviderConfigOf<"webhook">,
+    private readonly config: WebhookConfig,
   ) {}
 
   async send(message: OutboundMessage, signal: AbortSignal): Promise<SendOutcome> {

@@ -1,9 +1,10 @@
-import { InvalidInputError, ProviderError } from "../../../shared/http/errors";
-import type { SnsEnvelope } from "../verification/sns-envelope";
-import { isSnsEndpointUrl } from "../verification/sns-urls";
+import { InvalidInputError, ProviderError } from "../../http/errors";
+import type { CallbackDeps } from "../provider";
+import type { SnsEnvelope } from "./sns-envelope";
+import { isSnsEndpointUrl } from "./sns-urls";
 
 /** Confirms a verified SubscriptionConfirmation by calling its SubscribeURL — only ever on SNS's own host. */
-export async function confirmSubscription(message: SnsEnvelope): Promise<void> {
+export async function confirmSubscription(message: SnsEnvelope, fetch: CallbackDeps["fetch"]): Promise<void> {
   const url = message.SubscribeURL;
   if (!url || !isSnsEndpointUrl(url)) throw new InvalidInputError("SubscribeURL is not an https URL on sns.<region>.amazonaws.com");
   let response: Response;

@@ -1,11 +1,11 @@
-import type { ProviderConfigOf } from "../domain/provider-config";
-import { textToBase64 } from "../encoding/bytes";
-import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "./check-result";
-import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "./http-outcome";
-import { numberAt, readJson, stringAt } from "./json-body";
-import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
-import type { AdapterContext } from "./provider-factory";
-import { withoutSecrets } from "./secret-redaction";
+import { textToBase64 } from "../../encoding/bytes";
+import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "../check-result";
+import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "../http-outcome";
+import { numberAt, readJson, stringAt } from "../json-body";
+import type { AdapterContext, CheckResult, OutboundMessage, Provider, SendOutcome } from "../provider";
+import { withoutSecrets } from "../secret-redaction";
+import { twilioCallbackUrl } from "./callback-url";
+import type { TwilioConfig } from "./config";
 
 const DEFAULT_BASE_URL = "https://api.twilio.com";
 /** A crash leaves at most a lease's worth of sends unrecorded: one page of the newest covers it. */
@@ -23,13 +23,13 @@ const ACCOUNT_AT_FAULT = new Set([20003, 20404, 20429, 21212, 21408, 21606, 2160
 const ACCOUNT_STATUSES = new Set(["active", "suspended", "closed"]);
 
 /** SMS through Twilio's Messages API: form-encoded, basic auth, status callbacks to the webhooks worker. */
-export class TwilioProvider implements Provider {
+export class TwilioAdapter implements Provider {
   readonly type = "twilio" as const;
   private readonly authorization: string;
 
   constructor(
     readonly id: string,
-    private readonly config: ProviderConfigOf<"twilio">,
+    private readonly config: TwilioConfig,
     private readonly context: AdapterContext = {},
   ) {
     this.authorization = `Basic ${textToBase64(`${config.accountSid}:${config.authToken}`)}`;
@@ -120,11 +120,10 @@ export class TwilioProvider implements Provider {
     if (from) form.set("From", from);
     if (this.config.messagingServiceSid) form.set("MessagingServiceSid", this.config.messagingServiceSid);
     if (this.context.webhooksPublicUrl) {
-      const base = this.context.webhooksPublicUrl.replace(/\/+$/, "");
       // Our message id rides along (Twilio signs the full URL), so a callback that beats
       // dispatch's own write of the provider message id still finds its message.
-      const callback = `${base}/webhooks/twilio/${encodeURIComponent(this.id)}?messageId=${encodeURIComponent(message.id)}`;
-      form.set("StatusCallback", callback);
+      const route = { providerId: this.id, endpoint: "status", messageId: message.id };
+      form.set("StatusCallback", twilioCallbackUrl.build(this.context.webhooksPublicUrl, route));
     }
     return form;
   }

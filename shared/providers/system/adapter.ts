@@ -1,17 +1,17 @@
-import type { ProviderConfigOf } from "../domain/provider-config";
-import { log } from "../observability/logger";
-import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
+import { log } from "../../observability/logger";
+import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "../provider";
+import type { SystemConfig } from "./config";
 
 /**
  * The embedded default: logs and succeeds, so the pipeline runs with no account anywhere.
  * `fail` makes it fail on purpose, to show failover (`transient`) or rejection (`permanent`);
  * `latencyMs` makes each send take that long.
  */
-export class SystemProvider implements Provider {
+export class SystemAdapter implements Provider {
   readonly type = "system" as const;
   constructor(
     readonly id: string,
-    private readonly config: ProviderConfigOf<"system">,
+    private readonly config: SystemConfig,
   ) {}
 
   async send(message: OutboundMessage, signal: AbortSignal): Promise<SendOutcome> {

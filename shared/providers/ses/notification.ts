@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { InvalidInputError } from "../../../shared/http/errors";
-import type { CallbackOutcome } from "../recording/callback";
+import { InvalidInputError } from "../../http/errors";
+import type { CallbackOutcome } from "../provider";
 
 const recipient = z.string().min(1).max(320);
 

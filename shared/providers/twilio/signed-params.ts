@@ -1,8 +1,7 @@
-import type { Context } from "hono";
-import { InvalidInputError, UnauthorizedError } from "../../../shared/http/errors";
-import type { WebhooksBindings } from "../context";
-import { parseJsonBody, rawBody } from "../request-body";
-import { bodyMatchesSha256, type FormParams, isValidTwilioSignature } from "../verification/twilio-signature";
+import { InvalidInputError, UnauthorizedError } from "../../http/errors";
+import { parseJsonBody } from "../callback-body";
+import type { CallbackRequest } from "../provider";
+import { bodyMatchesSha256, type FormParams, isValidTwilioSignature } from "./signature";
 
 /** A JSON body's top-level scalars as Twilio-style parameters. */
 function jsonParams(raw: string): FormParams {
@@ -18,11 +17,10 @@ function jsonParams(raw: string): FormParams {
  * this auth token: a form body is signed with the URL; a JSON body is signed through the URL's
  * `bodySHA256` parameter, which must also match the body. The full request URL is what is signed.
  */
-export async function verifiedTwilioParams(c: Context<WebhooksBindings>, authToken: string): Promise<Record<string, string>> {
-  const signature = c.req.header("x-twilio-signature");
+export async function verifiedTwilioParams(request: CallbackRequest, authToken: string): Promise<Record<string, string>> {
+  const signature = request.headers.get("x-twilio-signature");
   if (!signature) throw new UnauthorizedError("X-Twilio-Signature is required");
-  const raw = await rawBody(c.req);
-  const url = c.req.url;
+  const { url, rawBody: raw } = request;
   const bodySha256 = new URL(url).searchParams.get("bodySHA256");
   if (bodySha256 !== null) {
     const valid = (await isValidTwilioSignature(authToken, url, [], signature)) && (await bodyMatchesSha256(raw, bodySha256));

@@ -1,10 +1,10 @@
 import { AwsClient } from "aws4fetch";
-import type { ProviderConfigOf } from "../domain/provider-config";
-import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "./check-result";
-import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "./http-outcome";
-import { booleanAt, readJson, stringAt } from "./json-body";
-import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
-import { withoutSecrets } from "./secret-redaction";
+import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "../check-result";
+import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "../http-outcome";
+import { booleanAt, readJson, stringAt } from "../json-body";
+import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "../provider";
+import { withoutSecrets } from "../secret-redaction";
+import type { SesConfig } from "./config";
 
 /** SES error types that blame the account or its setup, so another provider may deliver. */
 const ACCOUNT_AT_FAULT = new Set([
@@ -18,13 +18,13 @@ const ACCOUNT_AT_FAULT = new Set([
 ]);
 
 /** Email through SES v2 SendEmail, signed with SigV4. */
-export class SesProvider implements Provider {
+export class SesAdapter implements Provider {
   readonly type = "aws-ses" as const;
   private readonly aws: AwsClient;
 
   constructor(
     readonly id: string,
-    private readonly config: ProviderConfigOf<"aws-ses">,
+    private readonly config: SesConfig,
   ) {
     // No retries inside aws4fetch: the queue retries, and the send's timeout must bound one attempt.
     this.aws = new AwsClient({

@@ -1,19 +1,19 @@
-import type { ProviderConfigOf } from "../domain/provider-config";
-import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "./check-result";
-import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "./http-outcome";
-import { readJson, stringAt } from "./json-body";
-import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "./provider";
-import { withoutSecrets } from "./secret-redaction";
+import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "../check-result";
+import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "../http-outcome";
+import { readJson, stringAt } from "../json-body";
+import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "../provider";
+import { withoutSecrets } from "../secret-redaction";
+import type { ResendConfig } from "./config";
 
 const DEFAULT_BASE_URL = "https://api.resend.com";
 
 /** Email through Resend's `POST /emails`; the message id is the Idempotency-Key, so a redelivered job sends once. */
-export class ResendProvider implements Provider {
+export class ResendAdapter implements Provider {
   readonly type = "resend" as const;
 
   constructor(
     readonly id: string,
-    private readonly config: ProviderConfigOf<"resend">,
+    private readonly config: ResendConfig,
   ) {}
 
   async send(message: OutboundMessage, signal: AbortSignal): Promise<SendOutcome> {

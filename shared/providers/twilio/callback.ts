@@ -1,0 +1,67 @@
+import { z } from "zod";
+import type { CallbackRequest, CallbackResult, CallbackSpec, CallbackTarget } from "../provider";
+import { twilioCallbackUrl } from "./callback-url";
+import type { TwilioConfig } from "./config";
+import { verifiedTwilioParams } from "./signed-params";
+import { twilioStatusOutcome } from "./status";
+
+const sid = z.string().min(1).max(64);
+const statusCallbackSchema = z.object({
+  MessageSid: sid,
+  MessageStatus: z.string().min(1).max(40),
+  ErrorCode: z.string().max(20).optional(),
+});
+const inboundSchema = z.object({
+  MessageSid: sid,
+  From: z.string().min(1).max(100),
+  To: z.string().min(1).max(100),
+  Body: z.string().default(""),
+});
+
+const MAX_MEDIA = 10;
+/** Twilio wants TwiML back from an incoming-SMS webhook; an empty Response sends no reply. */
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+function mediaUrls(params: Record<string, string>): string[] {
+  const count = Math.min(Number.parseInt(params.NumMedia ?? "0", 10) || 0, MAX_MEDIA);
+  return Array.from({ length: count }, (_, index) => params[`MediaUrl${index}`]).filter((url): url is string => Boolean(url));
+}
+
+function statusCallback(params: Record<string, string>, target: CallbackTarget<TwilioConfig>): CallbackResult {
+  const callback = statusCallbackSchema.parse(params);
+  const outcome = twilioStatusOutcome(callback.MessageStatus, callback.ErrorCode);
+  if (!outcome) return { kind: "ignored" };
+  return {
+    kind: "status",
+    providerMessageId: callback.MessageSid,
+    messageIdHint: target.route.messageId,
+    event: callback.MessageStatus,
+    outcome,
+    dedupeKey: `twilio:${target.providerId}:${callback.MessageSid}:${callback.MessageStatus}`,
+    rawPayload: params,
+  };
+}
+
+function inboundSms(params: Record<string, string>, target: CallbackTarget<TwilioConfig>): CallbackResult {
+  const sms = inboundSchema.parse(params);
+  return {
+    kind: "inbound-sms",
+    providerMessageId: sms.MessageSid,
+    to: sms.To,
+    from: sms.From,
+    body: sms.Body,
+    mediaUrls: mediaUrls(params),
+    dedupeKey: `twilio:${target.providerId}:${sms.MessageSid}:inbound`,
+    rawPayload: params,
+    reply: { body: EMPTY_TWIML, contentType: "text/xml" },
+  };
+}
+
+/** Status callbacks and incoming SMS, both signed with the account's auth token. */
+export const twilioCallback: CallbackSpec<TwilioConfig> = {
+  url: twilioCallbackUrl,
+  async handle(request: CallbackRequest, target: CallbackTarget<TwilioConfig>) {
+    const params = await verifiedTwilioParams(request, target.config.authToken);
+    return target.route.endpoint === "inbound" ? inboundSms(params, target) : statusCallback(params, target);
+  },
+};

@@ -1,0 +1,12 @@
+import type { ProviderModule } from "../provider";
+import { TwilioAdapter } from "./adapter";
+import { twilioCallback } from "./callback";
+import { type TwilioConfig, twilioConfig } from "./config";
+
+export const twilioProvider: ProviderModule<"twilio", TwilioConfig> = {
+  type: "twilio",
+  channel: "sms",
+  config: twilioConfig,
+  adapter: (id, config, context) => new TwilioAdapter(id, config, context),
+  callback: twilioCallback,
+};

@@ -1,0 +1,56 @@
+import { type Context, Hono } from "hono";
+import { log } from "../../../shared/observability/logger";
+import type { CallbackDeps, CallbackResult, CallbackRoute } from "../../../shared/providers/provider";
+import { type AnyProviderModule, PROVIDER_MODULES } from "../../../shared/providers/registry";
+import type { WebhooksBindings } from "../context";
+import { type CallbackProvider, enabledProvider } from "../recording/provider-lookup";
+import { recordCallback } from "../recording/record-callback";
+import { recordInboundSms } from "../recording/record-inbound-sms";
+import { rawBody } from "../request-body";
+import { envelope } from "../respond";
+
+/** Outbound requests of the callback side (SNS certificates, subscription confirmations); bound so workerd accepts the call. */
+const deps: CallbackDeps = { fetch: (url, init) => fetch(url, init) };
+
+/** The provider module whose callback URL this is, with what the URL names. */
+function callbackAt(url: string): { module: AnyProviderModule; route: CallbackRoute } | undefined {
+  for (const module of PROVIDER_MODULES) {
+    const route = module.callback?.url.parse(url);
+    if (route) return { module, route };
+  }
+  return undefined;
+}
+
+async function recorded(c: Context<WebhooksBindings>, provider: CallbackProvider, result: CallbackResult) {
+  const received = { provider: { id: provider.id, tenantId: provider.tenantId }, requestId: c.var.requestId };
+  switch (result.kind) {
+    case "status": {
+      const { kind: _kind, ...callback } = result;
+      return envelope(c, await recordCallback(c.var.db, { ...callback, ...received }));
+    }
+    case "inbound-sms": {
+      const { kind: _kind, reply, ...sms } = result;
+      const recordResult = await recordInboundSms(c.var.db, { ...sms, ...received });
+      return reply ? c.body(reply.body, 200, { "content-type": reply.contentType }) : envelope(c, recordResult);
+    }
+    case "subscription-confirmed":
+      log.info("webhooks.sns_subscription_confirmed", { providerId: provider.id, topicArn: result.topicArn });
+      return envelope(c, { result: "confirmed", topicArn: result.topicArn });
+    case "ignored":
+      return envelope(c, { result: "ignored", messageIds: [] });
+  }
+}
+
+/**
+ * Every provider's callbacks: the registry's modules say which URLs are theirs and what a
+ * verified callback means; this route finds the enabled provider, and records the result.
+ */
+export const callbackRoutes = new Hono<WebhooksBindings>().post("/webhooks/*", async (c) => {
+  const target = callbackAt(c.req.url);
+  const callback = target?.module.callback;
+  if (!target || !callback) return c.notFound();
+  const provider = await enabledProvider(c.var.db, c.env, target.module, target.route.providerId);
+  const request = { url: c.req.url, headers: c.req.raw.headers, rawBody: await rawBody(c.req) };
+  const result = await callback.handle(request, { route: target.route, providerId: provider.id, config: provider.config }, deps);
+  return recorded(c, provider, result);
+});
