@@ -34,13 +34,22 @@ export interface Provider {
   /** A real credential check against the provider, without sending anything. */
   check(signal: AbortSignal): Promise<CheckResult>;
   /**
-   * For a provider that takes no idempotency key: the ids of sends it accepted since `since`
-   * that look like this message (same recipient, sender and body), oldest first — so a message
-   * whose earlier attempt's outcome was lost in a crash is recorded, not sent again.
-   * `undefined` when the provider could not tell (then the message is sent).
+   * For a provider that takes no idempotency key: the sends it accepted since `since` that look
+   * like this message (same recipient, sender and body), oldest first — so a message whose
+   * earlier attempt's outcome was lost in a crash is recorded, not sent again.
    */
-  findSent?(message: OutboundMessage, since: Date, signal: AbortSignal): Promise<string[] | undefined>;
+  findSent?(message: OutboundMessage, since: Date, signal: AbortSignal): Promise<EarlierSends>;
 }
+
+/**
+ * - `listed`: the provider answered; `ids` may be empty (nothing sent before).
+ * - `unsupported`: this provider (or account) has no such list — asking again will not help.
+ * - `unavailable`: it could not answer now (rate limit, 5xx, network): ask again later.
+ */
+export type EarlierSends =
+  | { kind: "listed"; ids: string[] }
+  | { kind: "unsupported"; message: string }
+  | { kind: "unavailable"; message: string; retryAfterSeconds?: number };
 
 export type AdapterContext = {
   /** Public base URL of the webhooks worker, for status callbacks. */

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { type MessageRow, type ProviderConfigRow, providerConfigs } from "../../shared/db/schema";
-import type { OutboundMessage, Provider, SendOutcome } from "../../shared/providers/provider";
+import type { EarlierSends, OutboundMessage, Provider, SendOutcome } from "../../shared/providers/provider";
 import { claimBatch } from "../../workers/dispatch/claim";
 import { type Delivery, earliestSendOf } from "../../workers/dispatch/delivery";
 import { dispatchSettings } from "../../workers/dispatch/dispatch-settings";
@@ -16,7 +16,7 @@ class RememberingProvider implements Provider {
   readonly sends: string[] = [];
   constructor(
     readonly id: string,
-    private readonly earlier: Record<string, string[]>,
+    private readonly earlier: Record<string, EarlierSends>,
   ) {}
   async send(message: OutboundMessage): Promise<SendOutcome> {
     this.sends.push(message.id);
@@ -25,8 +25,8 @@ class RememberingProvider implements Provider {
   async check() {
     return { ok: true, message: "ok" };
   }
-  async findSent(message: OutboundMessage): Promise<string[] | undefined> {
-    return this.earlier[message.id];
+  async findSent(message: OutboundMessage): Promise<EarlierSends> {
+    return this.earlier[message.id] ?? { kind: "listed", ids: [] };
   }
 }
 
@@ -35,7 +35,16 @@ async function providerRow(id: string): Promise<ProviderConfigRow> {
   return row;
 }
 
-async function deliverThrough(adapter: Provider, provider: ProviderConfigRow, rows: MessageRow[], uncertain: boolean) {
+const listed = (...ids: string[]): EarlierSends => ({ kind: "listed", ids });
+
+async function deliverThrough(
+  adapter: Provider | Provider[],
+  provider: ProviderConfigRow | ProviderConfigRow[],
+  rows: MessageRow[],
+  uncertain: boolean,
+) {
+  const chain = [provider].flat();
+  const adapters = [adapter].flat();
   const deliveries: Delivery[] = rows.map((row) => ({
     row,
     attempts: [],
@@ -43,8 +52,8 @@ async function deliverThrough(adapter: Provider, provider: ProviderConfigRow, ro
     uncertainSince: uncertain ? earliestSendOf(row) : undefined,
   }));
   await sendInWaves(deliveries, {
-    chainFor: () => [provider],
-    adapterFor: async () => adapter,
+    chainFor: () => chain,
+    adapterFor: async (row) => adapters[chain.indexOf(row)],
     guard: { reserve: async (_p, requested) => ({ granted: requested, state: "closed", retryAfterSeconds: 0 }), report: async () => {} },
     settings: dispatchSettings(env),
     sendDeadline: Date.now() + 60_000,
@@ -79,7 +88,7 @@ describe("reconciling before resending", () => {
     const provider = await providerRow(await addProvider({ tenantId, type: "twilio", channel: "sms" }));
     const found = await queuedMessage(tenantId);
     const notFound = await queuedMessage(tenantId);
-    const adapter = new RememberingProvider(provider.id, { [found.id]: ["SM-earlier"], [notFound.id]: [] });
+    const adapter = new RememberingProvider(provider.id, { [found.id]: listed("SM-earlier"), [notFound.id]: listed() });
 
     const [foundDelivery, notFoundDelivery] = await deliverThrough(adapter, provider, [found, notFound], true);
 
@@ -89,15 +98,21 @@ describe("reconciling before resending", () => {
     expect(notFoundDelivery.fate).toMatchObject({ kind: "sent", providerMessageId: `SM-new-${notFound.id}` });
   });
 
-  it("a send already recorded on another message, or taken by one in the same batch, is never reused", async () => {
+  it("a send already recorded on another message (through any config), or taken by one in the same batch, is never reused", async () => {
     const tenantId = await newTenant();
     const provider = await providerRow(await addProvider({ tenantId, type: "twilio", channel: "sms" }));
-    await queuedMessage(tenantId, { status: "sent", providerId: provider.id, providerMessageId: "SM-theirs" });
+    // The same Twilio account behind another config (a system default, a re-created provider).
+    const sameAccount = await addProvider({ tenantId: null, type: "twilio", channel: "sms" });
+    await queuedMessage(tenantId, { status: "sent", providerId: sameAccount, providerMessageId: "SM-theirs" });
     const twinA = await queuedMessage(tenantId);
     const twinB = await queuedMessage(tenantId);
     const other = await queuedMessage(tenantId);
     // The same recipient and text twice: one earlier send can account for only one of them.
-    const adapter = new RememberingProvider(provider.id, { [twinA.id]: ["SM-one"], [twinB.id]: ["SM-one"], [other.id]: ["SM-theirs"] });
+    const adapter = new RememberingProvider(provider.id, {
+      [twinA.id]: listed("SM-one"),
+      [twinB.id]: listed("SM-one"),
+      [other.id]: listed("SM-theirs"),
+    });
 
     const deliveries = await deliverThrough(adapter, provider, [twinA, twinB, other], true);
 
@@ -112,11 +127,59 @@ describe("reconciling before resending", () => {
     const tenantId = await newTenant();
     const provider = await providerRow(await addProvider({ tenantId, type: "twilio", channel: "sms" }));
     const message = await queuedMessage(tenantId);
-    const adapter = new RememberingProvider(provider.id, { [message.id]: ["SM-lookalike"] });
+    const adapter = new RememberingProvider(provider.id, { [message.id]: listed("SM-lookalike") });
 
     const [delivery] = await deliverThrough(adapter, provider, [message], false);
 
     expect(adapter.sends).toEqual([message.id]);
     expect(delivery.fate).toMatchObject({ providerMessageId: `SM-new-${message.id}` });
+  });
+
+  it("a lost send is looked for at every provider of the chain before the first sends again", async () => {
+    const tenantId = await newTenant();
+    const primary = await providerRow(await addProvider({ tenantId, type: "twilio", channel: "sms", priority: 0 }));
+    const secondary = await providerRow(await addProvider({ tenantId, type: "twilio", channel: "sms", priority: 1 }));
+    const message = await queuedMessage(tenantId);
+    const first = new RememberingProvider(primary.id, { [message.id]: listed() });
+    const second = new RememberingProvider(secondary.id, { [message.id]: listed("SM-via-secondary") });
+
+    const [delivery] = await deliverThrough([first, second], [primary, secondary], [message], true);
+
+    expect(first.sends).toEqual([]);
+    expect(second.sends).toEqual([]);
+    expect(delivery.fate).toMatchObject({
+      kind: "sent",
+      provider: { id: secondary.id },
+      providerMessageId: "SM-via-secondary",
+      reconciled: true,
+    });
+  });
+
+  it("a provider that cannot answer now: the message waits and stays uncertain, nothing is sent", async () => {
+    const tenantId = await newTenant();
+    const provider = await providerRow(await addProvider({ tenantId, type: "twilio", channel: "sms" }));
+    const message = await queuedMessage(tenantId);
+    const adapter = new RememberingProvider(provider.id, {
+      [message.id]: { kind: "unavailable", message: "Twilio answered 429", retryAfterSeconds: 7 },
+    });
+
+    const [delivery] = await deliverThrough(adapter, provider, [message], true);
+
+    expect(adapter.sends).toEqual([]);
+    expect(delivery.fate).toMatchObject({ kind: "retry", hintSeconds: 7 });
+    expect(delivery.fate?.kind === "retry" && delivery.fate.reason).toContain("could not ask twilio");
+    expect(delivery.uncertainSince).toBeDefined();
+  });
+
+  it("a provider without the lookup (unsupported) does not hold the message back", async () => {
+    const tenantId = await newTenant();
+    const provider = await providerRow(await addProvider({ tenantId, type: "twilio", channel: "sms" }));
+    const message = await queuedMessage(tenantId);
+    const adapter = new RememberingProvider(provider.id, { [message.id]: { kind: "unsupported", message: "404" } });
+
+    const [delivery] = await deliverThrough(adapter, provider, [message], true);
+
+    expect(adapter.sends).toEqual([message.id]);
+    expect(delivery.uncertainSince).toBeUndefined();
   });
 });

@@ -126,6 +126,8 @@ describe("fault injection", () => {
 
     const total = 400;
     const accepted: string[] = [];
+    /** Which message number each accepted id is: what the fakes must have received for it. */
+    const numberOf = new Map<string, number>();
     const refusals: string[] = [];
     let stackUp = true;
     const sending = inParallel(total, 16, async (i) => {
@@ -141,8 +143,10 @@ describe("fault injection", () => {
       const answer = await send("/v1/messages", body).catch((error: Error) => ({
         status: `${error.message}: ${String((error.cause as Error | undefined)?.message ?? error.cause)}`,
       }));
-      if (answer.status === 202 && "body" in answer) accepted.push(answer.body.data.id);
-      else refusals.push(String(answer.status));
+      if (answer.status === 202 && "body" in answer) {
+        accepted.push(answer.body.data.id);
+        numberOf.set(answer.body.data.id, i);
+      } else refusals.push(String(answer.status));
     });
     // Kill mid-stream: some accepted and on the queue, some being sent, some not yet asked.
     const delivering = () => [twilio, blindTwilio, smtp].every((fake) => (fake?.sends.length ?? 0) >= 3);
@@ -175,9 +179,29 @@ describe("fault injection", () => {
       twilioWithoutLookups: inFlightAt(killedAt, blindTwilio.sends),
       smtp: inFlightAt(killedAt, smtp.sends),
     };
+    const foundAlreadySent = await countReconciled(relay, accepted);
+    const openAtKill = twilio.sends.filter((send) => send.receivedAt <= killedAt && send.answeredAt > killedAt).length;
+    // A message recorded as sent must have reached its provider: none "found" that never went out.
+    const received = {
+      twilio: new Set(twilio.sends.map((s) => s.body)),
+      twilioWithoutLookups: new Set(blindTwilio.sends.map((s) => s.body)),
+      smtp: new Set(smtp.sends.map((s) => s.subject)),
+      resend: new Set(resend.sends.map((s) => s.subject)),
+    };
+    const neverReceived = accepted.filter((id) => {
+      const i = numberOf.get(id) ?? -1;
+      const [fake, key] = [
+        [received.smtp, `n${i}`],
+        [received.twilio, `sms ${i}`],
+        [received.resend, `n${i}`],
+        [received.twilioWithoutLookups, `sms ${i}`],
+      ][i % 4] as [Set<string>, string];
+      return !fake.has(key);
+    });
     console.log(
       JSON.stringify({
         accepted: accepted.length,
+        twilioOpenAtKill: openAtKill,
         refusedCount: refusals.length,
         refused: refusals.slice(0, 3),
         backlogAtKill,
@@ -186,7 +210,7 @@ describe("fault injection", () => {
         repeats,
         failed: failed.length,
         resendRequests: resend.requestCount(),
-        foundAlreadySent: await countReconciled(relay, accepted),
+        foundAlreadySent,
       }),
     );
     expect(backlogAtKill).toBeGreaterThanOrEqual(80);
@@ -194,6 +218,8 @@ describe("fault injection", () => {
     expect(accepted.length).toBeGreaterThanOrEqual(total * 0.9);
     expect(settled.size).toBe(accepted.length);
     expect(failed).toEqual([]);
+    expect(neverReceived).toEqual([]);
+    if (openAtKill > 0) expect(foundAlreadySent).toBeGreaterThan(0);
     expect(repeats.resend).toBe(0);
     expect(repeats.twilio).toBe(0);
     expect(repeats.twilioWithoutLookups).toBeLessThanOrEqual(inFlight.twilioWithoutLookups);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Provider } from "../../shared/providers/provider";
 import { providerFor } from "../../shared/providers/provider-factory";
 import { fakeSecret, LOCAL_OUTBOUND, patience, randomHex, smsMessage } from "./fixtures";
-import { answering, closedUrl } from "./scenario";
+import { answering, closedUrl, throughPrism } from "./scenario";
 
 const SINCE = new Date("2026-11-30T10:00:00Z");
 
@@ -46,7 +46,7 @@ describe("twilio: looking up an earlier send before sending again", () => {
   it("asks the Messages list for the recipient and sender, authenticated, one page", async () => {
     const creds = credentials();
     const { server, adapter } = await listAnswering(creds, []);
-    expect(await findSent(adapter)).toEqual([]);
+    expect(await findSent(adapter)).toEqual({ kind: "listed", ids: [] });
     const [request] = await server.requests();
     expect(request.method).toBe("GET");
     const url = new URL(request.path, "http://x");
@@ -68,7 +68,7 @@ describe("twilio: looking up an earlier send before sending again", () => {
       listed({ date_created: "Mon, 30 Nov 2026 09:59:00 +0000" }),
       older,
     ]);
-    expect(await findSent(adapter)).toEqual([older.sid, newer.sid]);
+    expect(await findSent(adapter)).toEqual({ kind: "listed", ids: [older.sid, newer.sid] });
   });
 
   it("through a Messaging Service, only that service's sends count", async () => {
@@ -85,26 +85,54 @@ describe("twilio: looking up an earlier send before sending again", () => {
       { ...creds, messagingServiceSid: service, baseUrl: server.baseUrl },
       { outbound: LOCAL_OUTBOUND },
     );
-    expect(await findSent(adapter)).toEqual([ours.sid]);
+    expect(await findSent(adapter)).toEqual({ kind: "listed", ids: [ours.sid] });
     const [request] = await server.requests();
     expect(new URL(request.path, "http://x").searchParams.has("From")).toBe(false);
   });
 
-  it("cannot tell when Twilio errs, answers something else, or cannot be reached", async () => {
+  it("a rate limit, a server error or no answer: unavailable for now (ask again later)", async () => {
     const creds = credentials();
-    expect(await findSent((await listAnswering(creds, [], 500)).adapter)).toBeUndefined();
+    const limited = await answering(`GET /2010-04-01/Accounts/${creds.accountSid}/Messages.json`, {
+      status: 429,
+      headers: { "retry-after": "7" },
+      body: { code: 20429, message: "Too Many Requests" },
+    });
+    const adapterAt = (baseUrl: string) =>
+      providerFor("twilio", "prv_twilio1", { ...creds, from: "+14155550199", baseUrl }, { outbound: LOCAL_OUTBOUND });
+    expect(await findSent(adapterAt(limited.baseUrl))).toEqual({
+      kind: "unavailable",
+      message: "Twilio answered 429",
+      retryAfterSeconds: 7,
+    });
+    expect(await findSent((await listAnswering(creds, [], 500)).adapter)).toMatchObject({ kind: "unavailable" });
+    expect(await findSent(adapterAt(closedUrl()))).toMatchObject({ kind: "unavailable" });
+  });
+
+  it("no such list (404, a non-Twilio gateway) or an answer that is not one: unsupported", async () => {
+    const creds = credentials();
+    expect(await findSent((await listAnswering(creds, [], 404)).adapter)).toMatchObject({ kind: "unsupported" });
     const odd = await answering(`GET /2010-04-01/Accounts/${creds.accountSid}/Messages.json`, { status: 200, body: "<html>" });
-    expect(
-      await findSent(
-        providerFor("twilio", "prv_twilio1", { ...creds, from: "+14155550199", baseUrl: odd.baseUrl }, { outbound: LOCAL_OUTBOUND }),
-      ),
-    ).toBeUndefined();
-    const gone = providerFor(
+    const adapter = providerFor(
       "twilio",
       "prv_twilio1",
-      { ...creds, from: "+14155550199", baseUrl: closedUrl() },
+      { ...creds, from: "+14155550199", baseUrl: odd.baseUrl },
       { outbound: LOCAL_OUTBOUND },
     );
-    expect(await findSent(gone)).toBeUndefined();
+    expect(await findSent(adapter)).toMatchObject({ kind: "unsupported" });
+  });
+
+  it("sends a lookup the repository's description of Twilio's API accepts (Prism)", async () => {
+    const creds = credentials();
+    const server = await throughPrism("twilio");
+    const adapter = providerFor(
+      "twilio",
+      "prv_twilio1",
+      { ...creds, from: "+14155550199", baseUrl: server.baseUrl },
+      { outbound: LOCAL_OUTBOUND },
+    );
+    // The description's example lists this very message, sent after SINCE.
+    expect(await findSent(adapter)).toEqual({ kind: "listed", ids: ["SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"] });
+    const [request] = await server.requests();
+    expect(request.upstreamStatus).toBe(200);
   });
 });

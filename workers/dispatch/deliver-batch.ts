@@ -51,15 +51,20 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
   const requestIdOf = (delivery: Delivery) => jobs.get(delivery.row.id)?.body.requestId ?? delivery.row.requestId ?? "";
   const recorder = new OutcomeRecorder(db, claimedAt.toISOString(), settings.outcomeFlushMs);
   const leaseMs = settings.leaseSeconds * 1000;
-  await sendInWaves(deliveries, {
-    chainFor: providerChains(claim.providers),
-    adapterFor: adapterCache(keyringFromEnv(env), { webhooksPublicUrl: env.WEBHOOKS_PUBLIC_URL, outbound: outboundPolicyFromEnv(env) }),
-    guard: guardClient(env, settings),
-    settings,
-    sendDeadline: claimedAt.getTime() + leaseMs - settings.sendTimeoutMs - Math.min(LEASE_MARGIN_MS, leaseMs / 10),
-    settledEarly: (delivery) => recorder.settled({ delivery, delaySeconds: 0, requestId: requestIdOf(delivery) }),
-    claimEarlierSend: earlierSendClaimer(db),
-  });
+  try {
+    await sendInWaves(deliveries, {
+      chainFor: providerChains(claim.providers),
+      adapterFor: adapterCache(keyringFromEnv(env), { webhooksPublicUrl: env.WEBHOOKS_PUBLIC_URL, outbound: outboundPolicyFromEnv(env) }),
+      guard: guardClient(env, settings),
+      settings,
+      sendDeadline: claimedAt.getTime() + leaseMs - settings.sendTimeoutMs - Math.min(LEASE_MARGIN_MS, leaseMs / 10),
+      settledEarly: (delivery) => recorder.settled({ delivery, delaySeconds: 0, requestId: requestIdOf(delivery) }),
+      claimEarlierSend: earlierSendClaimer(db),
+    });
+  } finally {
+    // Even if sending threw, no early write may outlive the handler.
+    await recorder.stop();
+  }
   const { recorded } = await recorder.stop();
 
   const settled: Settled[] = deliveries.map((delivery) => ({

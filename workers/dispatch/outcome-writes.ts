@@ -36,7 +36,7 @@ function attemptEvent(messageId: string, attempt: Attempt, requestId: string): E
  * The status change a settled delivery makes. Guarded by the lease: it lands only while this
  * consumer still owns the `sending` row (another may have taken it over after the lease ran out).
  */
-function statusUpdate(db: Database, delivery: Delivery, now: string, delaySeconds: number) {
+function statusUpdate(db: Database, delivery: Delivery, now: string, delaySeconds: number, claimedAt: string) {
   const ours = heldUnder(delivery.row.leaseExpiresAt);
   const owned = and(eq(messages.id, delivery.row.id), ours);
   const fate = delivery.fate;
@@ -55,14 +55,28 @@ function statusUpdate(db: Database, delivery: Delivery, now: string, delaySecond
         leaseExpiresAt: null,
         updatedAt: now,
       })
-      .where(and(eq(messages.id, delivery.row.id), or(ours, inArray(messages.status, REACHED_PROVIDER))));
+      .where(
+        and(
+          eq(messages.id, delivery.row.id),
+          or(ours, inArray(messages.status, REACHED_PROVIDER)),
+          // A send found at the provider is this message's only if no other message holds it.
+          fate.reconciled ? notRecordedElsewhere(fate.providerMessageId, delivery.row.id) : undefined,
+        ),
+      );
   if (fate?.kind === "rejected")
     return db
       .update(messages)
       .set({ status: "failed", providerId: fate.provider.id, lastError: fate.reason, leaseExpiresAt: null, updatedAt: now })
       .where(owned);
   const lastError = fate?.kind === "retry" ? fate.reason : `rate limited; waiting ${delaySeconds}s`;
-  return db.update(messages).set({ lastError, leaseExpiresAt: null, updatedAt: now }).where(owned);
+  // A message whose earlier send could not be looked up keeps a lapsed lease (the claim's own
+  // time): the next claim sees it as taken over from a lost outcome and looks again first.
+  const leaseExpiresAt = delivery.uncertainSince ? claimedAt : null;
+  return db.update(messages).set({ lastError, leaseExpiresAt, updatedAt: now }).where(owned);
+}
+
+function notRecordedElsewhere(providerMessageId: string, messageId: string) {
+  return sql`NOT EXISTS (SELECT 1 FROM messages AS other WHERE other.provider_message_id = ${providerMessageId} AND other.id <> ${messageId})`;
 }
 
 function closingEvent(delivery: Delivery, now: string, requestId: string, delaySeconds: number): EventRow | undefined {
@@ -85,7 +99,8 @@ export type Settled = { delivery: Delivery; delaySeconds: number; requestId: str
 /**
  * Every status change and event of a queue batch, for one `db.batch()`: a `sending` event
  * per round and one per provider attempt (facts: the calls happened), then each status update
- * and, only if that update landed, its closing event for a retry or a wait.
+ * and, only if that update landed, its closing event for a retry or a wait, or the event of an
+ * earlier send found at the provider.
  */
 export function outcomeWrites(db: Database, settled: Settled[], claimedAt: string): BatchItem<"sqlite">[] {
   const now = new Date().toISOString();
@@ -94,9 +109,13 @@ export function outcomeWrites(db: Database, settled: Settled[], claimedAt: strin
   for (const { delivery, delaySeconds, requestId } of settled) {
     const { row } = delivery;
     facts.push(event(row.id, "sending", `delivery round ${row.attempts}`, claimedAt, requestId));
-    for (const attempt of delivery.attempts) facts.push(attemptEvent(row.id, attempt, requestId));
-    decisions.push(statusUpdate(db, delivery, now, delaySeconds));
-    const closing = closingEvent(delivery, now, requestId, delaySeconds);
+    const found = delivery.fate?.kind === "sent" && delivery.fate.reconciled;
+    for (const attempt of delivery.attempts) if (!found) facts.push(attemptEvent(row.id, attempt, requestId));
+    decisions.push(statusUpdate(db, delivery, now, delaySeconds, claimedAt));
+    // "Found already sent" is said only if the guarded update accepted the found send.
+    const closing = found
+      ? attemptEvent(row.id, delivery.attempts[delivery.attempts.length - 1], requestId)
+      : closingEvent(delivery, now, requestId, delaySeconds);
     if (closing) decisions.push(eventIfChanged(db, closing));
   }
   return [...facts.map((row) => db.insert(messageEvents).values(row)), ...decisions];

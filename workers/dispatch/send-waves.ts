@@ -1,9 +1,9 @@
 import type { ProviderConfigRow } from "../../shared/db/schema";
-import { log } from "../../shared/observability/logger";
 import type { Provider, SendOutcome } from "../../shared/providers/provider";
 import { mapBounded } from "./bounded-concurrency";
 import { type Delivery, describeOutcome, outbound } from "./delivery";
 import type { DispatchSettings } from "./dispatch-settings";
+import { lookUpEarlierSends } from "./earlier-sends";
 import type { Guard } from "./guard-client";
 import type { ChainFor } from "./provider-resolution";
 
@@ -16,8 +16,8 @@ export type WaveDeps = {
   sendDeadline: number;
   /** Told of each delivery the moment it is sent or rejected, to record it without waiting for the batch. */
   settledEarly: (delivery: Delivery) => void;
-  /** Of a provider's candidate earlier sends, one no other message has recorded, now taken by the caller. */
-  claimEarlierSend: (providerId: string, candidates: string[]) => Promise<string | undefined>;
+  /** Of a provider's candidate earlier sends, one no message has recorded, now taken by the caller. */
+  claimEarlierSend: (candidates: string[]) => Promise<string | undefined>;
 };
 
 /**
@@ -28,7 +28,8 @@ export type WaveDeps = {
  * failed over: priority is the tenant's choice.
  */
 export async function sendInWaves(deliveries: Delivery[], deps: WaveDeps): Promise<void> {
-  let pending = deliveries;
+  await lookUpEarlierSends(deliveries, deps);
+  let pending = deliveries.filter((delivery) => !delivery.fate);
   for (let level = 0; pending.length > 0; level++) {
     const groups = new Map<ProviderConfigRow, Delivery[]>();
     for (const delivery of pending) {
@@ -71,7 +72,7 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
       delivery.fate = { kind: "retry", reason: "the batch ran out of time before this send could start", hintSeconds: 0 };
       return undefined;
     }
-    const outcome = await attempt(adapter, provider, delivery, deps);
+    const outcome = await attempt(adapter, delivery, deps);
     delivery.attempts.push({ provider, outcome, at: new Date().toISOString() });
     if (outcome.kind === "sent")
       delivery.fate = { kind: "sent", provider, providerMessageId: outcome.providerMessageId, cost: outcome.cost };
@@ -88,36 +89,12 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
   return onward;
 }
 
-async function attempt(adapter: Provider, provider: ProviderConfigRow, delivery: Delivery, deps: WaveDeps): Promise<SendOutcome> {
+async function attempt(adapter: Provider, delivery: Delivery, deps: WaveDeps): Promise<SendOutcome> {
   try {
-    const earlier = delivery.uncertainSince ? await earlierSend(adapter, provider, delivery, deps) : undefined;
-    return earlier ?? (await adapter.send(outbound(delivery.row), AbortSignal.timeout(deps.settings.sendTimeoutMs)));
+    return await adapter.send(outbound(delivery.row), AbortSignal.timeout(deps.settings.sendTimeoutMs));
   } catch (error) {
     // Adapters return outcomes; a throw is a bug or a runtime fault, treated as the provider's.
     return { kind: "unavailable", code: "adapter_error", message: error instanceof Error ? error.message : "adapter failed" };
-  }
-}
-
-/**
- * A message whose earlier outcome was lost is looked up first at a provider that can tell
- * (one without an idempotency key of ours): found, it is recorded as sent instead of sent again.
- * A lookup that cannot tell sends, as before: at least once comes first.
- */
-async function earlierSend(
-  adapter: Provider,
-  provider: ProviderConfigRow,
-  delivery: Delivery,
-  deps: WaveDeps,
-): Promise<SendOutcome | undefined> {
-  if (!adapter.findSent || !delivery.uncertainSince) return undefined;
-  try {
-    const signal = AbortSignal.timeout(deps.settings.sendTimeoutMs);
-    const candidates = await adapter.findSent(outbound(delivery.row), delivery.uncertainSince, signal);
-    const found = candidates?.length ? await deps.claimEarlierSend(provider.id, candidates) : undefined;
-    return found ? { kind: "sent", providerMessageId: found, reconciled: true } : undefined;
-  } catch (error) {
-    log.error("dispatch.lookup_failed", { messageId: delivery.row.id, error: String(error) });
-    return undefined;
   }
 }
 

@@ -2,7 +2,7 @@ import { textToBase64 } from "../../encoding/bytes";
 import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "../check-result";
 import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "../http-outcome";
 import { numberAt, readJson, stringAt } from "../json-body";
-import type { AdapterContext, CheckResult, OutboundMessage, Provider, SendOutcome } from "../provider";
+import type { AdapterContext, CheckResult, EarlierSends, OutboundMessage, Provider, SendOutcome } from "../provider";
 import { withoutSecrets } from "../secret-redaction";
 import { twilioCallbackUrl } from "./callback-url";
 import type { TwilioConfig } from "./config";
@@ -44,9 +44,9 @@ export class TwilioAdapter implements Provider {
   }
 
   /** Twilio's Messages list, newest first, filtered by recipient and sender; matched on body and time here. */
-  async findSent(message: OutboundMessage, since: Date, signal: AbortSignal): Promise<string[] | undefined> {
+  async findSent(message: OutboundMessage, since: Date, signal: AbortSignal): Promise<EarlierSends> {
     const text = message.content.text;
-    if (!text) return [];
+    if (!text) return { kind: "listed", ids: [] };
     const from = message.from ?? this.config.from;
     const query = new URLSearchParams({ To: message.to, PageSize: String(LOOKUP_PAGE_SIZE) });
     if (from) query.set("From", from);
@@ -56,16 +56,22 @@ export class TwilioAdapter implements Provider {
         signal,
         redirect: "manual",
       });
-      if (response.status !== 200) return undefined;
-      const listed = messagesIn(await readJson(response));
-      if (!listed) return undefined;
-      return listed
+      if (response.status === 429 || response.status >= 500)
+        return {
+          kind: "unavailable",
+          message: `Twilio answered ${response.status}`,
+          retryAfterSeconds: retryAfterSeconds(response.headers),
+        };
+      const listed = response.status === 200 ? messagesIn(await readJson(response)) : undefined;
+      if (!listed) return { kind: "unsupported", message: `Twilio's Messages list answered ${response.status}` };
+      const ids = listed
         .filter((sent) => sent.body === text && sent.to === message.to && sent.createdAt >= since.getTime())
         .filter((sent) => from || sent.messagingServiceSid === this.config.messagingServiceSid)
         .sort((a, b) => a.createdAt - b.createdAt)
         .map((sent) => sent.sid);
-    } catch {
-      return undefined;
+      return { kind: "listed", ids };
+    } catch (error) {
+      return { kind: "unavailable", message: unreachable(error, signal).message };
     }
   }
 
