@@ -1,3 +1,4 @@
+import { parsedOnce } from "../config/parsed-once";
 import { base64ToBytes, bytesToBase64 } from "../encoding/bytes";
 /**
  * Provider credentials at rest: AES-256-GCM with a key derived per version by HKDF-SHA-256
@@ -15,7 +16,7 @@ const SALT = encoder.encode("relay/provider-credentials");
  * `ENCRYPTION_SECRET` is the secret of version `ENCRYPTION_KEY_VERSION` (default 1);
  * retired versions stay readable as `ENCRYPTION_SECRET_V<n>`.
  */
-export function keyringFromEnv(bindings: object): Keyring {
+export const keyringFromEnv = parsedOnce((bindings: object): Keyring => {
   const env = bindings as Record<string, unknown>;
   const current = Number(env.ENCRYPTION_KEY_VERSION ?? 1);
   const secret = env.ENCRYPTION_SECRET;
@@ -28,7 +29,7 @@ export function keyringFromEnv(bindings: object): Keyring {
   }
   secrets.set(current, secret);
   return { current, secrets };
-}
+});
 
 const keyCache = new Map<string, Promise<CryptoKey>>();
 

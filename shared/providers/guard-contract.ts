@@ -1,3 +1,7 @@
+import { z } from "zod";
+import { positiveNumber } from "../config/env-vars";
+import { parsedOnce } from "../config/parsed-once";
+
 /**
  * What the dispatch worker's ProviderGuard Durable Objects answer, as other workers see them:
  * dispatch asks for send slots and reports outcomes; the dashboard only reads `status`.
@@ -12,8 +16,10 @@ export interface GuardStatusReader extends Rpc.DurableObjectBranded {
   status(settings: GuardSettings): Promise<GuardStatus>;
 }
 
-/** The breaker's settings from a worker's vars; both workers read them the same way. */
-export function breakerSettings(vars: { BREAKER_THRESHOLD?: string; BREAKER_COOLDOWN_SECONDS?: string }): Omit<GuardSettings, "tpsLimit"> {
-  const positive = (value: string | undefined, fallback: number) => (Number(value) > 0 ? Number(value) : fallback);
-  return { failureThreshold: positive(vars.BREAKER_THRESHOLD, 5), cooldownSeconds: positive(vars.BREAKER_COOLDOWN_SECONDS, 30) };
-}
+const breakerVars = z.object({ BREAKER_THRESHOLD: positiveNumber(5), BREAKER_COOLDOWN_SECONDS: positiveNumber(30) });
+
+/** The breaker's settings from a worker's vars; both workers read them the same way, once. */
+export const breakerSettings = parsedOnce((vars: { BREAKER_THRESHOLD?: string; BREAKER_COOLDOWN_SECONDS?: string }) => {
+  const parsed = breakerVars.parse(vars);
+  return { failureThreshold: parsed.BREAKER_THRESHOLD, cooldownSeconds: parsed.BREAKER_COOLDOWN_SECONDS };
+});

@@ -1,5 +1,19 @@
+import { z } from "zod";
+import { positiveNumber } from "../../shared/config/env-vars";
+import { parsedOnce } from "../../shared/config/parsed-once";
 import { breakerSettings } from "../../shared/providers/guard-contract";
 import type { DispatchEnv } from "./env";
+import { DEFAULT_SWEEP_AFTER_SECONDS } from "./sweeper";
+
+/** The dispatch worker's vars; see README "Configuration and secrets". */
+const dispatchVars = z.object({
+  RETRY_BASE_SECONDS: positiveNumber(10),
+  SEND_TIMEOUT_MS: positiveNumber(10_000),
+  // Longer than a batch can take: every provider of a chain timing out, in waves.
+  LEASE_SECONDS: positiveNumber(180),
+  OUTCOME_FLUSH_MS: positiveNumber(250),
+  SWEEP_AFTER_SECONDS: positiveNumber(DEFAULT_SWEEP_AFTER_SECONDS),
+});
 
 export type DispatchSettings = {
   retryBaseSeconds: number;
@@ -9,26 +23,25 @@ export type DispatchSettings = {
   concurrency: number;
   /** Sent and rejected outcomes are written at most this long after they happen (ms). */
   outcomeFlushMs: number;
+  sweepAfterSeconds: number;
   breakerThreshold: number;
   breakerCooldownSeconds: number;
 };
 
-function numberOr(value: string | undefined, fallback: number): number {
-  const parsed = Number(value);
-  return value !== undefined && Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
-}
-
-export function dispatchSettings(env: DispatchEnv): DispatchSettings {
+/** Parsed once per isolate, not per batch. */
+export const dispatchSettings = parsedOnce((env: DispatchEnv): DispatchSettings => {
+  const vars = dispatchVars.parse(env);
+  const breaker = breakerSettings(env);
   return {
-    retryBaseSeconds: numberOr(env.RETRY_BASE_SECONDS, 10),
+    retryBaseSeconds: vars.RETRY_BASE_SECONDS,
     // Below the sweeper's threshold, so a message waiting for its retry is never swept.
     retryCapSeconds: 240,
-    sendTimeoutMs: numberOr(env.SEND_TIMEOUT_MS, 10_000),
-    // Longer than a batch can take: every provider of a chain timing out, in waves.
-    leaseSeconds: numberOr(env.LEASE_SECONDS, 180),
+    sendTimeoutMs: vars.SEND_TIMEOUT_MS,
+    leaseSeconds: vars.LEASE_SECONDS,
     concurrency: 10,
-    outcomeFlushMs: numberOr(env.OUTCOME_FLUSH_MS, 250),
-    breakerThreshold: breakerSettings(env).failureThreshold,
-    breakerCooldownSeconds: breakerSettings(env).cooldownSeconds,
+    outcomeFlushMs: vars.OUTCOME_FLUSH_MS,
+    sweepAfterSeconds: vars.SWEEP_AFTER_SECONDS,
+    breakerThreshold: breaker.failureThreshold,
+    breakerCooldownSeconds: breaker.cooldownSeconds,
   };
-}
+});

@@ -4,11 +4,12 @@ import { log } from "../../shared/observability/logger";
 import { DEAD_LETTER_QUEUE, type DeliveryJob } from "../../shared/queue/delivery-job";
 import { deadLetterBatch } from "./dead-letter-batch";
 import { deliverBatch } from "./deliver-batch";
+import { dispatchSettings } from "./dispatch-settings";
 import type { DispatchEnv } from "./env";
 import { deleteExpiredIdempotencyKeys } from "./expired-keys";
 import { deleteExpiredDashboardSessions } from "./expired-sessions";
 import { dispatchFetch } from "./health";
-import { DEFAULT_SWEEP_AFTER_SECONDS, sweep } from "./sweeper";
+import { sweep } from "./sweeper";
 
 export { ProviderGuard } from "./provider-guard";
 
@@ -22,7 +23,7 @@ export default {
     metered.report(deadLetters ? "dead-letter batch" : "delivery batch", batch.messages.length);
   },
   async scheduled(_controller, env) {
-    const stuckAfter = Number(env.SWEEP_AFTER_SECONDS ?? DEFAULT_SWEEP_AFTER_SECONDS);
+    const stuckAfter = dispatchSettings(env).sweepAfterSeconds;
     const db = database(env.DB);
     const swept = await sweep(db, env.DELIVERY_QUEUE, stuckAfter);
     const expiredKeys = await deleteExpiredIdempotencyKeys(db);

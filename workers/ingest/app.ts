@@ -1,17 +1,13 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { errorBody, toRelayError, zodDetails } from "../../shared/http/envelope";
-import {
-  InvalidInputError,
-  MethodNotAllowedError,
-  NotFoundError,
-  RateLimitedError,
-  UnsupportedMediaTypeError,
-} from "../../shared/http/errors";
-import { log } from "../../shared/observability/logger";
+import { limitBody } from "../../shared/http/body-limit";
+import { zodDetails } from "../../shared/http/envelope";
+import { notFound, onError } from "../../shared/http/error-handlers";
+import { InvalidInputError, MethodNotAllowedError, UnsupportedMediaTypeError } from "../../shared/http/errors";
+import { requestContext } from "../../shared/http/request-context";
 import type { IngestBindings } from "./context";
 import { createDashboard } from "./dashboard";
 import { docsRoutes } from "./docs-page";
-import { authenticate, limitBody, requestContext } from "./middleware";
+import { authenticate } from "./middleware";
 import { finishDocument, type OpenApiDocument } from "./openapi/finish-document";
 import { isJson, type RouteTable, routeTable } from "./openapi/route-table";
 import { deadLetterRoutes } from "./routes/dead-letters";
@@ -42,7 +38,7 @@ export function createApp() {
     },
   });
 
-  app.use("*", requestContext);
+  app.use("*", requestContext("ingest"));
   app.use("/v1/messages/batch", limitBody(BATCH_BODY_LIMIT));
   app.use("/v1/*", async (c, next) => (c.req.path === "/v1/messages/batch" ? next() : limitBody(SINGLE_BODY_LIMIT)(c, next)));
   app.use("/v1/*", authenticate);
@@ -78,15 +74,8 @@ export function createApp() {
   app.notFound((c) => {
     const allow = routes().allowed(c.req.path);
     if (allow) throw new MethodNotAllowedError(c.req.method, c.req.path, allow);
-    return c.json(errorBody(new NotFoundError(`Route ${c.req.method} ${c.req.path}`), c.var.requestId ?? ""), 404);
+    return notFound(c);
   });
-  app.onError((error, c) => {
-    const relayError = toRelayError(error);
-    if (relayError.code === "INTERNAL_ERROR") log.error("ingest.unhandled_error", { requestId: c.var.requestId, error: String(error) });
-    c.header("x-request-id", c.var.requestId);
-    if (relayError instanceof RateLimitedError) c.header("Retry-After", String(relayError.retryAfterSeconds));
-    if (relayError instanceof MethodNotAllowedError) c.header("Allow", relayError.allow.join(", "));
-    return c.json(errorBody(relayError, c.var.requestId ?? ""), relayError.status as 400);
-  });
+  app.onError(onError("ingest"));
   return app;
 }

@@ -1,9 +1,8 @@
 import { Hono } from "hono";
-import { errorBody, toRelayError } from "../../shared/http/envelope";
-import { NotFoundError } from "../../shared/http/errors";
-import { log } from "../../shared/observability/logger";
+import { limitBody } from "../../shared/http/body-limit";
+import { notFound, onError } from "../../shared/http/error-handlers";
+import { requestContext } from "../../shared/http/request-context";
 import type { WebhooksBindings } from "./context";
-import { limitBody, requestContext } from "./middleware";
 import { callbackRoutes } from "./routes/callbacks";
 import { healthRoutes } from "./routes/health";
 
@@ -13,18 +12,13 @@ const CALLBACK_BODY_LIMIT = 1024 * 1024;
 export function createApp() {
   const app = new Hono<WebhooksBindings>();
 
-  app.use("*", requestContext);
+  app.use("*", requestContext("webhooks"));
   app.use("/webhooks/*", limitBody(CALLBACK_BODY_LIMIT));
 
   app.route("/", healthRoutes);
   app.route("/", callbackRoutes);
 
-  app.notFound((c) => c.json(errorBody(new NotFoundError(`Route ${c.req.method} ${c.req.path}`), c.var.requestId ?? ""), 404));
-  app.onError((error, c) => {
-    const relayError = toRelayError(error);
-    if (relayError.code === "INTERNAL_ERROR") log.error("webhooks.unhandled_error", { requestId: c.var.requestId, error: String(error) });
-    c.header("x-request-id", c.var.requestId);
-    return c.json(errorBody(relayError, c.var.requestId ?? ""), relayError.status as 400);
-  });
+  app.notFound(notFound);
+  app.onError(onError("webhooks"));
   return app;
 }

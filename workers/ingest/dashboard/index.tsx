@@ -1,8 +1,8 @@
 import { type ErrorHandler, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { limitBody } from "../../../shared/http/body-limit";
 import { toRelayError } from "../../../shared/http/envelope";
-import { NotFoundError, PayloadTooLargeError } from "../../../shared/http/errors";
+import { NotFoundError } from "../../../shared/http/errors";
 import { log } from "../../../shared/observability/logger";
 import { BASE, type DashboardBindings, type DashboardContext } from "./context";
 import { verifyForm } from "./csrf";
@@ -43,15 +43,7 @@ const renderError: ErrorHandler<DashboardBindings> = (error, c) => {
 export function createDashboard() {
   const dashboard = new Hono<DashboardBindings>();
   dashboard.use("*", pageHeaders);
-  dashboard.use(
-    "*",
-    bodyLimit({
-      maxSize: FORM_LIMIT_BYTES,
-      onError: () => {
-        throw new PayloadTooLargeError(FORM_LIMIT_BYTES);
-      },
-    }),
-  );
+  dashboard.use("*", limitBody(FORM_LIMIT_BYTES));
   dashboard.get("/style.css", (c) =>
     c.body(STYLESHEET, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=300" }),
   );
