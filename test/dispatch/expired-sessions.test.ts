@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { deleteExpiredDashboardSessions } from "../../workers/dispatch/expired-sessions";
+import { deleteExpiredDashboardSessions } from "../../workers/dispatch/expired-rows";
 import { db } from "../support/dispatch-fixtures";
 
 const at = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();

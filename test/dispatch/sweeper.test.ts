@@ -57,7 +57,7 @@ describe("sweeper", () => {
 
 describe("expired idempotency keys", () => {
   it("are deleted by the cron; live ones stay", async () => {
-    const { deleteExpiredIdempotencyKeys } = await import("../../workers/dispatch/expired-keys");
+    const { deleteExpiredIdempotencyKeys } = await import("../../workers/dispatch/expired-rows");
     const tenantId = await newTenant();
     const row = (key: string, expiresAt: string) =>
       env.DB.prepare(

@@ -6,8 +6,7 @@ import { deadLetterBatch } from "./dead-letter-batch";
 import { deliverBatch } from "./deliver-batch";
 import { dispatchSettings } from "./dispatch-settings";
 import type { DispatchEnv } from "./env";
-import { deleteExpiredIdempotencyKeys } from "./expired-keys";
-import { deleteExpiredDashboardSessions } from "./expired-sessions";
+import { deleteExpiredDashboardSessions, deleteExpiredIdempotencyKeys } from "./expired-rows";
 import { dispatchFetch } from "./health";
 import { sweep } from "./sweeper";
 

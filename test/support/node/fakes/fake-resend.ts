@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { type Behaviour, misbehave, readBody, resolve } from "./fake-behaviour";
+import { closeServer, listenOnLoopback } from "./loopback-server";
 
 export type ResendSend = { id: string; idempotencyKey: string | null; to: string[]; subject: string; html?: string; text?: string };
 
@@ -83,11 +84,9 @@ export async function startFakeResend(apiKey: string, webhookSecret: string) {
     }
   }
 
-  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const baseUrl = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     sends,
     requestCount: () => requests,
     setBehaviour(behaviour: Behaviour) {
@@ -100,10 +99,7 @@ export async function startFakeResend(apiKey: string, webhookSecret: string) {
     setLatency(ms: number) {
       latencyMs = ms;
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-    },
+    close: () => closeServer(server),
   };
 }
 export type FakeResend = Awaited<ReturnType<typeof startFakeResend>>;

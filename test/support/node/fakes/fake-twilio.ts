@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { type Behaviour, misbehave, readBody, resolve } from "./fake-behaviour";
+import { closeServer, listenOnLoopback } from "./loopback-server";
 
 export type TwilioSend = {
   sid: string;
@@ -120,11 +121,9 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
     }
   }
 
-  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const baseUrl = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     sends,
     callbacks,
     setBehaviour(behaviour: Behaviour, to?: string) {
@@ -142,10 +141,7 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
     setLatency(ms: number) {
       latencyMs = ms;
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-    },
+    close: () => closeServer(server),
   };
 }
 export type FakeTwilio = Awaited<ReturnType<typeof startFakeTwilio>>;
