@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { database } from "../../shared/db/database";
 import { claimable, eventIfChanged, eventWritten } from "../../shared/db/message-lifecycle";
@@ -7,6 +7,14 @@ import { newId } from "../../shared/domain/ids";
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
 import { outbound } from "./delivery";
 import type { DispatchEnv } from "./env";
+
+/**
+ * The provider a message was last tried with: a message that never got through has no
+ * `provider_id` of its own, but each attempt's event names its provider.
+ */
+const lastProviderTried = sql<string | null>`(SELECT message_events.provider_id FROM message_events
+  WHERE message_events.message_id = messages.id AND message_events.provider_id IS NOT NULL
+  ORDER BY message_events.occurred_at DESC, message_events.id DESC LIMIT 1)`;
 
 /** What ops see when they inspect a dead letter: the queue body and the message as it was. */
 function deadLetterBody(job: DeliveryJob, row: MessageRow) {
@@ -26,7 +34,7 @@ export async function deadLetterBatch(env: DispatchEnv, batch: MessageBatch<Deli
   // A message another consumer holds a live lease on is still being sent: not ours to fail.
   const failable = claimable(now);
   const rows = await db
-    .select()
+    .select({ ...getTableColumns(messages), lastProviderId: lastProviderTried })
     .from(messages)
     .where(sql`${messages.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND ${failable}`);
   const jobs = new Map(batch.messages.map((message) => [message.body.messageId, message.body]));
@@ -37,14 +45,15 @@ export async function deadLetterBatch(env: DispatchEnv, batch: MessageBatch<Deli
     const letter = {
       id: newId("deadLetter"),
       tenantId: row.tenantId,
-      providerId: row.providerId,
+      providerId: row.providerId ?? row.lastProviderId,
       body: JSON.stringify(deadLetterBody(job, row)),
     };
     const eventId = newId("event");
     return [
       db
         .update(messages)
-        .set({ status: "failed", lastError: "dead-lettered", leaseExpiresAt: null, updatedAt: now })
+        // The message keeps the error that sent it here; its event says it was dead-lettered.
+        .set({ status: "failed", lastError, leaseExpiresAt: null, updatedAt: now })
         .where(sql`${messages.id} = ${row.id} AND ${failable}`),
       eventIfChanged(db, {
         id: eventId,
