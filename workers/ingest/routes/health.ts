@@ -1,13 +1,10 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { secretHealth } from "../../../shared/crypto/secret-canary";
-import { UnavailableError } from "../../../shared/http/errors";
+import { notReady, readinessChecks } from "../../../shared/http/readiness";
 import type { IngestBindings } from "../context";
 import { envelope } from "../respond";
 import { errorResponses, success } from "../schemas/route-parts";
 import { healthSchema } from "../schemas/views";
-
-type Check = { ok: boolean; message?: string };
 
 const health = createRoute({
   method: "get",
@@ -19,27 +16,9 @@ const health = createRoute({
   responses: { 200: success(healthSchema, "Every dependency is ready"), ...errorResponses(500, 503) },
 });
 
-async function check(run: () => unknown | Promise<unknown>): Promise<Check> {
-  try {
-    await run();
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : "failed" };
-  }
-}
-
 export const healthRoutes = new OpenAPIHono<IngestBindings>().openapi(health, async (c) => {
-  const checks: Record<string, Check> = {
-    d1: await check(() => c.var.db.run(sql`SELECT 1`)),
-    queue: await check(() => {
-      if (typeof c.env.DELIVERY_QUEUE?.send !== "function") throw new Error("DELIVERY_QUEUE is not bound");
-    }),
-    secrets: await secretHealth(c.env),
-  };
-  const failing = Object.entries(checks).filter(([, result]) => !result.ok);
-  if (failing.length > 0) {
-    const error = new UnavailableError(`Not ready: ${failing.map(([name]) => name).join(", ")}`);
-    throw Object.assign(error, { details: failing.map(([name, result]) => ({ path: name, message: result.message ?? "failed" })) });
-  }
+  const checks = await readinessChecks({ d1: () => c.var.db.run(sql`SELECT 1`), queue: c.env.DELIVERY_QUEUE, env: c.env });
+  const error = notReady(checks);
+  if (error) throw error;
   return envelope(c, { status: "ok" as const, checks });
 });
