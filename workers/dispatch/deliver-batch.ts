@@ -51,6 +51,7 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
   const requestIdOf = (delivery: Delivery) => jobs.get(delivery.row.id)?.body.requestId ?? delivery.row.requestId ?? "";
   const recorder = new OutcomeRecorder(db, claimedAt.toISOString(), settings.outcomeFlushMs);
   const leaseMs = settings.leaseSeconds * 1000;
+  let recorded: Set<string>;
   try {
     await sendInWaves(deliveries, {
       chainFor: providerChains(claim.providers),
@@ -63,9 +64,8 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
     });
   } finally {
     // Even if sending threw, no early write may outlive the handler.
-    await recorder.stop();
+    recorded = await recorder.stop();
   }
-  const { recorded } = await recorder.stop();
 
   const settled: Settled[] = deliveries.map((delivery) => ({
     delivery,

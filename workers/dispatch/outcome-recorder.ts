@@ -17,7 +17,6 @@ export class OutcomeRecorder {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
   private recorded = new Set<string>();
-  private flushes = 0;
 
   constructor(
     private readonly db: Database,
@@ -36,11 +35,11 @@ export class OutcomeRecorder {
   }
 
   /** Waits for early writes under way; says which deliveries they recorded (the final write skips those). */
-  async stop(): Promise<{ recorded: Set<string>; flushes: number }> {
+  async stop(): Promise<Set<string>> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.writing;
-    return { recorded: this.recorded, flushes: this.flushes };
+    return this.recorded;
   }
 
   /** An early write that fails is not retried here: its deliveries stay pending for the final write. */
@@ -50,7 +49,6 @@ export class OutcomeRecorder {
     if (group.length === 0) return;
     try {
       await this.write(outcomeWrites(this.db, group, this.claimedAt));
-      this.flushes++;
       for (const { delivery } of group) this.recorded.add(delivery.row.id);
     } catch (error) {
       log.error("dispatch.early_write_failed", { deliveries: group.length, error: String(error) });
