@@ -104,7 +104,6 @@ export const messageRequestSchema = z
     if (request.channel === "email") {
       if (!content.html && !content.text)
         ctx.addIssue({ code: "custom", path: ["content"], message: "an email needs content.html or content.text" });
-      if (!request.subject) ctx.addIssue({ code: "custom", path: ["subject"], message: "an email needs a subject" });
     }
     if (request.channel === "push" && !content.text)
       ctx.addIssue({ code: "custom", path: ["content", "text"], message: "a push notification needs content.text" });
