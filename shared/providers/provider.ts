@@ -132,16 +132,29 @@ export type StatusCallback = {
 /** What the provider expects as the answer instead of Relay's envelope. */
 export type CallbackReply = { body: string; contentType: string };
 
-/** A verified incoming SMS. */
-export type InboundSmsCallback = {
-  kind: "inbound-sms";
+/** A file that came with an inbound message, still at the provider (Twilio MediaUrl, Telegram file, Slack file). */
+export type InboundMedia = { url: string; contentType?: string; name?: string };
+
+/** What the sender told us about themselves, so a contact can be found or made. */
+export type InboundSender = { name?: string; phone?: string; email?: string; telegramChatId?: string; slackUserId?: string };
+
+/**
+ * A verified incoming message on any two-way channel. A conversation is (channel, `to`, `from`,
+ * `thread`): our endpoint, theirs, and the platform's own thread where it has one.
+ */
+export type InboundCallback = {
+  kind: "inbound";
+  channel: Channel;
   providerMessageId: string;
-  /** Our number. */
+  /** Our endpoint: our number (SMS), the bot (Telegram), the workspace (Slack). */
   to: string;
-  /** Theirs. */
+  /** Theirs: their number, the chat id, the Slack channel id. */
   from: string;
+  /** The platform's thread within that pair (Telegram topic, Slack `thread_ts`); absent for SMS. */
+  thread?: string;
   body: string;
-  mediaUrls: string[];
+  media: InboundMedia[];
+  sender?: InboundSender;
   dedupeKey: string;
   rawPayload: unknown;
   reply?: CallbackReply;
@@ -149,7 +162,7 @@ export type InboundSmsCallback = {
 
 export type CallbackResult =
   | StatusCallback
-  | InboundSmsCallback
+  | InboundCallback
   /** Verified, but nothing Relay records. */
   | { kind: "ignored" }
   /** An SNS subscription, confirmed with SNS. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { CallbackRequest, CallbackResult, CallbackSpec, CallbackTarget } from "../provider";
+import type { CallbackRequest, CallbackResult, CallbackSpec, CallbackTarget, InboundMedia } from "../provider";
 import { twilioCallbackUrl } from "./callback-url";
 import type { TwilioConfig } from "./config";
 import { verifiedTwilioParams } from "./signed-params";
@@ -22,9 +22,15 @@ const MAX_MEDIA = 10;
 /** Twilio wants TwiML back from an incoming-SMS webhook; an empty Response sends no reply. */
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
-function mediaUrls(params: Record<string, string>): string[] {
+function inboundMedia(params: Record<string, string>): InboundMedia[] {
   const count = Math.min(Number.parseInt(params.NumMedia ?? "0", 10) || 0, MAX_MEDIA);
-  return Array.from({ length: count }, (_, index) => params[`MediaUrl${index}`]).filter((url): url is string => Boolean(url));
+  const media: InboundMedia[] = [];
+  for (let index = 0; index < count; index++) {
+    const url = params[`MediaUrl${index}`];
+    const contentType = params[`MediaContentType${index}`];
+    if (url) media.push(contentType ? { url, contentType } : { url });
+  }
+  return media;
 }
 
 function statusCallback(params: Record<string, string>, target: CallbackTarget<TwilioConfig>): CallbackResult {
@@ -45,12 +51,14 @@ function statusCallback(params: Record<string, string>, target: CallbackTarget<T
 function inboundSms(params: Record<string, string>, target: CallbackTarget<TwilioConfig>): CallbackResult {
   const sms = inboundSchema.parse(params);
   return {
-    kind: "inbound-sms",
+    kind: "inbound",
+    channel: "sms",
     providerMessageId: sms.MessageSid,
     to: sms.To,
     from: sms.From,
     body: sms.Body,
-    mediaUrls: mediaUrls(params),
+    media: inboundMedia(params),
+    sender: { phone: sms.From },
     dedupeKey: `twilio:${target.providerId}:${sms.MessageSid}:inbound`,
     rawPayload: params,
     reply: { body: EMPTY_TWIML, contentType: "text/xml" },

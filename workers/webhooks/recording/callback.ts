@@ -1,4 +1,4 @@
-import type { InboundSmsCallback, StatusCallback } from "../../../shared/providers/provider";
+import type { InboundCallback, StatusCallback } from "../../../shared/providers/provider";
 
 export type CallbackProviderRef = { id: string; tenantId: string | null };
 
@@ -8,7 +8,7 @@ type Received = { provider: CallbackProviderRef; requestId: string };
 /** A status callback whose signature checked out, ready to record. */
 export type VerifiedCallback = Omit<StatusCallback, "kind"> & Received;
 
-/** An incoming SMS whose signature checked out, ready to record. */
-export type InboundSms = Omit<InboundSmsCallback, "kind" | "reply"> & Received;
+/** An incoming message whose signature checked out, ready to record. */
+export type Inbound = Omit<InboundCallback, "kind" | "reply"> & Received;
 
 export type RecordResult = { result: "recorded" | "duplicate" | "unmatched" | "ignored"; messageIds: string[] };

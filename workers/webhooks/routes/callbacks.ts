@@ -5,7 +5,7 @@ import { type AnyProviderModule, PROVIDER_MODULES } from "../../../shared/provid
 import type { WebhooksBindings } from "../context";
 import { type CallbackProvider, enabledProvider } from "../recording/provider-lookup";
 import { recordCallback } from "../recording/record-callback";
-import { recordInboundSms } from "../recording/record-inbound-sms";
+import { recordInbound } from "../recording/record-inbound";
 import { rawBody } from "../request-body";
 import { envelope } from "../respond";
 
@@ -28,9 +28,9 @@ async function recorded(c: Context<WebhooksBindings>, provider: CallbackProvider
       const { kind: _kind, ...callback } = result;
       return envelope(c, await recordCallback(c.var.db, { ...callback, ...received }));
     }
-    case "inbound-sms": {
-      const { kind: _kind, reply, ...sms } = result;
-      const recordResult = await recordInboundSms(c.var.db, { ...sms, ...received });
+    case "inbound": {
+      const { kind: _kind, reply, ...inbound } = result;
+      const recordResult = await recordInbound(c.var.db, { ...inbound, ...received });
       return reply ? c.body(reply.body, 200, { "content-type": reply.contentType }) : envelope(c, recordResult);
     }
     case "subscription-confirmed":
