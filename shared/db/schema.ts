@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Channel, Direction, EventSource, MessageStatus, ProviderType } from "../domain/enums";
 import type { MessageContent } from "../domain/message-content";
+import type { Pricing } from "../domain/pricing";
+import type { Quotas } from "../domain/quotas";
 import type { ApiKeyScope } from "../domain/scopes";
 
 /** All times are ISO-8601 UTC strings: they sort lexically and map straight onto the API. */
@@ -11,6 +13,8 @@ const json = <T>(name: string) => text(name, { mode: "json" }).$type<T>();
 export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
+  /** Messages accepted per calendar month (UTC) and channel; a channel not named has no quota. */
+  quotas: json<Quotas>("quotas").notNull().default(sql`'{}'`),
   createdAt: createdAt(),
 });
 
@@ -44,6 +48,8 @@ export const providerConfigs = sqliteTable(
     mask: text("mask").notNull(),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
     priority: integer("priority").notNull().default(0),
+    /** The unit price of a send, for a provider that reports none. */
+    pricing: json<Pricing>("pricing"),
     metadata: json<Record<string, unknown>>("metadata").notNull().default(sql`'{}'`),
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
@@ -68,6 +74,10 @@ export const messages = sqliteTable(
     providerId: text("provider_id"),
     providerMessageId: text("provider_message_id"),
     cost: real("cost"),
+    /** ISO 4217 code of `cost`. */
+    currency: text("currency"),
+    /** SMS segments billed (GSM-7 / UCS-2, concatenated); null for other channels. */
+    segments: integer("segments"),
     idempotencyKey: text("idempotency_key"),
     requestHash: text("request_hash"),
     scheduledAt: text("scheduled_at"),
@@ -190,6 +200,28 @@ export const dashboardSessions = sqliteTable(
     expiresAt: text("expires_at").notNull(),
   },
   (t) => [index("dashboard_sessions_key").on(t.keyId), index("dashboard_sessions_expires").on(t.expiresAt)],
+);
+
+/**
+ * Messages accepted per tenant, channel and month, kept only while the tenant has a quota for
+ * the channel. Acceptance adds to the count in its own batch; the CHECK fails that batch — so
+ * nothing is stored — once the count would pass the quota.
+ */
+export const usageCounters = sqliteTable(
+  "usage_counters",
+  {
+    tenantId: text("tenant_id").notNull(),
+    channel: text("channel").$type<Channel>().notNull(),
+    /** `YYYY-MM`, UTC. */
+    period: text("period").notNull(),
+    count: integer("count").notNull(),
+    /** null while the row only carries the count (set when a quota is set, before any send). */
+    quota: integer("quota"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.channel, t.period] }),
+    check("usage_counters_within_quota", sql`${t.quota} IS NULL OR ${t.count} <= ${t.quota}`),
+  ],
 );
 
 export type TenantRow = typeof tenants.$inferSelect;
