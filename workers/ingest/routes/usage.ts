@@ -1,21 +1,11 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { quotaPeriod } from "../../../shared/domain/quotas";
-import { InvalidInputError } from "../../../shared/http/errors";
 import type { IngestBindings } from "../context";
-import { isOps, requireScope, tenantScope } from "../principal";
+import { requireScope } from "../principal";
 import { envelope } from "../respond";
+import { usageQuery } from "../schemas/params";
 import { bearer, errors, success } from "../schemas/route-parts";
-import { USAGE_GROUPS, usage } from "../services/usage";
-
-const isoTime = z.iso.datetime({ offset: true });
-
-const usageQuery = z.strictObject({
-  from: isoTime.optional().meta({ description: "Created at or after; default the start of this month (UTC)" }),
-  to: isoTime.optional().meta({ description: "Created before; default now" }),
-  groupBy: z.enum(USAGE_GROUPS).default("day").meta({ description: "`tenant` is for ops keys" }),
-  tenantId: z.string().max(64).optional().meta({ description: "Ops keys: only this tenant" }),
-});
+import { usageIn } from "../services/usage";
 
 const usageItemSchema = z
   .object({
@@ -41,12 +31,5 @@ const get = createRoute({
 
 export const usageRoutes = new OpenAPIHono<IngestBindings>().openapi(get, async (c) => {
   requireScope(c.var.principal, "read");
-  const query = c.req.valid("query");
-  if (query.groupBy === "tenant" && !isOps(c.var.principal))
-    throw new InvalidInputError("Only ops keys group usage by tenant", [{ path: "groupBy", message: "tenant is for ops keys" }]);
-  const now = new Date();
-  const from = new Date(query.from ?? `${quotaPeriod(now).period}-01T00:00:00Z`).toISOString();
-  const to = new Date(query.to ?? now).toISOString();
-  const tenantId = tenantScope(c.var.principal, query.tenantId);
-  return envelope(c, { items: await usage(c.var.db, { from, to, groupBy: query.groupBy, tenantId }) });
+  return envelope(c, { items: await usageIn(c.var.db, c.var.principal, c.req.valid("query")) });
 });

@@ -1,5 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../../shared/db/database";
+import { quotaPeriod } from "../../../shared/domain/quotas";
+import { InvalidInputError } from "../../../shared/http/errors";
+import { isOps, type Principal, tenantScope } from "../principal";
+import type { UsageRequest } from "../schemas/params";
 
 export const USAGE_GROUPS = ["day", "channel", "provider", "tenant"] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
@@ -36,4 +40,14 @@ export async function usage(db: Database, query: UsageQuery): Promise<UsageItem[
     cost: Math.round((row.cost ?? 0) * 1e6) / 1e6,
     currency: row.currency,
   }));
+}
+
+/** A request's usage as the principal may see it: its own tenant, or (ops) any or all. */
+export function usageIn(db: Database, principal: Principal, request: UsageRequest): Promise<UsageItem[]> {
+  if (request.groupBy === "tenant" && !isOps(principal))
+    throw new InvalidInputError("Only ops keys group usage by tenant", [{ path: "groupBy", message: "tenant is for ops keys" }]);
+  const now = new Date();
+  const from = new Date(request.from ?? `${quotaPeriod(now).period}-01T00:00:00Z`).toISOString();
+  const to = new Date(request.to ?? now).toISOString();
+  return usage(db, { from, to, groupBy: request.groupBy, tenantId: tenantScope(principal, request.tenantId) });
 }
