@@ -15,6 +15,8 @@ export const tenants = sqliteTable("tenants", {
   name: text("name").notNull(),
   /** Messages accepted per calendar month (UTC) and channel; a channel not named has no quota. */
   quotas: json<Quotas>("quotas").notNull().default(sql`'{}'`),
+  /** Finished messages older than this move to the R2 archive. */
+  retentionDays: integer("retention_days").notNull().default(30),
   createdAt: createdAt(),
 });
 
@@ -224,9 +226,56 @@ export const usageCounters = sqliteTable(
   ],
 );
 
+/** One archive pass: every tenant's messages past their retention (`before` null), or up to `before`. */
+export const archiveRuns = sqliteTable("archive_runs", {
+  id: text("id").primaryKey(),
+  tenantId: text("tenant_id"),
+  before: text("before"),
+  status: text("status").$type<"running" | "done" | "failed">().notNull(),
+  archived: integer("archived").notNull().default(0),
+  objects: integer("objects").notNull().default(0),
+  /** The last tenant finished, in id order: a pass resumes after it. */
+  tenantCursor: text("tenant_cursor"),
+  error: text("error"),
+  requestedBy: text("requested_by"),
+  startedAt: text("started_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+  finishedAt: text("finished_at"),
+});
+
+/**
+ * One archive object, written as an intent before the object exists: `pending` until its
+ * messages leave D1 in the same batch that marks it `done`. Done chunks are the archive's
+ * catalog (tenant, day → object).
+ */
+export const archiveChunks = sqliteTable(
+  "archive_chunks",
+  {
+    key: text("key").primaryKey(),
+    runId: text("run_id").notNull(),
+    tenantId: text("tenant_id").notNull(),
+    /** `YYYY-MM-DD` (UTC) the chunk's messages were created. */
+    day: text("day").notNull(),
+    messageIds: json<string[]>("message_ids").notNull(),
+    state: text("state").$type<"pending" | "done" | "stale">().notNull(),
+    /** The pass that finished it: two passes finishing one chunk at once, only one deletes. */
+    finishedBy: text("finished_by"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("archive_chunks_tenant_day").on(t.tenantId, t.day), index("archive_chunks_state").on(t.state)],
+);
+
+/** Where an archived message lives, so `GET /v1/messages/:id` still finds it. */
+export const archivedMessages = sqliteTable("archived_messages", {
+  id: text("id").primaryKey(),
+  tenantId: text("tenant_id").notNull(),
+  objectKey: text("object_key").notNull(),
+});
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type MessageEventRow = typeof messageEvents.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
+export type ArchiveRunRow = typeof archiveRuns.$inferSelect;

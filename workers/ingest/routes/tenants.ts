@@ -21,6 +21,13 @@ const updateTenantRequest = z
   .strictObject({
     name: z.string().trim().min(1).max(100).optional(),
     quotas: quotasSchema.optional().meta({ description: "Replaces every quota (ops only); `{}` removes them all." }),
+    retentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .optional()
+      .meta({ description: "Days finished messages stay in D1 before the daily pass archives them to R2 (ops only; default 30)." }),
   })
   .meta({ id: "UpdateTenantRequest" });
 const createKeyRequest = z

@@ -48,7 +48,12 @@ export const eventSchema = z
   })
   .meta({ id: "MessageEvent" });
 
-export const messageWithEventsSchema = messageSchema.extend({ events: z.array(eventSchema) }).meta({ id: "MessageWithEvents" });
+export const messageWithEventsSchema = messageSchema
+  .extend({
+    events: z.array(eventSchema),
+    archived: z.literal(true).optional().meta({ description: "Present when the message was read from the R2 archive." }),
+  })
+  .meta({ id: "MessageWithEvents" });
 
 export const providerSchema = z
   .object({

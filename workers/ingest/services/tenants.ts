@@ -32,14 +32,19 @@ export async function findTenant(db: Database, principal: Principal, id: string)
   return row;
 }
 
-export type TenantUpdate = { name?: string; quotas?: Quotas };
+export type TenantUpdate = { name?: string; quotas?: Quotas; retentionDays?: number };
 
 /** A tenant's admin may rename it; only ops set quotas (a tenant cannot lift its own). */
 export async function updateTenant(db: Database, principal: Principal, id: string, update: TenantUpdate) {
   const tenant = await findTenant(db, principal, id);
-  if (update.quotas !== undefined && !isOps(principal)) throw new ForbiddenError("Only an ops key sets a tenant's quotas");
+  if ((update.quotas !== undefined || update.retentionDays !== undefined) && !isOps(principal))
+    throw new ForbiddenError("Only an ops key sets a tenant's quotas and retention");
   const now = new Date();
-  const [row] = await db.update(tenants).set({ name: update.name, quotas: update.quotas }).where(eq(tenants.id, tenant.id)).returning();
+  const [row] = await db
+    .update(tenants)
+    .set({ name: update.name, quotas: update.quotas, retentionDays: update.retentionDays })
+    .where(eq(tenants.id, tenant.id))
+    .returning();
   if (update.quotas !== undefined) {
     await seedCounters(db, tenant.id, update.quotas, now);
     forgetQuotas(tenant.id);
