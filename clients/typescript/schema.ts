@@ -350,6 +350,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream a tenant's archived messages as NDJSON
+         * @description One `{ message, events }` per line, day by day, exactly as the messages were when archived. Messages still in D1 are read with GET /v1/messages.
+         */
+        get: operations["exportArchive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/archive/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an archive pass (ops)
+         * @description Finished messages (sent, delivered, failed, canceled; not one a pending dead letter holds) created before `before` move with their events to R2 and leave D1. The dispatch cron carries the pass out chunk by chunk; follow it with GET.
+         */
+        post: operations["startArchiveRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/archive/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An archive pass and its progress (ops) */
+        get: operations["getArchiveRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -502,6 +559,11 @@ export interface components {
              */
             updatedAt: string;
             events: components["schemas"]["MessageEvent"][];
+            /**
+             * @description Present when the message was read from the R2 archive.
+             * @enum {boolean}
+             */
+            archived?: true;
         };
         MessageEvent: {
             id: string;
@@ -637,6 +699,8 @@ export interface components {
                 push?: number;
                 webhook?: number;
             };
+            /** @description Days finished messages stay in D1 before the daily pass archives them to R2 (ops only; default 30). */
+            retentionDays?: number;
         };
         CreatedApiKey: {
             id: string;
@@ -720,6 +784,32 @@ export interface components {
             cost: number;
             /** @description null for messages with no known cost */
             currency: string | null;
+        };
+        ArchiveRun: {
+            /** @example arc_V1StGXR8Z5jdHi6BmyT12 */
+            id: string;
+            tenantId: string | null;
+            /** @description null: each tenant's own retention (the daily run) */
+            before: string | null;
+            /** @enum {string} */
+            status: "running" | "done" | "failed";
+            /** @description Messages moved to the archive so far */
+            archived: number;
+            objects: number;
+            error: string | null;
+            requestedBy: string | null;
+            startedAt: string;
+            updatedAt: string;
+            finishedAt: string | null;
+        };
+        ArchiveRunRequest: {
+            /**
+             * Format: date-time
+             * @description Archive finished messages created before this time
+             */
+            before: string;
+            /** @description Only this tenant; every tenant when absent */
+            tenantId?: string;
         };
         SmsMessageRequest: {
             /**
@@ -3153,6 +3243,263 @@ export interface operations {
             };
             /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportArchive: {
+        parameters: {
+            query: {
+                /** @description Created at or after */
+                from: string;
+                /** @description Created before */
+                to: string;
+                /** @description Ops keys: the tenant to export (required for them) */
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description NDJSON, one archived message per line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startArchiveRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArchiveRunRequest"];
+            };
+        };
+        responses: {
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ArchiveRun"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than the endpoint accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The request body is not sent as Content-Type: application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getArchiveRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ArchiveRun"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
