@@ -194,7 +194,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Rename a tenant, or set its monthly quotas (ops)
+         * @description A send past a channel's monthly quota is refused with `429 QUOTA_EXCEEDED` and nothing is stored. A quota counts every message accepted since the start of the month (UTC), including those before it was set; a change applies within 10 s everywhere.
+         */
+        patch: operations["updateTenant"];
         trace?: never;
     };
     "/v1/tenants/{id}/api-keys": {
@@ -326,6 +330,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages, SMS segments and cost, grouped by day, channel, provider or tenant
+         * @description Counts every message created in the range, both directions; cost is what each message recorded (the provider's price, or the provider's `pricing`). One item per key and currency.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream a tenant's archived messages as NDJSON
+         * @description One `{ message, events }` per line, day by day, exactly as the messages were when archived. Messages still in D1 are read with GET /v1/messages.
+         */
+        get: operations["exportArchive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/archive/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an archive pass (ops)
+         * @description Finished messages (sent, delivered, failed, canceled; not one a pending dead letter holds) created before `before` move with their events to R2 and leave D1. The dispatch cron carries the pass out chunk by chunk; follow it with GET.
+         */
+        post: operations["startArchiveRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/archive/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An archive pass and its progress (ops) */
+        get: operations["getArchiveRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -345,7 +426,7 @@ export interface components {
             success: false;
             error: {
                 /** @enum {string} */
-                code: "INVALID_INPUT" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_MISMATCH" | "RATE_LIMITED" | "INTERNAL_ERROR" | "PROVIDER_ERROR" | "SERVICE_UNAVAILABLE";
+                code: "INVALID_INPUT" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_MISMATCH" | "RATE_LIMITED" | "QUOTA_EXCEEDED" | "INTERNAL_ERROR" | "PROVIDER_ERROR" | "SERVICE_UNAVAILABLE";
                 message: string;
                 retryable: boolean;
                 details?: {
@@ -373,7 +454,15 @@ export interface components {
             status: "queued" | "sending" | "sent" | "delivered" | "failed" | "canceled";
             providerId: string | null;
             providerMessageId: string | null;
+            /** @description What the send cost, as the provider reported it or from the provider's `pricing`. */
             cost: number | null;
+            /**
+             * @description ISO 4217 code of `cost`.
+             * @example USD
+             */
+            currency: string | null;
+            /** @description SMS only: segments billed (GSM-7 or UCS-2, concatenated). */
+            segments: number | null;
             idempotencyKey: string | null;
             /**
              * @description ISO-8601 UTC
@@ -434,7 +523,15 @@ export interface components {
             status: "queued" | "sending" | "sent" | "delivered" | "failed" | "canceled";
             providerId: string | null;
             providerMessageId: string | null;
+            /** @description What the send cost, as the provider reported it or from the provider's `pricing`. */
             cost: number | null;
+            /**
+             * @description ISO 4217 code of `cost`.
+             * @example USD
+             */
+            currency: string | null;
+            /** @description SMS only: segments billed (GSM-7 or UCS-2, concatenated). */
+            segments: number | null;
             idempotencyKey: string | null;
             /**
              * @description ISO-8601 UTC
@@ -462,6 +559,11 @@ export interface components {
              */
             updatedAt: string;
             events: components["schemas"]["MessageEvent"][];
+            /**
+             * @description Present when the message was read from the R2 archive.
+             * @enum {boolean}
+             */
+            archived?: true;
         };
         MessageEvent: {
             id: string;
@@ -489,6 +591,7 @@ export interface components {
             mask: string;
             enabled: boolean;
             priority: number;
+            pricing: components["schemas"]["Pricing"];
             metadata: {
                 [key: string]: unknown;
             };
@@ -503,6 +606,16 @@ export interface components {
              */
             updatedAt: string;
         };
+        Pricing: {
+            /**
+             * @description `segment`: per SMS segment; `message`: per message.
+             * @enum {string}
+             */
+            unit: "message" | "segment";
+            amount: number;
+            /** @example USD */
+            currency: string;
+        } | null;
         CreateProviderRequest: {
             /** @enum {string} */
             type: "twilio" | "resend" | "aws-ses" | "smtp" | "webhook" | "system";
@@ -515,6 +628,7 @@ export interface components {
             config: {
                 [key: string]: unknown;
             };
+            pricing?: components["schemas"]["Pricing"];
             /** @description Up to 50 keys of your own; values are short strings, numbers or booleans. */
             metadata?: {
                 [key: string]: string | number | boolean | null;
@@ -530,6 +644,17 @@ export interface components {
             config?: {
                 [key: string]: unknown;
             };
+            /** @description The unit price of a send; null removes it. */
+            pricing?: {
+                /**
+                 * @description `segment`: per SMS segment; `message`: per message.
+                 * @enum {string}
+                 */
+                unit: "message" | "segment";
+                amount: number;
+                /** @example USD */
+                currency: string;
+            } | null;
             /** @description Up to 50 keys of your own; values are short strings, numbers or booleans. */
             metadata?: {
                 [key: string]: string | number | boolean | null;
@@ -548,14 +673,34 @@ export interface components {
         Tenant: {
             id: string;
             name: string;
+            quotas: components["schemas"]["Quotas"];
             /**
              * @description ISO-8601 UTC
              * @example 2026-11-22T10:00:00.000Z
              */
             createdAt: string;
         };
+        /** @description Messages accepted per calendar month (UTC), per channel. A channel not named has no quota. */
+        Quotas: {
+            email?: number;
+            sms?: number;
+            push?: number;
+            webhook?: number;
+        };
         CreateTenantRequest: {
             name: string;
+        };
+        UpdateTenantRequest: {
+            name?: string;
+            /** @description Replaces every quota (ops only); `{}` removes them all. */
+            quotas?: {
+                email?: number;
+                sms?: number;
+                push?: number;
+                webhook?: number;
+            };
+            /** @description Days finished messages stay in D1 before the daily pass archives them to R2 (ops only; default 30). */
+            retentionDays?: number;
         };
         CreatedApiKey: {
             id: string;
@@ -629,6 +774,42 @@ export interface components {
         };
         BulkRedriveRequest: {
             ids: string[];
+        };
+        UsageItem: {
+            /** @description The day (YYYY-MM-DD), channel, provider id (`none`: never reached one) or tenant id */
+            key: string;
+            messages: number;
+            /** @description SMS segments */
+            segments: number;
+            cost: number;
+            /** @description null for messages with no known cost */
+            currency: string | null;
+        };
+        ArchiveRun: {
+            /** @example arc_V1StGXR8Z5jdHi6BmyT12 */
+            id: string;
+            tenantId: string | null;
+            /** @description null: each tenant's own retention (the daily run) */
+            before: string | null;
+            /** @enum {string} */
+            status: "running" | "done" | "failed";
+            /** @description Messages moved to the archive so far */
+            archived: number;
+            objects: number;
+            error: string | null;
+            requestedBy: string | null;
+            startedAt: string;
+            updatedAt: string;
+            finishedAt: string | null;
+        };
+        ArchiveRunRequest: {
+            /**
+             * Format: date-time
+             * @description Archive finished messages created before this time
+             */
+            before: string;
+            /** @description Only this tenant; every tenant when absent */
+            tenantId?: string;
         };
         SmsMessageRequest: {
             /**
@@ -835,7 +1016,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -953,7 +1134,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1082,7 +1263,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1177,7 +1358,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1272,7 +1453,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1358,7 +1539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1455,7 +1636,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1541,7 +1722,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1627,7 +1808,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1735,7 +1916,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1821,7 +2002,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1913,7 +2094,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2010,7 +2191,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2096,7 +2277,115 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTenantRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Tenant"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than the endpoint accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The request body is not sent as Content-Type: application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2190,7 +2479,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2298,7 +2587,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2393,7 +2682,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2482,7 +2771,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2581,7 +2870,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2676,7 +2965,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2771,7 +3060,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2875,7 +3164,350 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description RATE_LIMITED: Too many requests; retry after the delay given. */
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /** @description Created at or after; default the start of this month (UTC) */
+                from?: string;
+                /** @description Created before; default now */
+                to?: string;
+                /** @description `tenant` is for ops keys */
+                groupBy?: "day" | "channel" | "provider" | "tenant";
+                /** @description Ops keys: only this tenant */
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage in the range */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            items: components["schemas"]["UsageItem"][];
+                        };
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportArchive: {
+        parameters: {
+            query: {
+                /** @description Created at or after */
+                from: string;
+                /** @description Created before */
+                to: string;
+                /** @description Ops keys: the tenant to export (required for them) */
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description NDJSON, one archived message per line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startArchiveRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArchiveRunRequest"];
+            };
+        };
+        responses: {
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ArchiveRun"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than the endpoint accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The request body is not sent as Content-Type: application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getArchiveRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ArchiveRun"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */

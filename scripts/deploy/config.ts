@@ -33,6 +33,11 @@ export function queueNames(configs: WorkerConfig[]): string[] {
   return [...new Set(names)];
 }
 
+export function bucketNames(configs: WorkerConfig[]): string[] {
+  const names = configs.flatMap((c) => [...c.text.matchAll(/^\s*bucket_name\s*=\s*"([^"]+)"/gm)].map((m) => m[1]));
+  return [...new Set(names)];
+}
+
 /**
  * The config wrangler deploys from: the tracked one with the real D1 id (and, for dispatch, the
  * webhooks URL), written under .relay/deploy so no tracked file changes. Paths in a wrangler

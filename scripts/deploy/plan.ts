@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { databaseName, queueNames, readConfigs, renderConfig, type Worker } from "./config";
+import { bucketNames, databaseName, queueNames, readConfigs, renderConfig, type Worker } from "./config";
 import type { DeployContext } from "./context";
 import { ensureOpsKey } from "./ops-key";
-import { ensureDatabase, ensureQueue } from "./resources";
+import { ensureBucket, ensureDatabase, ensureQueue } from "./resources";
 import { ensureSecrets } from "./secret-step";
 import type { SecretSource } from "./secrets";
 import { deployWorker } from "./workers";
@@ -22,7 +22,7 @@ export type DeployResult = { databaseId: string; urls: Partial<Record<Worker, st
 const DRY_WEBHOOKS_URL = "https://relay-webhooks.<your-subdomain>.workers.dev";
 
 /**
- * Provision and deploy, in order: D1 and the queues, generated configs, migrations, webhooks
+ * Provision and deploy, in order: D1, the queues and the R2 buckets, generated configs, migrations, webhooks
  * (for its URL), dispatch (pointed at it; ingest binds dispatch's Durable Object), ingest, the
  * shared secret and its canary, the first ops key. Each step finds before it creates, so a
  * second run changes nothing it need not.
@@ -32,6 +32,7 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   const database = databaseName(configs);
   const databaseId = await ensureDatabase(ctx, database);
   for (const queue of queueNames(configs)) await ensureQueue(ctx, queue);
+  for (const bucket of bucketNames(configs)) await ensureBucket(ctx, bucket);
 
   mkdirSync(options.outDir, { recursive: true });
   const pathOf = (worker: Worker) => relative(options.root, join(options.outDir, `${worker}.toml`));

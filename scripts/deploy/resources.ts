@@ -25,6 +25,18 @@ export async function ensureDatabase(ctx: DeployContext, name: string): Promise<
   return created;
 }
 
+export async function ensureBucket(ctx: DeployContext, name: string): Promise<void> {
+  if (ctx.dryRun) {
+    ctx.step(`r2: find or create the bucket "${name}"`, ["r2", "bucket", "info", name], ["r2", "bucket", "create", name]);
+    return;
+  }
+  if ((await ctx.probe(["r2", "bucket", "info", name])) === 0) {
+    ctx.skip(`r2: bucket "${name}" exists`);
+    return;
+  }
+  await ctx.change(`r2: create the bucket "${name}"`, ["r2", "bucket", "create", name]);
+}
+
 export async function ensureQueue(ctx: DeployContext, name: string): Promise<void> {
   if (ctx.dryRun) {
     ctx.step(`queue: find or create "${name}"`, ["queues", "info", name], ["queues", "create", name]);

@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Channel, Direction, EventSource, MessageStatus, ProviderType } from "../domain/enums";
 import type { MessageContent } from "../domain/message-content";
+import type { Pricing } from "../domain/pricing";
+import type { Quotas } from "../domain/quotas";
 import type { ApiKeyScope } from "../domain/scopes";
 
 /** All times are ISO-8601 UTC strings: they sort lexically and map straight onto the API. */
@@ -11,6 +13,10 @@ const json = <T>(name: string) => text(name, { mode: "json" }).$type<T>();
 export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
+  /** Messages accepted per calendar month (UTC) and channel; a channel not named has no quota. */
+  quotas: json<Quotas>("quotas").notNull().default(sql`'{}'`),
+  /** Finished messages older than this move to the R2 archive. */
+  retentionDays: integer("retention_days").notNull().default(30),
   createdAt: createdAt(),
 });
 
@@ -44,6 +50,8 @@ export const providerConfigs = sqliteTable(
     mask: text("mask").notNull(),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
     priority: integer("priority").notNull().default(0),
+    /** The unit price of a send, for a provider that reports none. */
+    pricing: json<Pricing>("pricing"),
     metadata: json<Record<string, unknown>>("metadata").notNull().default(sql`'{}'`),
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
@@ -68,6 +76,10 @@ export const messages = sqliteTable(
     providerId: text("provider_id"),
     providerMessageId: text("provider_message_id"),
     cost: real("cost"),
+    /** ISO 4217 code of `cost`. */
+    currency: text("currency"),
+    /** SMS segments billed (GSM-7 / UCS-2, concatenated); null for other channels. */
+    segments: integer("segments"),
     idempotencyKey: text("idempotency_key"),
     requestHash: text("request_hash"),
     scheduledAt: text("scheduled_at"),
@@ -192,9 +204,78 @@ export const dashboardSessions = sqliteTable(
   (t) => [index("dashboard_sessions_key").on(t.keyId), index("dashboard_sessions_expires").on(t.expiresAt)],
 );
 
+/**
+ * Messages accepted per tenant, channel and month, kept only while the tenant has a quota for
+ * the channel. Acceptance adds to the count in its own batch; the CHECK fails that batch — so
+ * nothing is stored — once the count would pass the quota.
+ */
+export const usageCounters = sqliteTable(
+  "usage_counters",
+  {
+    tenantId: text("tenant_id").notNull(),
+    channel: text("channel").$type<Channel>().notNull(),
+    /** `YYYY-MM`, UTC. */
+    period: text("period").notNull(),
+    count: integer("count").notNull(),
+    /** null while the row only carries the count (set when a quota is set, before any send). */
+    quota: integer("quota"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.channel, t.period] }),
+    check("usage_counters_within_quota", sql`${t.quota} IS NULL OR ${t.count} <= ${t.quota}`),
+  ],
+);
+
+/** One archive pass: every tenant's messages past their retention (`before` null), or up to `before`. */
+export const archiveRuns = sqliteTable("archive_runs", {
+  id: text("id").primaryKey(),
+  tenantId: text("tenant_id"),
+  before: text("before"),
+  status: text("status").$type<"running" | "done" | "failed">().notNull(),
+  archived: integer("archived").notNull().default(0),
+  objects: integer("objects").notNull().default(0),
+  /** The last tenant finished, in id order: a pass resumes after it. */
+  tenantCursor: text("tenant_cursor"),
+  error: text("error"),
+  requestedBy: text("requested_by"),
+  startedAt: text("started_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+  finishedAt: text("finished_at"),
+});
+
+/**
+ * One archive object, written as an intent before the object exists: `pending` until its
+ * messages leave D1 in the same batch that marks it `done`. Done chunks are the archive's
+ * catalog (tenant, day → object).
+ */
+export const archiveChunks = sqliteTable(
+  "archive_chunks",
+  {
+    key: text("key").primaryKey(),
+    runId: text("run_id").notNull(),
+    tenantId: text("tenant_id").notNull(),
+    /** `YYYY-MM-DD` (UTC) the chunk's messages were created. */
+    day: text("day").notNull(),
+    messageIds: json<string[]>("message_ids").notNull(),
+    state: text("state").$type<"pending" | "done" | "stale">().notNull(),
+    /** The pass that finished it: two passes finishing one chunk at once, only one deletes. */
+    finishedBy: text("finished_by"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("archive_chunks_tenant_day").on(t.tenantId, t.day), index("archive_chunks_state").on(t.state)],
+);
+
+/** Where an archived message lives, so `GET /v1/messages/:id` still finds it. */
+export const archivedMessages = sqliteTable("archived_messages", {
+  id: text("id").primaryKey(),
+  tenantId: text("tenant_id").notNull(),
+  objectKey: text("object_key").notNull(),
+});
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type MessageEventRow = typeof messageEvents.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
+export type ArchiveRunRow = typeof archiveRuns.$inferSelect;

@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   apiKey: "key",
   deadLetter: "dlq",
   request: "req",
+  archiveRun: "arc",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

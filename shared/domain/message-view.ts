@@ -15,6 +15,8 @@ export function messageView(row: MessageRow) {
     providerId: row.providerId,
     providerMessageId: row.providerMessageId,
     cost: row.cost,
+    currency: row.currency,
+    segments: row.segments,
     idempotencyKey: row.idempotencyKey,
     scheduledAt: row.scheduledAt,
     sentAt: row.sentAt,

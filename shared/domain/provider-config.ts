@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CHANNELS, PROVIDER_TYPES } from "./enums";
 import { metadataSchema } from "./metadata";
+import { pricingSchema } from "./pricing";
 
 /** A provider's metadata; `tpsLimit`, when set, is a whole number of sends per second. */
 const providerMetadataSchema = metadataSchema.refine(
@@ -21,6 +22,7 @@ export const createProviderSchema = z
     priority: z.number().int().min(0).max(100).optional(),
     enabled: z.boolean().optional(),
     config: z.record(z.string(), z.unknown()).meta({ description: "Type-specific settings; secrets are write-only." }),
+    pricing: pricingSchema.nullable().optional(),
     metadata: providerMetadataSchema.optional(),
     tenantId: z
       .string()
@@ -40,6 +42,7 @@ export const updateProviderSchema = z
       .record(z.string(), z.unknown())
       .optional()
       .meta({ description: "Fields to change; omitted fields (secrets included) keep their value, a field set to null is removed." }),
+    pricing: pricingSchema.nullable().optional().meta({ description: "The unit price of a send; null removes it." }),
     metadata: providerMetadataSchema.optional(),
   })
   .meta({ id: "UpdateProviderRequest" });

@@ -19,6 +19,11 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, description: "The request body is not sent as Content-Type: application/json." },
   IDEMPOTENCY_MISMATCH: { status: 422, retryable: false, description: "The Idempotency-Key was used with a different request body." },
   RATE_LIMITED: { status: 429, retryable: true, description: "Too many requests; retry after the delay given." },
+  QUOTA_EXCEEDED: {
+    status: 429,
+    retryable: false,
+    description: "The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets.",
+  },
   INTERNAL_ERROR: { status: 500, retryable: true, description: "An unexpected error; nothing was half-written." },
   PROVIDER_ERROR: { status: 502, retryable: true, description: "The upstream provider failed." },
   SERVICE_UNAVAILABLE: {

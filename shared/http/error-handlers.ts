@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { log } from "../observability/logger";
 import { errorBody, toRelayError } from "./envelope";
-import { MethodNotAllowedError, NotFoundError, RateLimitedError } from "./errors";
+import { MethodNotAllowedError, NotFoundError, QuotaExceededError, RateLimitedError } from "./errors";
 
 type WithRequestId = { Variables: { requestId: string } };
 
@@ -19,7 +19,8 @@ export function onError<E extends WithRequestId>(worker: string) {
     const relayError = toRelayError(error);
     if (relayError.code === "INTERNAL_ERROR") log.error(`${worker}.unhandled_error`, { requestId: c.var.requestId, error: String(error) });
     c.header("x-request-id", c.var.requestId);
-    if (relayError instanceof RateLimitedError) c.header("Retry-After", String(relayError.retryAfterSeconds));
+    if (relayError instanceof RateLimitedError || relayError instanceof QuotaExceededError)
+      c.header("Retry-After", String(relayError.retryAfterSeconds));
     if (relayError instanceof MethodNotAllowedError) c.header("Allow", relayError.allow.join(", "));
     return c.json(errorBody(relayError, c.var.requestId ?? ""), relayError.status as 400);
   };

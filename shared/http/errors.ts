@@ -74,6 +74,18 @@ export class RateLimitedError extends RelayError {
     super("RATE_LIMITED", `Too many requests for this API key; retry after ${retryAfterSeconds} s`);
   }
 }
+export class QuotaExceededError extends RelayError {
+  constructor(
+    channel: string,
+    quota: number,
+    readonly resetsAt: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("QUOTA_EXCEEDED", `The monthly ${channel} quota of ${quota} messages is used up; it resets at ${resetsAt}`, [
+      { path: "channel", message: `quota ${quota} per month reached; resets at ${resetsAt}` },
+    ]);
+  }
+}
 export class ProviderError extends RelayError {
   constructor(message: string) {
     super("PROVIDER_ERROR", message);

@@ -21,7 +21,7 @@ export type OutboundMessage = {
  * `reconciled` marks a `sent` found at the provider by `findSent`, not sent by this call.
  */
 export type SendOutcome =
-  | { kind: "sent"; providerMessageId: string; cost?: number; reconciled?: boolean }
+  | { kind: "sent"; providerMessageId: string; cost?: number; currency?: string; reconciled?: boolean }
   | { kind: "rejected"; code?: string; message: string }
   | { kind: "unavailable"; code?: string; message: string; retryAfterSeconds?: number };
 

@@ -10,6 +10,7 @@ export function fakeAccount(root: string) {
   const state = {
     databases: [] as { uuid: string; name: string }[],
     queues: new Set<string>(),
+    buckets: new Set<string>(),
     deployed: [] as { name: string; config: string }[],
     secrets: new Map<string, Map<string, string>>(),
     opsKeyHashes: [] as string[],
@@ -39,6 +40,11 @@ export function fakeAccount(root: string) {
       if (sql.startsWith("SELECT")) return ok(JSON.stringify([{ results: [{ n: state.opsKeyHashes.length }] }]));
       state.opsKeyHashes.push(/'([0-9a-f]{64})'/.exec(sql)?.[1] ?? "");
       return ok("[]");
+    }
+    if (command === "r2" && sub === "bucket" && args[2] === "info") return { ...ok(), code: state.buckets.has(args[3]) ? 0 : 1 };
+    if (command === "r2" && sub === "bucket" && args[2] === "create") {
+      state.buckets.add(args[3]);
+      return ok();
     }
     if (command === "queues" && sub === "info") return { ...ok(), code: state.queues.has(args[2]) ? 0 : 1 };
     if (command === "queues" && sub === "create") {

@@ -43,6 +43,7 @@ describe("npm run deploy", () => {
 
     expect(account.state.databases.map((d) => d.name)).toEqual(["relay"]);
     expect([...account.state.queues]).toEqual(["delivery", "delivery-dlq"]);
+    expect([...account.state.buckets]).toEqual(["relay-archive"]);
     expect(account.state.migrationsApplied).toBe(1);
     expect(account.state.deployed.map((d) => d.name)).toEqual(WORKERS);
     for (const { config } of account.state.deployed) expect(config).toContain(`database_id = "${result.databaseId}"`);
@@ -102,6 +103,7 @@ describe("npm run deploy", () => {
       "d1 create relay",
       "queues create delivery",
       "queues create delivery-dlq",
+      "r2 bucket create relay-archive",
       "d1 migrations apply relay --remote",
       "secret put ENCRYPTION_SECRET",
       "secret put ENCRYPTION_CANARY",

@@ -82,6 +82,8 @@ const MESSAGE_FIELDS = [
   "providerId",
   "providerMessageId",
   "cost",
+  "currency",
+  "segments",
   "idempotencyKey",
   "scheduledAt",
   "sentAt",

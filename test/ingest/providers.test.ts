@@ -19,7 +19,20 @@ type Provider = {
 };
 type ProviderRow = Record<string, unknown> & { encrypted_config: string; key_version: number; mask: string; updated_at: string };
 
-const VIEW_KEYS = ["channel", "createdAt", "enabled", "id", "mask", "metadata", "name", "priority", "tenantId", "type", "updatedAt"];
+const VIEW_KEYS = [
+  "channel",
+  "createdAt",
+  "enabled",
+  "id",
+  "mask",
+  "metadata",
+  "name",
+  "pricing",
+  "priority",
+  "tenantId",
+  "type",
+  "updatedAt",
+];
 
 /** Each type with a valid config; `secrets` are the write-only values that must never come back. */
 function fixtures() {

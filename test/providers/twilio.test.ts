@@ -127,8 +127,10 @@ describe("twilio outcomes", () => {
   });
 
   it("keeps the price as a positive cost when Twilio gives one, and no cost when it is null", async () => {
-    const priced = await sendAgainst(201, { sid: "SM0123", price: "-0.00750" });
-    expect(priced).toEqual({ kind: "sent", providerMessageId: "SM0123", cost: 0.0075 });
+    const priced = await sendAgainst(201, { sid: "SM0123", price: "-0.00750", price_unit: "usd" });
+    expect(priced).toEqual({ kind: "sent", providerMessageId: "SM0123", cost: 0.0075, currency: "USD" });
+    const noUnit = await sendAgainst(201, { sid: "SM0125", price: "-0.00750" });
+    expect(noUnit).toEqual({ kind: "sent", providerMessageId: "SM0125", cost: 0.0075 });
     const unpriced = await sendAgainst(201, { sid: "SM0124", price: null });
     expect(unpriced).toEqual({ kind: "sent", providerMessageId: "SM0124" });
   });

@@ -66,6 +66,8 @@ export async function insertMessage(tenantId: string, overrides: Partial<Message
     providerId: null,
     providerMessageId: null,
     cost: null,
+    currency: null,
+    segments: null,
     idempotencyKey: null,
     requestHash: null,
     scheduledAt: null,

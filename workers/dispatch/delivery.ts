@@ -5,7 +5,7 @@ export type Attempt = { provider: ProviderConfigRow; outcome: SendOutcome; at: s
 
 /** What becomes of a claimed message in this round. */
 export type Fate =
-  | { kind: "sent"; provider: ProviderConfigRow; providerMessageId: string; cost?: number; reconciled?: boolean }
+  | { kind: "sent"; provider: ProviderConfigRow; providerMessageId: string; cost?: number; currency?: string; reconciled?: boolean }
   | { kind: "rejected"; provider: ProviderConfigRow; reason: string }
   | { kind: "retry"; reason: string; hintSeconds: number }
   | { kind: "deferred"; provider: ProviderConfigRow; delaySeconds: number };

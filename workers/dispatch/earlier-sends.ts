@@ -6,6 +6,7 @@ import { log } from "../../shared/observability/logger";
 import type { Provider } from "../../shared/providers/provider";
 import { mapBounded } from "./bounded-concurrency";
 import { type Delivery, outbound } from "./delivery";
+import { sendCost } from "./send-cost";
 import type { WaveDeps } from "./send-waves";
 
 /**
@@ -66,7 +67,7 @@ async function lookUpAt(adapter: Provider, provider: ProviderConfigRow, delivery
   const found = answer.ids.length > 0 ? await deps.claimEarlierSend(answer.ids) : undefined;
   if (!found) return false;
   delivery.attempts.push({ provider, outcome: { kind: "sent", providerMessageId: found, reconciled: true }, at: new Date().toISOString() });
-  delivery.fate = { kind: "sent", provider, providerMessageId: found, reconciled: true };
+  delivery.fate = { kind: "sent", provider, providerMessageId: found, reconciled: true, ...sendCost({}, provider, delivery.row) };
   deps.settledEarly(delivery);
   return true;
 }

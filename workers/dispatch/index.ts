@@ -2,6 +2,7 @@ import { meterEnv } from "../../shared/db/d1-meter";
 import { database } from "../../shared/db/database";
 import { log } from "../../shared/observability/logger";
 import { DEAD_LETTER_QUEUE, type DeliveryJob } from "../../shared/queue/delivery-job";
+import { archiveTick } from "./archive/archive-runs";
 import { deadLetterBatch } from "./dead-letter-batch";
 import { deliverBatch } from "./deliver-batch";
 import { dispatchSettings } from "./dispatch-settings";
@@ -29,5 +30,7 @@ export default {
     const expiredSessions = await deleteExpiredDashboardSessions(db);
     if (swept + expiredKeys + expiredSessions > 0)
       log.info("dispatch.cron", { requeued: swept, expiredIdempotencyKeys: expiredKeys, expiredDashboardSessions: expiredSessions });
+    // Last, and on its own: archiving never holds up the sweeper or the releases above.
+    await archiveTick({ db, bucket: env.ARCHIVE }).catch((error) => log.error("dispatch.archive_failed", { error: String(error) }));
   },
 } satisfies ExportedHandler<DispatchEnv, DeliveryJob>;

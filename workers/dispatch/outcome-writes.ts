@@ -50,6 +50,7 @@ function statusUpdate(db: Database, delivery: Delivery, now: string, delaySecond
         providerId: fate.provider.id,
         providerMessageId: fate.providerMessageId,
         cost: fate.cost ?? null,
+        currency: fate.currency ?? null,
         sentAt: sql`coalesce(${messages.sentAt}, ${now})`,
         lastError: null,
         leaseExpiresAt: null,

@@ -6,6 +6,7 @@ import type { DispatchSettings } from "./dispatch-settings";
 import { lookUpEarlierSends } from "./earlier-sends";
 import type { Guard } from "./guard-client";
 import type { ChainFor } from "./provider-resolution";
+import { sendCost } from "./send-cost";
 
 export type WaveDeps = {
   chainFor: ChainFor;
@@ -75,7 +76,12 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
     const outcome = await attempt(adapter, delivery, deps);
     delivery.attempts.push({ provider, outcome, at: new Date().toISOString() });
     if (outcome.kind === "sent")
-      delivery.fate = { kind: "sent", provider, providerMessageId: outcome.providerMessageId, cost: outcome.cost };
+      delivery.fate = {
+        kind: "sent",
+        provider,
+        providerMessageId: outcome.providerMessageId,
+        ...sendCost(outcome, provider, delivery.row),
+      };
     else if (outcome.kind === "rejected") delivery.fate = { kind: "rejected", provider, reason: describeOutcome(outcome) };
     else onward.push(delivery);
     // Recorded as it completes, not when the batch ends: a crash then forgets only sends in flight.

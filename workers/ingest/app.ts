@@ -10,11 +10,13 @@ import { docsRoutes } from "./docs-page";
 import { authenticate } from "./middleware";
 import { finishDocument, type OpenApiDocument } from "./openapi/finish-document";
 import { isJson, type RouteTable, routeTable } from "./openapi/route-table";
+import { archiveRoutes } from "./routes/archive";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { healthRoutes } from "./routes/health";
 import { messageRoutes } from "./routes/messages";
 import { providerRoutes } from "./routes/providers";
 import { tenantRoutes } from "./routes/tenants";
+import { usageRoutes } from "./routes/usage";
 
 const KB = 1024;
 /** One message is at most 128 KB; a batch at most 100 of them. */
@@ -54,6 +56,8 @@ export function createApp() {
   app.route("/", providerRoutes);
   app.route("/", tenantRoutes);
   app.route("/", deadLetterRoutes);
+  app.route("/", usageRoutes);
+  app.route("/", archiveRoutes);
   // Plain Hono routes: the dashboard's pages are not part of the OpenAPI document.
   app.route("/dashboard", createDashboard());
 

@@ -3,6 +3,8 @@ import type { DeliveryJob } from "../../shared/queue/delivery-job";
 
 export type IngestEnv = {
   DB: D1Database;
+  /** The R2 archive the dispatch cron writes: archived messages and exports are read from it. */
+  ARCHIVE: R2Bucket;
   DELIVERY_QUEUE: Queue<DeliveryJob>;
   /** Secret: the current credential-encryption secret (≥ 32 characters). */
   ENCRYPTION_SECRET: string;

@@ -22,7 +22,7 @@ export class SystemAdapter implements Provider {
     if (this.config.fail === "permanent")
       return { kind: "rejected", code: "system_permanent", message: "system provider configured to reject (permanent)" };
     log.info("system_provider.send", { providerId: this.id, messageId: message.id, channel: message.channel });
-    return { kind: "sent", providerMessageId: `sys_${message.id}`, cost: 0 };
+    return { kind: "sent", providerMessageId: `sys_${message.id}` };
   }
 
   async check(): Promise<CheckResult> {

@@ -89,8 +89,7 @@ export class TwilioAdapter implements Provider {
       if (response.status >= 200 && response.status < 300) {
         const sid = stringAt(body, "sid");
         if (!sid) return unavailable("unexpected_response", `Twilio answered ${response.status} without a message sid`);
-        const cost = costOf(body);
-        return cost === undefined ? { kind: "sent", providerMessageId: sid } : { kind: "sent", providerMessageId: sid, cost };
+        return { kind: "sent", providerMessageId: sid, ...costOf(body) };
       }
       return classify(response, body);
     } catch (error) {
@@ -167,7 +166,9 @@ function messagesIn(page: unknown): ListedMessage[] | undefined {
 }
 
 /** Twilio reports price as a negative decimal string ("-0.00750"), and usually null at creation. */
-function costOf(body: unknown): number | undefined {
+function costOf(body: unknown): { cost?: number; currency?: string } {
   const price = numberAt(body, "price") ?? Number.parseFloat(stringAt(body, "price") ?? "");
-  return Number.isFinite(price) ? Math.abs(price) : undefined;
+  if (!Number.isFinite(price)) return {};
+  const currency = stringAt(body, "price_unit")?.toUpperCase();
+  return currency ? { cost: Math.abs(price), currency } : { cost: Math.abs(price) };
 }

@@ -15,6 +15,7 @@ export const OPERATION_IDS: Record<string, string> = {
   "post /v1/tenants": "createTenant",
   "get /v1/tenants": "listTenants",
   "get /v1/tenants/{id}": "getTenant",
+  "patch /v1/tenants/{id}": "updateTenant",
   "post /v1/tenants/{id}/api-keys": "createApiKey",
   "get /v1/tenants/{id}/api-keys": "listApiKeys",
   "delete /v1/api-keys/{id}": "revokeApiKey",
@@ -23,6 +24,10 @@ export const OPERATION_IDS: Record<string, string> = {
   "get /v1/dead-letters/{id}": "getDeadLetter",
   "post /v1/dead-letters/{id}/redrive": "redriveDeadLetter",
   "post /v1/dead-letters/{id}/discard": "discardDeadLetter",
+  "get /v1/usage": "getUsage",
+  "post /v1/archive/runs": "startArchiveRun",
+  "get /v1/archive/runs/{id}": "getArchiveRun",
+  "get /v1/exports": "exportArchive",
 };
 
 export const TAGS = [
@@ -30,6 +35,8 @@ export const TAGS = [
   { name: "Providers", description: "The tenant's delivery providers; credentials are write-only." },
   { name: "Tenants and API keys", description: "Ops keys create tenants and issue or revoke keys." },
   { name: "Dead letters", description: "Messages that exhausted their retries: inspect, redrive, discard." },
+  { name: "Archive", description: "Messages past their retention live in R2: archive passes (ops) and exports." },
+  { name: "Usage", description: "Messages, SMS segments and cost per day, channel, provider or tenant." },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 

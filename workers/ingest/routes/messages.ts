@@ -95,7 +95,7 @@ export const messageRoutes = new OpenAPIHono<IngestBindings>()
   })
   .openapi(get, async (c) => {
     requireScope(c.var.principal, "read");
-    return envelope(c, await messageWithEvents(c.var.db, c.req.valid("param").id, c.var.principal.tenantId));
+    return envelope(c, await messageWithEvents(c.var.db, c.req.valid("param").id, c.var.principal.tenantId, c.env.ARCHIVE));
   })
   .openapi(cancel, async (c) => {
     requireScope(c.var.principal, "send");

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
+import { quotasSchema } from "../../../shared/domain/quotas";
 import { API_KEY_SCOPES } from "../../../shared/domain/scopes";
 import type { IngestBindings } from "../context";
 import { requireOps, requireScope } from "../principal";
@@ -8,7 +9,7 @@ import { idParam, pageQuery } from "../schemas/params";
 import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
 import { apiKeySchema, createdApiKeySchema, listOf, tenantSchema } from "../schemas/views";
 import { offsetPageFrom, offsetPageOf } from "../services/cursor";
-import { createTenant, findTenant, issueApiKey, listApiKeys, listTenants, revokeApiKey } from "../services/tenants";
+import { createTenant, findTenant, issueApiKey, listApiKeys, listTenants, revokeApiKey, updateTenant } from "../services/tenants";
 
 const tags = ["Tenants and API keys"];
 const tenantId = idParam("ten_V1StGXR8Z5jdHi6BmyT12");
@@ -16,6 +17,19 @@ const tenantId = idParam("ten_V1StGXR8Z5jdHi6BmyT12");
 const listQuery = pageQuery.omit({ tenantId: true });
 
 const createTenantRequest = z.strictObject({ name: z.string().trim().min(1).max(100) }).meta({ id: "CreateTenantRequest" });
+const updateTenantRequest = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    quotas: quotasSchema.optional().meta({ description: "Replaces every quota (ops only); `{}` removes them all." }),
+    retentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .optional()
+      .meta({ description: "Days finished messages stay in D1 before the daily pass archives them to R2 (ops only; default 30)." }),
+  })
+  .meta({ id: "UpdateTenantRequest" });
 const createKeyRequest = z
   .strictObject({
     name: z.string().trim().min(1).max(100),
@@ -51,6 +65,18 @@ const get = createRoute({
   summary: "Get a tenant",
   request: { params: tenantId },
   responses: { 200: success(tenantSchema, "The tenant"), ...errors(404) },
+});
+
+const update = createRoute({
+  method: "patch",
+  path: "/v1/tenants/{id}",
+  tags,
+  security: bearer,
+  summary: "Rename a tenant, or set its monthly quotas (ops)",
+  description:
+    "A send past a channel's monthly quota is refused with `429 QUOTA_EXCEEDED` and nothing is stored. A quota counts every message accepted since the start of the month (UTC), including those before it was set; a change applies within 10 s everywhere.",
+  request: { params: tenantId, ...jsonBody(updateTenantRequest) },
+  responses: { 200: success(tenantSchema, "Updated"), ...errors(404, 413) },
 });
 
 const createKey = createRoute({
@@ -97,6 +123,10 @@ export const tenantRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(get, async (c) => {
     requireScope(c.var.principal, "read");
     return envelope(c, await findTenant(c.var.db, c.var.principal, c.req.valid("param").id));
+  })
+  .openapi(update, async (c) => {
+    requireScope(c.var.principal, "admin");
+    return envelope(c, await updateTenant(c.var.db, c.var.principal, c.req.valid("param").id, c.req.valid("json")));
   })
   .openapi(createKey, async (c) => {
     requireScope(c.var.principal, "admin");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CHANNELS, MESSAGE_STATUSES } from "../../../shared/domain/enums";
+import { USAGE_GROUPS } from "../services/usage";
 
 export const idParam = (example: string) =>
   z.object({
@@ -24,6 +25,14 @@ export const messageListQuery = pageQuery.extend({
   since: isoTime.optional().meta({ description: "Created at or after" }),
   until: isoTime.optional().meta({ description: "Created before" }),
 });
+
+export const usageQuery = z.strictObject({
+  from: isoTime.optional().meta({ description: "Created at or after; default the start of this month (UTC)" }),
+  to: isoTime.optional().meta({ description: "Created before; default now" }),
+  groupBy: z.enum(USAGE_GROUPS).default("day").meta({ description: "`tenant` is for ops keys" }),
+  tenantId,
+});
+export type UsageRequest = z.infer<typeof usageQuery>;
 
 export const deadLetterListQuery = pageQuery.extend({
   providerId: z.string().max(64).optional(),

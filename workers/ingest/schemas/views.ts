@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { CHANNELS, DIRECTIONS, EVENT_SOURCES, MESSAGE_STATUSES, PROVIDER_TYPES } from "../../../shared/domain/enums";
 import { messageContentSchema } from "../../../shared/domain/message-content";
+import { pricingSchema } from "../../../shared/domain/pricing";
+import { quotasSchema } from "../../../shared/domain/quotas";
 import { API_KEY_SCOPES } from "../../../shared/domain/scopes";
 import { ERROR_CODES } from "../../../shared/http/error-codes";
 
@@ -21,7 +23,9 @@ export const messageSchema = z
     status: z.enum(MESSAGE_STATUSES),
     providerId: z.string().nullable(),
     providerMessageId: z.string().nullable(),
-    cost: z.number().nullable(),
+    cost: z.number().nullable().meta({ description: "What the send cost, as the provider reported it or from the provider's `pricing`." }),
+    currency: z.string().nullable().meta({ description: "ISO 4217 code of `cost`.", example: "USD" }),
+    segments: z.number().int().nullable().meta({ description: "SMS only: segments billed (GSM-7 or UCS-2, concatenated)." }),
     idempotencyKey: z.string().nullable(),
     scheduledAt: nullableTimestamp,
     sentAt: nullableTimestamp,
@@ -44,7 +48,12 @@ export const eventSchema = z
   })
   .meta({ id: "MessageEvent" });
 
-export const messageWithEventsSchema = messageSchema.extend({ events: z.array(eventSchema) }).meta({ id: "MessageWithEvents" });
+export const messageWithEventsSchema = messageSchema
+  .extend({
+    events: z.array(eventSchema),
+    archived: z.literal(true).optional().meta({ description: "Present when the message was read from the R2 archive." }),
+  })
+  .meta({ id: "MessageWithEvents" });
 
 export const providerSchema = z
   .object({
@@ -56,6 +65,7 @@ export const providerSchema = z
     mask: z.string().meta({ example: "…a1b2" }),
     enabled: z.boolean(),
     priority: z.number().int(),
+    pricing: pricingSchema.nullable(),
     metadata: record,
     createdAt: timestamp,
     updatedAt: timestamp,
@@ -66,7 +76,9 @@ export const providerTestSchema = z
   .object({ ok: z.boolean(), message: z.string(), latencyMs: z.number() })
   .meta({ id: "ProviderTestResult" });
 
-export const tenantSchema = z.object({ id: z.string(), name: z.string(), createdAt: timestamp }).meta({ id: "Tenant" });
+export const tenantSchema = z
+  .object({ id: z.string(), name: z.string(), quotas: quotasSchema, createdAt: timestamp })
+  .meta({ id: "Tenant" });
 
 export const apiKeySchema = z
   .object({

@@ -5,9 +5,11 @@ import { type MessageRow, messageEvents, messages } from "../../../shared/db/sch
 import { newId } from "../../../shared/domain/ids";
 import type { MessageRequest } from "../../../shared/domain/message-request";
 import { type MessageView, messageView } from "../../../shared/domain/message-view";
+import { smsSegments } from "../../../shared/domain/sms-segments";
 import { PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";
 import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../../shared/queue/delivery-job";
 import { claimStatement, completeClaim, dropExpired, type IdempotencyClaim, priorUse, releaseStatement } from "./idempotency";
+import { chargeStatements, chargesFor, isQuotaViolation, quotaExceeded, refundStatements, tenantQuotas } from "./quota-counter";
 
 export type AcceptContext = {
   db: Database;
@@ -35,6 +37,8 @@ function newRow(ctx: AcceptContext, request: MessageRequest, now: string, claim?
     providerId: null,
     providerMessageId: null,
     cost: null,
+    currency: null,
+    segments: request.channel === "sms" ? smsSegments(request.content.text ?? "").segments : null,
     idempotencyKey: claim?.key ?? null,
     requestHash: claim?.requestHash ?? null,
     scheduledAt: request.scheduledAt ?? null,
@@ -63,9 +67,9 @@ function queuedEvent(row: MessageRow) {
 }
 
 /**
- * Accepting = one D1 batch (messages, their `queued` events and the idempotency claim, all
- * or nothing) + one queue send. If the queue refuses, the batch is undone and the caller
- * gets a retryable error: nothing is left half-accepted.
+ * Accepting = one D1 batch (messages, their `queued` events, the idempotency claim and, under a
+ * quota, the usage counter — all or nothing) + one queue send. If the queue refuses, the batch
+ * is undone and the caller gets a retryable error: nothing is left half-accepted.
  */
 export async function acceptMessages<T>(
   ctx: AcceptContext,
@@ -80,7 +84,9 @@ export async function acceptMessages<T>(
   const answer = { status: 202, body: shape(rows.map(messageView)) };
   if (claim) assertStorable(answer.body);
 
+  const charges = chargesFor(await tenantQuotas(ctx.db, ctx.tenantId), rows);
   const writes: BatchItem<"sqlite">[] = [
+    ...chargeStatements(ctx.db, ctx.tenantId, charges, nowDate),
     ...rows.map((row) => ctx.db.insert(messages).values(row)),
     ...rows.map((row) => ctx.db.insert(messageEvents).values(queuedEvent(row))),
   ];
@@ -90,13 +96,14 @@ export async function acceptMessages<T>(
     await ctx.db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   } catch (error) {
     if (claim && !retried && isUniqueViolation(error, "idempotency_keys")) return resolvePriorUse(ctx, requests, shape, claim);
+    if (isQuotaViolation(error)) throw await quotaExceeded(ctx.db, ctx.tenantId, charges, nowDate);
     throw new UnavailableError("The database did not accept the message; nothing was stored. Retry.");
   }
 
   try {
     await enqueue(ctx, rows, nowDate.getTime());
   } catch {
-    await undoAcceptance(ctx, rows, claim);
+    await undoAcceptance(ctx, rows, claim, refundStatements(ctx.db, ctx.tenantId, charges, nowDate));
     throw new UnavailableError("The delivery queue is unavailable; the message was not accepted. Retry.");
   }
   if (claim) await completeClaim(ctx.db, claim).catch(() => undefined);
@@ -142,9 +149,15 @@ async function enqueue(ctx: AcceptContext, rows: MessageRow[], now: number): Pro
   else if (jobs.length > 1) await ctx.queue.sendBatch(jobs);
 }
 
-async function undoAcceptance(ctx: AcceptContext, rows: MessageRow[], claim?: IdempotencyClaim): Promise<void> {
+async function undoAcceptance(
+  ctx: AcceptContext,
+  rows: MessageRow[],
+  claim: IdempotencyClaim | undefined,
+  refunds: BatchItem<"sqlite">[],
+): Promise<void> {
   const ids = rows.map((row) => row.id);
   const undo: BatchItem<"sqlite">[] = [
+    ...refunds,
     ctx.db.delete(messageEvents).where(inArray(messageEvents.messageId, ids)),
     ctx.db.delete(messages).where(inArray(messages.id, ids)),
   ];

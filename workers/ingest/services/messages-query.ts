@@ -6,6 +6,7 @@ import type { Channel, MessageStatus } from "../../../shared/domain/enums";
 import { eventView, messageView } from "../../../shared/domain/message-view";
 import { toE164 } from "../../../shared/domain/phone-number";
 import { NotFoundError } from "../../../shared/http/errors";
+import { archivedMessage } from "./archived-message";
 import { type CursorPosition, decodeCursor, pageOf } from "./cursor";
 
 export type MessageFilter = {
@@ -56,11 +57,14 @@ export async function findMessage(db: Database, id: string, tenantId: string | n
   return row;
 }
 
-/** Events oldest first; events of the same instant in the order they were recorded (rowid). */
-export async function messageWithEvents(db: Database, id: string, tenantId: string | null) {
+/** Events oldest first; events of the same instant in the order they were recorded (rowid). A message past its retention comes from the archive. */
+export async function messageWithEvents(db: Database, id: string, tenantId: string | null, archive?: R2Bucket) {
   const [row, events] = await Promise.all([
-    findMessage(db, id, tenantId),
+    db.query.messages.findFirst({ where: and(eq(messages.id, id), tenantId ? eq(messages.tenantId, tenantId) : undefined) }),
     db.select().from(messageEvents).where(eq(messageEvents.messageId, id)).orderBy(asc(messageEvents.occurredAt), asc(sql`rowid`)),
   ]);
-  return { ...messageView(row), events: events.map(eventView) };
+  if (row) return { ...messageView(row), events: events.map(eventView) };
+  const archived = archive ? await archivedMessage(db, archive, id, tenantId) : undefined;
+  if (!archived) throw new NotFoundError("Message");
+  return archived;
 }

@@ -70,6 +70,7 @@ export async function createProvider(db: Database, rules: ConfigRules, principal
       ...(await sealConfig(rules.keyring, id, input.type, config)),
       enabled: input.enabled ?? true,
       priority: input.priority ?? 0,
+      pricing: input.pricing ?? null,
       metadata: input.metadata ?? {},
       createdAt: now,
       updatedAt: now,
@@ -106,6 +107,7 @@ export async function updateProvider(db: Database, rules: ConfigRules, principal
       name: input.name,
       priority: input.priority,
       enabled: input.enabled,
+      pricing: input.pricing,
       metadata: input.metadata,
       updatedAt: new Date().toISOString(),
     })

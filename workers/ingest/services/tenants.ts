@@ -3,11 +3,13 @@ import { sha256Hex } from "../../../shared/crypto/sha256";
 import type { Database } from "../../../shared/db/database";
 import { type ApiKeyRow, apiKeys, tenants } from "../../../shared/db/schema";
 import { apiKeyPrefix, newApiKeySecret, newId } from "../../../shared/domain/ids";
+import type { Quotas } from "../../../shared/domain/quotas";
 import type { ApiKeyScope } from "../../../shared/domain/scopes";
-import { ConflictError, NotFoundError } from "../../../shared/http/errors";
-import { assertVisible, type Principal } from "../principal";
+import { ConflictError, ForbiddenError, NotFoundError } from "../../../shared/http/errors";
+import { assertVisible, isOps, type Principal } from "../principal";
 import { forgetKey } from "./api-key-lookup";
 import type { OffsetPage } from "./cursor";
+import { forgetQuotas, seedCounters } from "./quota-counter";
 
 export async function createTenant(db: Database, name: string) {
   const [row] = await db
@@ -27,6 +29,26 @@ export async function findTenant(db: Database, principal: Principal, id: string)
   const row = await db.query.tenants.findFirst({ where: eq(tenants.id, id) });
   if (!row) throw new NotFoundError("Tenant");
   assertVisible(principal, row.id, "Tenant");
+  return row;
+}
+
+export type TenantUpdate = { name?: string; quotas?: Quotas; retentionDays?: number };
+
+/** A tenant's admin may rename it; only ops set quotas (a tenant cannot lift its own). */
+export async function updateTenant(db: Database, principal: Principal, id: string, update: TenantUpdate) {
+  const tenant = await findTenant(db, principal, id);
+  if ((update.quotas !== undefined || update.retentionDays !== undefined) && !isOps(principal))
+    throw new ForbiddenError("Only an ops key sets a tenant's quotas and retention");
+  const now = new Date();
+  const [row] = await db
+    .update(tenants)
+    .set({ name: update.name, quotas: update.quotas, retentionDays: update.retentionDays })
+    .where(eq(tenants.id, tenant.id))
+    .returning();
+  if (update.quotas !== undefined) {
+    await seedCounters(db, tenant.id, update.quotas, now);
+    forgetQuotas(tenant.id);
+  }
   return row;
 }
 

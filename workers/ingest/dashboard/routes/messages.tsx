@@ -46,7 +46,7 @@ export const messageRoutes = new Hono<DashboardBindings>()
   .get("/messages/:id", async (c) => {
     const viewer = signedIn(c);
     requireScope(viewer.principal, "read");
-    const message = await messageWithEvents(c.var.db, c.req.param("id"), viewer.principal.tenantId);
+    const message = await messageWithEvents(c.var.db, c.req.param("id"), viewer.principal.tenantId, c.env.ARCHIVE);
     const payloads = await rawPayloadsOf(c.var.db, message.id);
     return render(c, <MessagePage viewer={viewer} message={message} payloads={payloads} done={doneNotice(c.req.query("done"))} />);
   })

@@ -1,0 +1,132 @@
+import { type AnyColumn, and, asc, eq, inArray, sql } from "drizzle-orm";
+import { type ArchivedMessage, archiveKey, decodeArchive, encodeArchive } from "../../../shared/archive/archive-object";
+import type { Database } from "../../../shared/db/database";
+import { archiveChunks, archivedMessages, archiveRuns, messageEvents, messages } from "../../../shared/db/schema";
+
+export type ArchiveDeps = { db: Database; bucket: R2Bucket };
+/** `taken`: another pass finished the chunk first. */
+type ChunkResult = "done" | "stale" | "taken";
+type Chunk = typeof archiveChunks.$inferSelect;
+
+/** The messages with their events, as D1 holds them now. */
+async function snapshot(db: Database, ids: string[]): Promise<ArchivedMessage[]> {
+  const [rows, events] = await Promise.all([
+    db.select().from(messages).where(inArray(messages.id, ids)).orderBy(asc(messages.createdAt), asc(messages.id)),
+    db.select().from(messageEvents).where(inArray(messageEvents.messageId, ids)).orderBy(asc(messageEvents.occurredAt), asc(sql`rowid`)),
+  ]);
+  return rows.map((message) => ({ message, events: events.filter((event) => event.messageId === message.id) }));
+}
+
+async function sha256(bytes: Uint8Array): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", bytes);
+}
+
+/** Writes the object (R2 checks the SHA-256 on upload) and reads its metadata back before anything is deleted. */
+async function writeVerified(bucket: R2Bucket, key: string, lines: ArchivedMessage[]): Promise<void> {
+  const body = await encodeArchive(lines);
+  const count = String(lines.length);
+  await bucket.put(key, body, { sha256: await sha256(body), customMetadata: { messages: count } });
+  const stored = await bucket.head(key);
+  if (!stored || stored.size !== body.byteLength || stored.customMetadata?.messages !== count)
+    throw new Error(`archive object ${key} did not verify after writing`);
+}
+
+/** What the object holds when it is already there and whole (a pass crashed after writing it). */
+async function alreadyWritten(bucket: R2Bucket, chunk: Chunk): Promise<ArchivedMessage[] | null> {
+  const stored = await bucket.get(chunk.key);
+  if (!stored || stored.customMetadata?.messages !== String(chunk.messageIds.length)) return null;
+  return decodeArchive(stored.body);
+}
+
+/**
+ * One batch: the chunk becomes `done` only if no message in it changed since the object was
+ * written (same `updated_at`, same number of events), and only by this pass; then — and only then — the messages
+ * and events leave D1 and their ids point at the object. Otherwise the chunk is `stale`.
+ */
+async function finish(db: Database, chunk: Chunk, lines: ArchivedMessage[]): Promise<ChunkResult> {
+  const expected = JSON.stringify(
+    lines.map((line) => ({ id: line.message.id, updatedAt: line.message.updatedAt, events: line.events.length })),
+  );
+  const ids = JSON.stringify(chunk.messageIds);
+  const pass = crypto.randomUUID();
+  const inChunk = (column: AnyColumn) => sql`${column} IN (SELECT value FROM json_each(${ids}))`;
+  const done = sql`EXISTS (SELECT 1 FROM archive_chunks WHERE key = ${chunk.key} AND state = 'done' AND finished_by = ${pass})`;
+  const stale = sql`json_array_length(${expected}) <> json_array_length(${ids})
+    OR EXISTS (SELECT 1 FROM json_each(${expected}) AS s LEFT JOIN messages AS m ON m.id = s.value ->> 'id'
+      WHERE m.id IS NULL OR m.updated_at <> s.value ->> 'updatedAt'
+        OR (SELECT count(*) FROM message_events AS e WHERE e.message_id = m.id) <> s.value ->> 'events')`;
+  const results = await db.batch([
+    db
+      .update(archiveChunks)
+      .set({ state: sql`CASE WHEN ${stale} THEN 'stale' ELSE 'done' END`, finishedBy: pass })
+      .where(and(eq(archiveChunks.key, chunk.key), eq(archiveChunks.state, "pending"))),
+    db.insert(archivedMessages).select(
+      db
+        .select({
+          id: sql<string>`value`.as("id"),
+          tenantId: sql<string>`${chunk.tenantId}`.as("tenant_id"),
+          objectKey: sql<string>`${chunk.key}`.as("object_key"),
+        })
+        .from(sql`json_each(${ids})`)
+        .where(done),
+    ),
+    db.delete(messageEvents).where(and(inChunk(messageEvents.messageId), done)),
+    db.delete(messages).where(and(inChunk(messages.id), done)),
+    db
+      .update(archiveRuns)
+      .set({
+        archived: sql`${archiveRuns.archived} + ${chunk.messageIds.length}`,
+        objects: sql`${archiveRuns.objects} + 1`,
+        updatedAt: new Date().toISOString(),
+      })
+      .where(and(eq(archiveRuns.id, chunk.runId), done)),
+    db
+      .select({ state: archiveChunks.state, finishedBy: archiveChunks.finishedBy })
+      .from(archiveChunks)
+      .where(eq(archiveChunks.key, chunk.key)),
+  ]);
+  const [after] = results[5];
+  if (after?.finishedBy !== pass) return "taken";
+  return after.state === "done" ? "done" : "stale";
+}
+
+/** A stale chunk's object holds an outdated copy: it goes, and its messages are archived by a later chunk. */
+async function discard(deps: ArchiveDeps, chunk: Chunk): Promise<void> {
+  await deps.bucket.delete(chunk.key);
+  await deps.db.delete(archiveChunks).where(eq(archiveChunks.key, chunk.key));
+}
+
+/**
+ * Writes (or finds written) a pending chunk's object, then finishes it against what the object
+ * holds. Safe to repeat after a crash at any step.
+ */
+export async function completeChunk(deps: ArchiveDeps, chunk: Chunk): Promise<ChunkResult> {
+  let lines = await alreadyWritten(deps.bucket, chunk);
+  if (!lines) {
+    lines = await snapshot(deps.db, chunk.messageIds);
+    await writeVerified(deps.bucket, chunk.key, lines);
+  }
+  const state = await finish(deps.db, chunk, lines);
+  if (state === "stale") await discard(deps, chunk);
+  return state;
+}
+
+/** Records the intent first: a crash after the object is written leaves a pending chunk that the next pass completes. */
+export async function archiveChunk(deps: ArchiveDeps, runId: string, tenantId: string, day: string, ids: string[]) {
+  const chunk: Chunk = {
+    key: archiveKey(tenantId, day, crypto.randomUUID()),
+    runId,
+    tenantId,
+    day,
+    messageIds: ids,
+    state: "pending",
+    finishedBy: null,
+    createdAt: new Date().toISOString(),
+  };
+  await deps.db.insert(archiveChunks).values(chunk);
+  return completeChunk(deps, chunk);
+}
+
+export async function pendingChunks(db: Database): Promise<Chunk[]> {
+  return db.select().from(archiveChunks).where(eq(archiveChunks.state, "pending"));
+}
