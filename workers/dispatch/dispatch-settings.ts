@@ -2,6 +2,7 @@ import { z } from "zod";
 import { positiveNumber } from "../../shared/config/env-vars";
 import { parsedOnce } from "../../shared/config/parsed-once";
 import { breakerSettings } from "../../shared/providers/guard-contract";
+import { ARCHIVE_BUDGET_MS } from "./archive/archive-runs";
 import type { DispatchEnv } from "./env";
 import { DEFAULT_SWEEP_AFTER_SECONDS } from "./sweeper";
 
@@ -13,6 +14,7 @@ const dispatchVars = z.object({
   LEASE_SECONDS: positiveNumber(180),
   OUTCOME_FLUSH_MS: positiveNumber(250),
   SWEEP_AFTER_SECONDS: positiveNumber(DEFAULT_SWEEP_AFTER_SECONDS),
+  ARCHIVE_BUDGET_MS: positiveNumber(ARCHIVE_BUDGET_MS),
 });
 
 export type DispatchSettings = {
@@ -26,6 +28,8 @@ export type DispatchSettings = {
   sweepAfterSeconds: number;
   breakerThreshold: number;
   breakerCooldownSeconds: number;
+  /** How long one cron tick may spend archiving (ms). */
+  archiveBudgetMs: number;
 };
 
 /** Parsed once per isolate, not per batch. */
@@ -43,5 +47,6 @@ export const dispatchSettings = parsedOnce((env: DispatchEnv): DispatchSettings 
     sweepAfterSeconds: vars.SWEEP_AFTER_SECONDS,
     breakerThreshold: breaker.failureThreshold,
     breakerCooldownSeconds: breaker.cooldownSeconds,
+    archiveBudgetMs: vars.ARCHIVE_BUDGET_MS,
   };
 });

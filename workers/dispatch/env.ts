@@ -26,6 +26,8 @@ export type DispatchEnv = {
   LEASE_SECONDS?: string;
   /** A sent or rejected outcome is written to D1 at most this long after it happens (default 250). */
   OUTCOME_FLUSH_MS?: string;
+  /** How long one cron tick may spend on the R2 archive (default 20000). */
+  ARCHIVE_BUDGET_MS?: string;
   /** Consecutive unavailable outcomes that open a provider's circuit (default 5). */
   BREAKER_THRESHOLD?: string;
   /** How long an open circuit skips its provider before one probe (default 30). */

@@ -23,7 +23,8 @@ export default {
     metered.report(deadLetters ? "dead-letter batch" : "delivery batch", batch.messages.length);
   },
   async scheduled(_controller, env) {
-    const stuckAfter = dispatchSettings(env).sweepAfterSeconds;
+    const settings = dispatchSettings(env);
+    const stuckAfter = settings.sweepAfterSeconds;
     const db = database(env.DB);
     const swept = await sweep(db, env.DELIVERY_QUEUE, stuckAfter);
     const expiredKeys = await deleteExpiredIdempotencyKeys(db);
@@ -31,6 +32,6 @@ export default {
     if (swept + expiredKeys + expiredSessions > 0)
       log.info("dispatch.cron", { requeued: swept, expiredIdempotencyKeys: expiredKeys, expiredDashboardSessions: expiredSessions });
     // Last, and on its own: archiving never holds up the sweeper or the releases above.
-    await archiveTick({ db, bucket: env.ARCHIVE }).catch((error) => log.error("dispatch.archive_failed", { error: String(error) }));
+    await archiveTick({ db, bucket: env.ARCHIVE }, settings.archiveBudgetMs).catch((error) => log.error("dispatch.archive_failed", { error: String(error) }));
   },
 } satisfies ExportedHandler<DispatchEnv, DeliveryJob>;
