@@ -32,6 +32,8 @@ export default {
     if (swept + expiredKeys + expiredSessions > 0)
       log.info("dispatch.cron", { requeued: swept, expiredIdempotencyKeys: expiredKeys, expiredDashboardSessions: expiredSessions });
     // Last, and on its own: archiving never holds up the sweeper or the releases above.
-    await archiveTick({ db, bucket: env.ARCHIVE }, settings.archiveBudgetMs).catch((error) => log.error("dispatch.archive_failed", { error: String(error) }));
+    await archiveTick({ db, bucket: env.ARCHIVE }, settings.archiveBudgetMs).catch((error) =>
+      log.error("dispatch.archive_failed", { error: String(error) }),
+    );
   },
 } satisfies ExportedHandler<DispatchEnv, DeliveryJob>;
