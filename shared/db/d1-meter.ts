@@ -1,10 +1,21 @@
 import { log } from "../observability/logger";
 
-/** D1 work done through one binding: round trips (a `batch()` is one) and statements. */
-export type D1Meter = { roundTrips: number; statements: number };
+/**
+ * D1 work done through one binding: round trips (a `batch()` is one), statements, and rows
+ * written as D1 reports them (`meta.rows_written`, index entries included; a statement run
+ * through `raw()` or `first()` reports none, so this is a lower bound where those write).
+ */
+export type D1Meter = { roundTrips: number; statements: number; rowsWritten: number };
 
 export function newMeter(): D1Meter {
-  return { roundTrips: 0, statements: 0 };
+  return { roundTrips: 0, statements: 0, rowsWritten: 0 };
+}
+
+type WithMeta = { meta?: { rows_written?: number } };
+
+function countWritten(meter: D1Meter, results: unknown): void {
+  for (const result of Array.isArray(results) ? results : [results])
+    if (result && typeof result === "object" && "meta" in result) meter.rowsWritten += (result as WithMeta).meta?.rows_written ?? 0;
 }
 
 const EXECUTORS = new Set(["run", "all", "first", "raw"]);
@@ -15,10 +26,12 @@ function meteredStatement(statement: D1PreparedStatement, meter: D1Meter): D1Pre
       if (property === "bind") return (...values: unknown[]) => meteredStatement(target.bind(...values), meter);
       const value = Reflect.get(target, property, target);
       if (typeof property === "string" && EXECUTORS.has(property) && typeof value === "function")
-        return (...args: unknown[]) => {
+        return async (...args: unknown[]) => {
           meter.roundTrips++;
           meter.statements++;
-          return value.apply(target, args);
+          const result = await value.apply(target, args);
+          if (property === "run" || property === "all") countWritten(meter, result);
+          return result;
         };
       return typeof value === "function" ? value.bind(target) : value;
     },
@@ -34,10 +47,12 @@ export function meteredD1(inner: D1Database, meter: D1Meter): D1Database {
     get(target, property) {
       if (property === "prepare") return (query: string) => meteredStatement(target.prepare(query), meter);
       if (property === "batch")
-        return (statements: D1PreparedStatement[]) => {
+        return async (statements: D1PreparedStatement[]) => {
           meter.roundTrips++;
           meter.statements += statements.length;
-          return target.batch(statements);
+          const results = await target.batch(statements);
+          countWritten(meter, results);
+          return results;
         };
       const value = Reflect.get(target, property, target);
       return typeof value === "function" ? value.bind(target) : value;

@@ -31,3 +31,23 @@ describe("D1 round trips per queue batch", () => {
     expect(hundred).toBe(2);
   });
 });
+
+describe("D1 rows written per delivered message", () => {
+  it("are the claim, the outcome and two events, with their index entries — the same at any batch size", async () => {
+    const written = async (size: number) => {
+      const tenantId = await newTenant();
+      await addProvider({ tenantId });
+      const rows = [];
+      for (let i = 0; i < size; i++) rows.push(await queuedMessage(tenantId));
+      const { db, counter } = countingD1(env.DB);
+      await consume(batchOf(rows), { ...env, DB: db });
+      return counter.rowsWritten / size;
+    };
+    const perMessage = await written(100);
+    expect(await written(10)).toBe(perMessage);
+    // D1 counts index entries as rows: the claim (the row; its status index entry moves) + the
+    // sent update (the row; status and provider-message-id index entries) + the `sending` and
+    // `sent` events (row, primary key, message index each).
+    expect(perMessage).toBe(11);
+  });
+});
