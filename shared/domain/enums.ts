@@ -1,4 +1,4 @@
-export const CHANNELS = ["email", "sms", "push", "webhook"] as const;
+export const CHANNELS = ["email", "sms", "push", "webhook", "telegram", "slack"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const DIRECTIONS = ["outbound", "inbound"] as const;
