@@ -165,6 +165,8 @@ export type CallbackResult =
   | InboundCallback
   /** Verified, but nothing Relay records. */
   | { kind: "ignored" }
+  /** Verified, nothing to record, and the provider expects this answer (Slack's URL verification challenge). */
+  | { kind: "answered"; reply: CallbackReply }
   /** An SNS subscription, confirmed with SNS. */
   | { kind: "subscription-confirmed"; topicArn: string };
 
