@@ -50,7 +50,11 @@ function mediaOf(files: z.infer<typeof fileSchema>[] | undefined): InboundMedia[
  * channel (and thread) to the workspace, deduplicated by `event_id` (Slack retries with the same
  * one). Bots' posts — Relay's own replies included — and every other event are ignored.
  */
-export function slackEventResult(envelope: Extract<SlackEnvelope, { type: "event_callback" }>, providerId: string): CallbackResult {
+export function slackEventResult(
+  envelope: Extract<SlackEnvelope, { type: "event_callback" }>,
+  rawPayload: unknown,
+  providerId: string,
+): CallbackResult {
   const event = messageEventSchema.safeParse(envelope.event);
   if (!event.success) return { kind: "ignored" };
   const message = event.data;
@@ -66,6 +70,6 @@ export function slackEventResult(envelope: Extract<SlackEnvelope, { type: "event
     media: mediaOf(message.files),
     sender: { slackUserId: message.user },
     dedupeKey: `slack:${providerId}:${envelope.event_id}`,
-    rawPayload: envelope,
+    rawPayload,
   };
 }

@@ -11,8 +11,9 @@ export const telegramCallback: CallbackSpec<TelegramConfig> = {
   url: telegramCallbackUrl,
   async handle(request: CallbackRequest, target: CallbackTarget<TelegramConfig>) {
     await verifyTelegramSecretToken(request, target.config.secretToken);
-    const update = telegramUpdateSchema.safeParse(parseJsonBody(request.rawBody));
+    const body = parseJsonBody(request.rawBody);
+    const update = telegramUpdateSchema.safeParse(body);
     if (!update.success) throw new InvalidInputError("The body is not a Telegram update");
-    return inboundOfUpdate(update.data, target.providerId, botIdOf(target.config)) ?? { kind: "ignored" };
+    return inboundOfUpdate(update.data, body, target.providerId, botIdOf(target.config)) ?? { kind: "ignored" };
   },
 };

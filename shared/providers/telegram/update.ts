@@ -72,7 +72,7 @@ function senderOf(message: TelegramMessage): InboundSender {
  * chat (and topic) to our bot, deduplicated by `update_id`; anything else (edits, a bot's own
  * posts, callbacks) is null. The same for a webhook and for polling, so the two dedupe together.
  */
-export function inboundOfUpdate(update: TelegramUpdate, providerId: string, botId: string): InboundCallback | null {
+export function inboundOfUpdate(update: TelegramUpdate, rawPayload: unknown, providerId: string, botId: string): InboundCallback | null {
   const { message } = update;
   if (!message || message.from?.is_bot) return null;
   return {
@@ -86,6 +86,6 @@ export function inboundOfUpdate(update: TelegramUpdate, providerId: string, botI
     media: mediaOf(message),
     sender: senderOf(message),
     dedupeKey: `telegram:${providerId}:${update.update_id}`,
-    rawPayload: update,
+    rawPayload,
   };
 }
