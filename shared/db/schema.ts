@@ -192,6 +192,16 @@ export const dashboardSessions = sqliteTable(
   (t) => [index("dashboard_sessions_key").on(t.keyId), index("dashboard_sessions_expires").on(t.expiresAt)],
 );
 
+/**
+ * Where a polled provider's inbound stream stands (Telegram's getUpdates offset): advanced only
+ * after what came before it is recorded, and never backwards.
+ */
+export const inboundPollOffsets = sqliteTable("inbound_poll_offsets", {
+  providerId: text("provider_id").primaryKey(),
+  nextOffset: integer("next_offset").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;

@@ -2,6 +2,7 @@ import type { ProviderModule } from "../provider";
 import { TelegramAdapter } from "./adapter";
 import { telegramCallback } from "./callback";
 import { type TelegramConfig, telegramConfig } from "./config";
+import { telegramUpdatesPoll } from "./updates-poll";
 
 export const telegramProvider: ProviderModule<"telegram", TelegramConfig> = {
   type: "telegram",
@@ -9,4 +10,5 @@ export const telegramProvider: ProviderModule<"telegram", TelegramConfig> = {
   config: telegramConfig,
   adapter: (id, config) => new TelegramAdapter(id, config),
   callback: telegramCallback,
+  poll: telegramUpdatesPoll,
 };
