@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { inboundPollOffsets } from "../../shared/db/schema";
@@ -113,9 +113,7 @@ describe("Telegram poll mode (the webhooks cron)", () => {
 
   it("runs from the webhooks worker's scheduled handler", async () => {
     const bot = await pollingBot([messageUpdate("from the cron")]);
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: new Date() }), env, ctx);
-    await waitOnExecutionContext(ctx);
+    await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: new Date() }), env);
     expect((await inboundOf(bot.providerId)).map((m) => m.content.text)).toEqual(["from the cron"]);
   });
 });
