@@ -127,6 +127,7 @@ describe("chat channels on the real stack", () => {
       return found.length > 0 ? found : undefined;
     });
     expect(polled).toHaveLength(1);
+    expect(polled[0]).toMatchObject({ providerId: polledId, status: "delivered", to: polledCreds.telegram.botToken.split(":")[0] });
     // The next polls ask from past it (which, at Telegram, confirms it).
     await eventually(async () => (polledTelegram.getUpdatesCalls.some((call) => call.offset === nextUpdateId + 1) ? true : undefined));
     expect((await inbound("telegram")).filter((m) => m.content.text === "by polling")).toHaveLength(1);
