@@ -111,6 +111,17 @@ describe("Telegram poll mode (the webhooks cron)", () => {
     expect(await offsetOf(conflicted.providerId)).toBeNull();
   });
 
+  it("skips a provider whose sealed config this worker cannot open, and polls the others", async () => {
+    const bot = await pollingBot([messageUpdate("still polled")]);
+    const broken = await pollingBot([messageUpdate("never read")]);
+    await env.DB.prepare("UPDATE provider_configs SET key_version = 99 WHERE id = ?").bind(broken.providerId).run();
+
+    await pollInbound(db(), env);
+
+    expect((await inboundOf(bot.providerId)).map((m) => m.content.text)).toEqual(["still polled"]);
+    expect(await broken.getUpdatesBodies()).toEqual([]);
+  });
+
   it("runs from the webhooks worker's scheduled handler", async () => {
     const bot = await pollingBot([messageUpdate("from the cron")]);
     await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: new Date() }), env);
