@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Miniflare } from "miniflare";
+import { CHANNELS } from "../shared/domain/enums";
 import { newAdminKey } from "./admin-key";
 
 export type DevCredentials = {
@@ -14,8 +15,6 @@ export type DevCredentials = {
   ingestUrl: string;
   webhooksUrl: string;
 };
-
-const CHANNELS = ["email", "sms", "push", "webhook"] as const;
 
 async function api<T>(baseUrl: string, key: string, method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
   const response = await fetch(`${baseUrl}${path}`, {
@@ -54,6 +53,7 @@ export async function seed(
       // Credentials from before the tenant admin key was seeded get one now.
       const tenantAdminKey =
         previous.tenantAdminKey ?? (await issueKey(urls.ingestUrl, previous.adminKey, previous.tenantId, "demo admin", ["admin"]));
+      await seedSystemProviders(urls.ingestUrl, previous.adminKey);
       return write(credentialsPath, { ...previous, tenantAdminKey, ...urls });
     }
   }
@@ -64,9 +64,15 @@ export async function seed(
   const tenant = await api<{ id: string }>(urls.ingestUrl, admin.key, "POST", "/v1/tenants", { name: "Demo" });
   const apiKey = await issueKey(urls.ingestUrl, admin.key, tenant.data.id, "demo", ["send", "read"]);
   const tenantAdminKey = await issueKey(urls.ingestUrl, admin.key, tenant.data.id, "demo admin", ["admin"]);
-  const existing = await api<{ items: { channel: string }[] }>(urls.ingestUrl, admin.key, "GET", "/v1/providers?system=true");
+  await seedSystemProviders(urls.ingestUrl, admin.key);
+  return write(credentialsPath, { adminKey: admin.key, tenantId: tenant.data.id, apiKey, tenantAdminKey, ...urls });
+}
+
+/** A `system` default for every channel that has none yet (a state folder from before a channel existed gets one too). */
+async function seedSystemProviders(ingestUrl: string, opsKey: string): Promise<void> {
+  const existing = await api<{ items: { channel: string }[] }>(ingestUrl, opsKey, "GET", "/v1/providers?system=true");
   for (const channel of CHANNELS.filter((c) => !existing.data.items.some((p) => p.channel === c))) {
-    await api(urls.ingestUrl, admin.key, "POST", "/v1/providers", {
+    await api(ingestUrl, opsKey, "POST", "/v1/providers", {
       type: "system",
       name: `System ${channel}`,
       channel,
@@ -74,7 +80,6 @@ export async function seed(
       config: {},
     });
   }
-  return write(credentialsPath, { adminKey: admin.key, tenantId: tenant.data.id, apiKey, tenantAdminKey, ...urls });
 }
 
 function write(path: string, credentials: DevCredentials): DevCredentials {

@@ -14,7 +14,7 @@ export type StackOptions = {
   stateDir: string;
   ingestPort: number;
   webhooksPort: number;
-  /** How often the dispatch cron fires locally (wrangler does not run crons by itself). */
+  /** How often the dispatch and webhooks crons fire locally (wrangler does not run crons by itself). */
   cronIntervalMs: number;
   logLevel?: LogLevel;
   /** Extra vars per worker, on top of the local defaults (e.g. shorter dispatch timings). */
@@ -104,7 +104,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const [ingest, dispatch, webhooks] = await Promise.all([
     workerOptions("ingest", buildDir, { ...secrets, ...LOCAL_BREAKER_VARS, ...LOCAL_INGEST_VARS, ...LOCAL_OUTBOUND_VARS, ...vars.ingest }),
     workerOptions("dispatch", buildDir, { ...secrets, ...LOCAL_DISPATCH_VARS, ...vars.dispatch, WEBHOOKS_PUBLIC_URL: webhooksUrl }),
-    workerOptions("webhooks", buildDir, { ...secrets, ...vars.webhooks }),
+    workerOptions("webhooks", buildDir, { ...secrets, ...LOCAL_OUTBOUND_VARS, ...vars.webhooks }),
   ]);
   const mf = new Miniflare({
     host,
@@ -137,7 +137,8 @@ function linesTo(onLine: (line: string) => void) {
   };
 }
 
+/** Both workers' crons: dispatch's sweeper and expiries, and webhooks' polling of inbound messages. */
 export async function fireCron(mf: Miniflare): Promise<void> {
-  const dispatch = await mf.getWorker("relay-dispatch");
-  await dispatch.scheduled({ cron: "* * * * *", scheduledTime: new Date() });
+  const workers = await Promise.all([mf.getWorker("relay-dispatch"), mf.getWorker("relay-webhooks")]);
+  await Promise.all(workers.map((worker) => worker.scheduled({ cron: "* * * * *", scheduledTime: new Date() })));
 }

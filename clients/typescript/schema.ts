@@ -443,7 +443,7 @@ export interface components {
             id: string;
             tenantId: string;
             /** @enum {string} */
-            channel: "email" | "sms" | "push" | "webhook";
+            channel: "email" | "sms" | "push" | "webhook" | "telegram" | "slack";
             /** @enum {string} */
             direction: "outbound" | "inbound";
             to: string;
@@ -494,12 +494,14 @@ export interface components {
         MessageContent: {
             text?: string;
             html?: string;
+            /** @description Telegram and Slack: the thread to post into (message_thread_id, thread_ts). */
+            thread?: string;
             templateId?: string;
             variables?: {
                 [key: string]: unknown;
             };
         };
-        SendMessageRequest: components["schemas"]["SmsMessageRequest"] | components["schemas"]["EmailMessageRequest"] | components["schemas"]["PushMessageRequest"] | components["schemas"]["WebhookMessageRequest"];
+        SendMessageRequest: components["schemas"]["SmsMessageRequest"] | components["schemas"]["EmailMessageRequest"] | components["schemas"]["PushMessageRequest"] | components["schemas"]["WebhookMessageRequest"] | components["schemas"]["TelegramMessageRequest"] | components["schemas"]["SlackMessageRequest"];
         /** @description Up to 50 keys of your own; values are short strings, numbers or booleans. */
         Metadata: {
             [key: string]: string | number | boolean | null;
@@ -512,7 +514,7 @@ export interface components {
             id: string;
             tenantId: string;
             /** @enum {string} */
-            channel: "email" | "sms" | "push" | "webhook";
+            channel: "email" | "sms" | "push" | "webhook" | "telegram" | "slack";
             /** @enum {string} */
             direction: "outbound" | "inbound";
             to: string;
@@ -583,9 +585,9 @@ export interface components {
             id: string;
             tenantId: string | null;
             /** @enum {string} */
-            type: "twilio" | "resend" | "aws-ses" | "smtp" | "webhook" | "system";
+            type: "twilio" | "resend" | "aws-ses" | "smtp" | "webhook" | "system" | "telegram" | "slack";
             /** @enum {string} */
-            channel: "email" | "sms" | "push" | "webhook";
+            channel: "email" | "sms" | "push" | "webhook" | "telegram" | "slack";
             name: string;
             /** @example …a1b2 */
             mask: string;
@@ -618,10 +620,10 @@ export interface components {
         } | null;
         CreateProviderRequest: {
             /** @enum {string} */
-            type: "twilio" | "resend" | "aws-ses" | "smtp" | "webhook" | "system";
+            type: "twilio" | "resend" | "aws-ses" | "smtp" | "webhook" | "system" | "telegram" | "slack";
             name: string;
             /** @enum {string} */
-            channel?: "email" | "sms" | "push" | "webhook";
+            channel?: "email" | "sms" | "push" | "webhook" | "telegram" | "slack";
             priority?: number;
             enabled?: boolean;
             /** @description Type-specific settings; secrets are write-only. */
@@ -686,6 +688,8 @@ export interface components {
             sms?: number;
             push?: number;
             webhook?: number;
+            telegram?: number;
+            slack?: number;
         };
         CreateTenantRequest: {
             name: string;
@@ -698,6 +702,8 @@ export interface components {
                 sms?: number;
                 push?: number;
                 webhook?: number;
+                telegram?: number;
+                slack?: number;
             };
             /** @description Days finished messages stay in D1 before the daily pass archives them to R2 (ops only; default 30). */
             retentionDays?: number;
@@ -890,6 +896,48 @@ export interface components {
             scheduledAt?: string;
             metadata?: components["schemas"]["Metadata"];
         };
+        TelegramMessageRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            channel: "telegram";
+            /** @description The Telegram chat id, or @channelusername. */
+            to: string;
+            from?: string;
+            subject?: string;
+            content: components["schemas"]["MessageContent"] & {
+                text: string;
+                thread?: string;
+            };
+            /**
+             * Format: date-time
+             * @description Deliver no earlier than this time (ISO-8601).
+             */
+            scheduledAt?: string;
+            metadata?: components["schemas"]["Metadata"];
+        };
+        SlackMessageRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            channel: "slack";
+            /** @description The Slack channel id (C…, G… or D…). */
+            to: string;
+            from?: string;
+            subject?: string;
+            content: components["schemas"]["MessageContent"] & {
+                text: string;
+                thread?: string;
+            };
+            /**
+             * Format: date-time
+             * @description Deliver no earlier than this time (ISO-8601).
+             */
+            scheduledAt?: string;
+            metadata?: components["schemas"]["Metadata"];
+        };
     };
     responses: never;
     parameters: never;
@@ -955,7 +1003,7 @@ export interface operations {
                 /** @description Ops keys: only this tenant */
                 tenantId?: string;
                 status?: "queued" | "sending" | "sent" | "delivered" | "failed" | "canceled";
-                channel?: "email" | "sms" | "push" | "webhook";
+                channel?: "email" | "sms" | "push" | "webhook" | "telegram" | "slack";
                 /** @description Exact recipient, at most 320 characters (a phone number is normalised first) */
                 to?: string;
                 /** @description Created at or after */

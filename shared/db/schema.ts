@@ -272,6 +272,16 @@ export const archivedMessages = sqliteTable("archived_messages", {
   objectKey: text("object_key").notNull(),
 });
 
+/**
+ * Where a polled provider's inbound stream stands (Telegram's getUpdates offset): advanced only
+ * after what came before it is recorded, and never backwards.
+ */
+export const inboundPollOffsets = sqliteTable("inbound_poll_offsets", {
+  providerId: text("provider_id").primaryKey(),
+  nextOffset: integer("next_offset").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;

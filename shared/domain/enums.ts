@@ -1,4 +1,4 @@
-export const CHANNELS = ["email", "sms", "push", "webhook"] as const;
+export const CHANNELS = ["email", "sms", "push", "webhook", "telegram", "slack"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const DIRECTIONS = ["outbound", "inbound"] as const;
@@ -10,5 +10,5 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export const EVENT_SOURCES = ["internal", "provider"] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
-export const PROVIDER_TYPES = ["twilio", "resend", "aws-ses", "smtp", "webhook", "system"] as const;
+export const PROVIDER_TYPES = ["twilio", "resend", "aws-ses", "smtp", "webhook", "system", "telegram", "slack"] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];

@@ -19,6 +19,12 @@ export const messageContentSchema = z
   .strictObject({
     text: z.string().min(1).max(MAX_TEXT_LENGTH).optional(),
     html: z.string().min(1).max(MAX_TEXT_LENGTH).optional(),
+    thread: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: "Telegram and Slack: the thread to post into (message_thread_id, thread_ts)." }),
     templateId: z.string().min(1).max(200).optional(),
     variables: z
       .record(z.string().max(200), z.unknown())

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { chatContentIssues, slackRecipient, telegramRecipient } from "./chat-message";
 import { parseMailbox } from "./mailbox";
 import { messageContentSchema } from "./message-content";
 import { metadataSchema } from "./metadata";
@@ -92,8 +93,13 @@ const webhookRequest = z.strictObject({
   ...common,
 });
 
+/** `from` is not sent anywhere: the bot posts as itself. It is kept on the message, as for push and webhook. */
+const chatSender = z.string().max(200).optional();
+const telegramRequest = z.strictObject({ channel: z.literal("telegram"), to: telegramRecipient, from: chatSender, ...common });
+const slackRequest = z.strictObject({ channel: z.literal("slack"), to: slackRecipient, from: chatSender, ...common });
+
 export const messageRequestSchema = z
-  .discriminatedUnion("channel", [smsRequest, emailRequest, pushRequest, webhookRequest])
+  .discriminatedUnion("channel", [smsRequest, emailRequest, pushRequest, webhookRequest, telegramRequest, slackRequest])
   .superRefine((request, ctx) => {
     const { content } = request;
     if (request.channel === "sms") {
@@ -105,6 +111,7 @@ export const messageRequestSchema = z
       if (!content.html && !content.text)
         ctx.addIssue({ code: "custom", path: ["content"], message: "an email needs content.html or content.text" });
     }
+    chatContentIssues(request.channel, content, ctx);
     if (request.channel === "push" && !content.text)
       ctx.addIssue({ code: "custom", path: ["content", "text"], message: "a push notification needs content.text" });
     if (new TextEncoder().encode(JSON.stringify(request)).byteLength > MAX_MESSAGE_BYTES)

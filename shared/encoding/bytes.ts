@@ -39,3 +39,9 @@ export function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> | null {
 export function bytesToHex(bytes: ArrayBuffer | Uint8Array): string {
   return Array.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
+
+/** Hex (either case, even length) to bytes; null when it is not hex. */
+export function hexToBytes(text: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(text)) return null;
+  return Uint8Array.from(text.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
+}

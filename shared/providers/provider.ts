@@ -165,6 +165,8 @@ export type CallbackResult =
   | InboundCallback
   /** Verified, but nothing Relay records. */
   | { kind: "ignored" }
+  /** Verified, nothing to record, and the provider expects this answer (Slack's URL verification challenge). */
+  | { kind: "answered"; reply: CallbackReply }
   /** An SNS subscription, confirmed with SNS. */
   | { kind: "subscription-confirmed"; topicArn: string };
 
@@ -184,6 +186,20 @@ export type CallbackSpec<C extends ProviderConfig> = {
   handle(request: CallbackRequest, target: CallbackTarget<C>, deps: CallbackDeps): Promise<CallbackResult>;
 };
 
+/**
+ * What one poll brought: the inbound messages after the offset (oldest first), and the offset
+ * after them (unchanged when nothing came); or why the provider could not be asked.
+ */
+export type PollResult = { kind: "polled"; inbound: InboundCallback[]; nextOffset: number | null } | { kind: "failed"; message: string };
+
+/** A provider that can be asked for its inbound messages instead of calling back (Telegram's getUpdates). */
+export type InboundPoll<C extends ProviderConfig> = {
+  /** Whether this config receives by polling. */
+  polls(config: C): boolean;
+  /** The inbound messages from `offset` on (null: whatever the provider still holds). */
+  poll(target: { providerId: string; config: C }, offset: number | null, signal: AbortSignal): Promise<PollResult>;
+};
+
 /** One provider's whole life: its config, its adapter, and its callbacks where it has any. */
 export type ProviderModule<T extends ProviderType, C extends ProviderConfig, K extends string = FieldOf<C>> = {
   type: T;
@@ -193,4 +209,5 @@ export type ProviderModule<T extends ProviderType, C extends ProviderConfig, K e
   /** The config has been validated by `config.schema` and its addresses checked against the outbound policy. */
   adapter(id: string, config: C, context: AdapterContext): Provider;
   callback?: CallbackSpec<C>;
+  poll?: InboundPoll<C>;
 };

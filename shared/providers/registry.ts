@@ -2,8 +2,10 @@ import type { ProviderType } from "../domain/enums";
 import type { ProviderConfig, ProviderModule } from "./provider";
 import { resendProvider } from "./resend";
 import { sesProvider } from "./ses";
+import { slackProvider } from "./slack";
 import { smtpProvider } from "./smtp";
 import { systemProvider } from "./system";
+import { telegramProvider } from "./telegram";
 import { twilioProvider } from "./twilio";
 import { webhookProvider } from "./webhook";
 
@@ -15,6 +17,8 @@ const MODULES = {
   smtp: smtpProvider,
   webhook: webhookProvider,
   system: systemProvider,
+  telegram: telegramProvider,
+  slack: slackProvider,
 } as const satisfies { [T in ProviderType]: { type: T } };
 
 /** A module with its config type forgotten: each module validates its own config with `config.schema` before using it. */

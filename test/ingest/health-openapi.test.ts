@@ -240,10 +240,15 @@ describe("GET /openapi.json", () => {
       discriminator: { propertyName: string; mapping: Record<string, string> };
     };
     expect(union.discriminator.propertyName).toBe("channel");
-    expect(Object.keys(union.discriminator.mapping).sort()).toEqual(["email", "push", "sms", "webhook"]);
+    expect(Object.keys(union.discriminator.mapping).sort()).toEqual(["email", "push", "slack", "sms", "telegram", "webhook"]);
     expect(union.oneOf.map((v) => v.$ref)).toEqual(Object.values(union.discriminator.mapping));
     const emailRequest = components.schemas.EmailMessageRequest as { required: string[] };
     expect(emailRequest.required).toEqual(expect.arrayContaining(["channel", "to", "subject", "content"]));
+    type ChatContent = { required: string[]; properties: { text: { maxLength: number }; thread: { pattern: string } } };
+    const slack = components.schemas.SlackMessageRequest as { properties: { content: { allOf: ChatContent[] } } };
+    const slackContent = slack.properties.content.allOf[1];
+    expect(slackContent).toMatchObject({ required: ["text"], properties: { text: { maxLength: 40_000 } } });
+    expect(new RegExp(slackContent.properties.thread.pattern).test("1712345678.123456")).toBe(true);
   });
 
   it("documents the routes' specific error statuses", async () => {

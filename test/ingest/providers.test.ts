@@ -42,6 +42,10 @@ function fixtures() {
   const sesSecret = randomHex(20);
   const smtpPassword = randomHex(12);
   const webhookSecret = randomHex(16);
+  const telegramToken = `123456789:${randomHex(16)}`;
+  const telegramSecretToken = randomHex(16);
+  const slackToken = `xoxb-${randomHex(6)}-${randomHex(12)}`;
+  const slackSigningSecret = randomHex(16);
   return [
     {
       type: "twilio",
@@ -79,6 +83,18 @@ function fixtures() {
       channel: "webhook",
       config: { url: "https://hooks.acme.test/relay", secret: webhookSecret },
       secrets: [webhookSecret],
+    },
+    {
+      type: "telegram",
+      channel: "telegram",
+      config: { botToken: telegramToken, secretToken: telegramSecretToken, mode: "poll" },
+      secrets: [telegramToken, telegramSecretToken],
+    },
+    {
+      type: "slack",
+      channel: "slack",
+      config: { botToken: slackToken, signingSecret: slackSigningSecret },
+      secrets: [slackToken, slackSigningSecret],
     },
   ] as const;
 }
@@ -209,6 +225,12 @@ describe("POST /v1/providers", () => {
     ["webhook", "a secret shorter than 24 characters", { url: "https://hooks.test/x", secret: "short-secret" }, "config.secret"],
     ["webhook", "an unknown field", { url: "https://hooks.test/x", token: "t" }, "config.token"],
     ["system", "an unknown fail mode", { fail: "sometimes" }, "config.fail"],
+    ["telegram", "a token without its bot id", { botToken: "abcdefabcdefabcdefabcdef" }, "config.botToken"],
+    ["telegram", "an unknown mode", { botToken: `1:${"a".repeat(30)}`, mode: "push" }, "config.mode"],
+    ["telegram", "a short secret token", { botToken: `1:${"a".repeat(30)}`, secretToken: "short" }, "config.secretToken"],
+    ["telegram", "a private base URL", { botToken: `1:${"a".repeat(30)}`, baseUrl: "https://10.0.0.1" }, "config.baseUrl"],
+    ["slack", "a missing signing secret", { botToken: `xoxb-${"1".repeat(20)}` }, "config.signingSecret"],
+    ["slack", "a token that is not a Slack token", { botToken: "secret", signingSecret: "a".repeat(32) }, "config.botToken"],
   ];
   for (const [type, what, config, path] of invalid) {
     it(`rejects a ${type} config with ${what}`, async () => {

@@ -45,6 +45,9 @@ describe("callback URLs, built and parsed by one module per provider", () => {
     expect(claimants(`${BASE}webhooks/twilio/prv_1/inbound`)).toEqual(["twilio"]);
     expect(claimants(`${BASE}webhooks/resend/prv_1`)).toEqual(["resend"]);
     expect(claimants(`${BASE}webhooks/ses/prv_1`)).toEqual(["aws-ses"]);
+    expect(claimants(`${BASE}webhooks/telegram/prv_1`)).toEqual(["telegram"]);
+    expect(claimants(`${BASE}webhooks/slack/prv_1`)).toEqual(["slack"]);
+    expect(claimants(`${BASE}webhooks/slack/prv_1/events`)).toEqual([]);
     expect(claimants(`${BASE}webhooks/mailgun/prv_1`)).toEqual([]);
   });
 });

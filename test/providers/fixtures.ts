@@ -57,3 +57,21 @@ export function webhookMessage(overrides: Partial<OutboundMessage> = {}): Outbou
 export function patience(): AbortSignal {
   return AbortSignal.timeout(15_000);
 }
+
+export function chatMessage(channel: "telegram" | "slack", overrides: Partial<OutboundMessage> = {}): OutboundMessage {
+  return {
+    id: `msg_${randomHex(8)}`,
+    channel,
+    to: channel === "telegram" ? "123456789" : "C0123456789",
+    from: null,
+    subject: null,
+    content: { text: "Your order has shipped" },
+    metadata: {},
+    ...overrides,
+  };
+}
+
+/** A token shaped like one from @BotFather, made at run time. */
+export function telegramBotToken(): string {
+  return `${100000 + Math.floor(Math.random() * 900000)}:${randomHex(18)}`;
+}

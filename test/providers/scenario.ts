@@ -1,5 +1,5 @@
 import { inject } from "vitest";
-import type { Behaviour, RecordedRequest, ScenarioSpec } from "../support/provided-context";
+import type { Behaviour, PrismName, RecordedRequest, ScenarioSpec } from "../support/provided-context";
 
 export type { RecordedRequest };
 
@@ -21,7 +21,7 @@ export async function scenario(spec: ScenarioSpec): Promise<Scenario> {
 }
 
 /** Every request goes through to the Prism mock of `name`, and is recorded on the way. */
-export function throughPrism(name: "twilio" | "resend"): Promise<Scenario> {
+export function throughPrism(name: PrismName): Promise<Scenario> {
   return scenario({ fallback: { proxy: name } });
 }
 

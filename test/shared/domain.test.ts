@@ -162,6 +162,29 @@ describe("messageRequestSchema", () => {
     expect(paths({ channel: "push", to: "", content: { text: "x" } })).toContain("to");
   });
 
+  it("takes a Telegram chat id or @channel, and a Slack channel id, each with its platform's thread", () => {
+    const telegram = (to: string, content: Record<string, unknown> = { text: "hi" }) => ({ channel: "telegram", to, content });
+    const slack = (to: string, content: Record<string, unknown> = { text: "hi" }) => ({ channel: "slack", to, content });
+    for (const to of ["123456789", "-1001234567890", "@relay_news"]) expect(parse(telegram(to)).success, to).toBe(true);
+    for (const to of ["0", "12a", "@abc", "relay_news", "+14155550100", ""]) expect(paths(telegram(to)), to).toContain("to");
+    for (const to of ["C0123456789", "G01ABCDEF", "D024BE91L"]) expect(parse(slack(to)).success, to).toBe(true);
+    for (const to of ["c0123456789", "#general", "U0123456789", "C01"]) expect(paths(slack(to)), to).toContain("to");
+    expect(parse(telegram("42", { text: "in a topic", thread: "17" })).success).toBe(true);
+    expect(paths(telegram("42", { text: "x", thread: "1712345678.123456" }))).toContain("content.thread");
+    expect(parse(slack("C0123456789", { text: "a reply", thread: "1712345678.123456" })).success).toBe(true);
+    expect(paths(slack("C0123456789", { text: "x", thread: "17" }))).toContain("content.thread");
+  });
+
+  it("bounds chat text per platform (Telegram 4096, Slack 40,000) and keeps threads to the chat channels", () => {
+    const chat = (channel: string, text: string) => ({ channel, to: channel === "slack" ? "C0123456789" : "42", content: { text } });
+    expect(parse(chat("telegram", "x".repeat(4096))).success).toBe(true);
+    expect(paths(chat("telegram", "x".repeat(4097)))).toContain("content.text");
+    expect(parse(chat("slack", "x".repeat(40_000))).success).toBe(true);
+    expect(paths(chat("slack", "x".repeat(40_001)))).toContain("content.text");
+    expect(paths({ channel: "slack", to: "C0123456789", content: { html: "<b>no</b>" } })).toContain("content.text");
+    expect(paths(sms({ content: { text: "hi", thread: "17" } }))).toContain("content.thread");
+  });
+
   it("rejects an unknown channel and unknown fields", () => {
     expect(paths({ channel: "fax", to: "+14155550100", content: { text: "x" } })).toContain("channel");
     expect(paths(sms({ priority: "high" }))).toEqual([""]);

@@ -2,7 +2,7 @@
  * What the Node-side global setups (test/support/node/) hand the Workers-side tests through
  * vitest's provide/inject. Types only, no Node imports: both type-checks include this file.
  */
-export type PrismName = "twilio" | "resend";
+export type PrismName = "twilio" | "resend" | "telegram" | "slack";
 
 /** What the fake server does for a request in a scenario. */
 export type Behaviour =

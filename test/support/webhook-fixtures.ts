@@ -10,8 +10,14 @@ export const WEBHOOKS_ORIGIN = "https://relay-webhooks.example";
 
 export { db, eventsOf, messageRow, newTenant } from "./d1-fixtures";
 
-type CallbackProviderType = "twilio" | "resend" | "aws-ses";
-const CHANNEL: Record<CallbackProviderType, Channel> = { twilio: "sms", resend: "email", "aws-ses": "email" };
+type CallbackProviderType = "twilio" | "resend" | "aws-ses" | "telegram" | "slack";
+const CHANNEL: Record<CallbackProviderType, Channel> = {
+  twilio: "sms",
+  resend: "email",
+  "aws-ses": "email",
+  telegram: "telegram",
+  slack: "slack",
+};
 
 type ProviderSpec = { tenantId: string | null; type: CallbackProviderType; config: Record<string, unknown>; enabled?: boolean };
 
@@ -32,6 +38,12 @@ function randomBase64(bytes: number): string {
 export const configs = {
   twilio: () => ({ accountSid: `AC${randomHex(16)}`, authToken: randomHex(16), from: "+15005550006" }),
   resend: () => ({ apiKey: `re_${randomHex(12)}`, from: "relay@example.com", webhookSecret: `whsec_${randomBase64(24)}` }),
+  telegram: (overrides: Record<string, unknown> = {}) => ({
+    botToken: `${100000 + Math.floor(Math.random() * 900000)}:${randomHex(16)}`,
+    secretToken: randomHex(16),
+    ...overrides,
+  }),
+  slack: () => ({ botToken: `xoxb-${randomHex(6)}-${randomHex(12)}`, signingSecret: randomHex(16) }),
   ses: () => ({
     accessKeyId: `AKIA${randomHex(8).toUpperCase()}`,
     secretAccessKey: randomBase64(30),

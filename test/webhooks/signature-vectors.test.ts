@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { verifySvixSignature } from "../../shared/providers/resend/svix-signature";
+import { verifySlackSignature } from "../../shared/providers/slack/signature";
 import { bodyMatchesSha256, isValidTwilioSignature, twilioUrlVariants } from "../../shared/providers/twilio/signature";
+import { slackSignature } from "./helpers/slack";
 import { sha256Hex, twilioSignature } from "./helpers/twilio";
 
 /**
@@ -86,5 +88,27 @@ describe("Svix's published example", () => {
     expect(verifySvixSignature(secret, body, headers).ok).toBe(false);
     at(1614265330);
     expect(verifySvixSignature(secret, '{"test": 2432232315}', headers).ok).toBe(false);
+  });
+});
+
+describe("Slack's published example (verifying requests from Slack)", () => {
+  const secret = "8f742231b10e8888abcd99yyyzzz85a5";
+  const timestamp = 1531420618;
+  const body =
+    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+  const expected = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
+  const request = (signature: string) => ({
+    url: "https://relay-webhooks.example/webhooks/slack/prv_1",
+    headers: new Headers({ "x-slack-request-timestamp": String(timestamp), "x-slack-signature": signature }),
+    rawBody: body,
+  });
+
+  it("the test signer reproduces it and the worker accepts it within five minutes, and only then", async () => {
+    expect(await slackSignature(secret, timestamp, body)).toBe(expected);
+    await expect(verifySlackSignature(request(expected), secret, (timestamp + 299) * 1000)).resolves.toBeUndefined();
+    await expect(verifySlackSignature(request(expected), secret, (timestamp + 301) * 1000)).rejects.toThrow(/five minutes/);
+    await expect(verifySlackSignature(request(expected.replace("a2114", "a2115")), secret, timestamp * 1000)).rejects.toThrow(
+      /does not match/,
+    );
   });
 });

@@ -4,4 +4,6 @@ export type WebhooksEnv = {
   ENCRYPTION_KEY_VERSION?: string;
   /** Secret: a known value sealed under ENCRYPTION_SECRET at deploy time; /health opens it. */
   ENCRYPTION_CANARY?: string;
+  /** "true" only on the local stack and in tests: polled providers may be fakes on 127.0.0.1. */
+  OUTBOUND_ALLOW_LOOPBACK?: string;
 };

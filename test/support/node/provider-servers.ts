@@ -17,6 +17,8 @@ const HOST = "127.0.0.1";
 const SPECS = {
   twilio: "test/support/provider-specs/twilio.yaml",
   resend: "test/support/provider-specs/resend.yaml",
+  telegram: "test/support/provider-specs/telegram.yaml",
+  slack: "test/support/provider-specs/slack.yaml",
 } as const;
 const PRISM_START_TIMEOUT_MS = 60_000;
 
@@ -150,8 +152,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   const { root } = project.config;
   try {
-    const [twilio, resend] = await Promise.all([startPrism(root, "twilio", started), startPrism(root, "resend", started)]);
-    const prism = { twilio, resend };
+    const names = Object.keys(SPECS) as PrismName[];
+    const urls = await Promise.all(names.map((name) => startPrism(root, name, started)));
+    const prism = Object.fromEntries(names.map((name, index) => [name, urls[index]])) as Record<PrismName, string>;
     const fake = fakeServer(prism);
     servers.push(fake);
     const fakePort = await listen(fake);

@@ -1,3 +1,4 @@
+import { CHAT_TEXT_LIMITS, CHAT_THREADS, type ChatChannel } from "../../../shared/domain/chat-message";
 import { SMS_MAX_LENGTH } from "../../../shared/domain/message-request";
 import { errorResponseObject } from "../schemas/route-parts";
 import { OPERATION_IDS, SERVERS, TAGS } from "./operation-ids";
@@ -48,6 +49,8 @@ export function finishDocument(generated: object): OpenApiDocument {
 const CONTENT_RULES: Record<string, Json> = {
   sms: { type: "object", required: ["text"], properties: { text: { type: "string", minLength: 1, maxLength: SMS_MAX_LENGTH } } },
   push: { type: "object", required: ["text"], properties: { text: { type: "string", minLength: 1 } } },
+  telegram: chatContentRule("telegram"),
+  slack: chatContentRule("slack"),
   email: {
     anyOf: [
       { type: "object", required: ["html"], properties: { html: { type: "string", minLength: 1 } } },
@@ -55,6 +58,15 @@ const CONTENT_RULES: Record<string, Json> = {
     ],
   },
 };
+
+function chatContentRule(channel: ChatChannel): Json {
+  const text = { type: "string", minLength: 1, maxLength: CHAT_TEXT_LIMITS[channel] };
+  return {
+    type: "object",
+    required: ["text"],
+    properties: { text, thread: { type: "string", pattern: CHAT_THREADS[channel].pattern.source } },
+  };
+}
 
 function discriminateMessageRequest(schemas: Record<string, Json>): void {
   const union = schemas.SendMessageRequest;

@@ -38,6 +38,8 @@ async function recorded(c: Context<WebhooksBindings>, provider: CallbackProvider
       return envelope(c, { result: "confirmed", topicArn: result.topicArn });
     case "ignored":
       return envelope(c, { result: "ignored", messageIds: [] });
+    case "answered":
+      return c.body(result.reply.body, 200, { "content-type": result.reply.contentType });
   }
 }
 

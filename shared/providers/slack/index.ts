@@ -1,0 +1,12 @@
+import type { ProviderModule } from "../provider";
+import { SlackAdapter } from "./adapter";
+import { slackCallback } from "./callback";
+import { type SlackConfig, slackConfig } from "./config";
+
+export const slackProvider: ProviderModule<"slack", SlackConfig> = {
+  type: "slack",
+  channel: "slack",
+  config: slackConfig,
+  adapter: (id, config) => new SlackAdapter(id, config),
+  callback: slackCallback,
+};

@@ -1,0 +1,14 @@
+import type { ProviderModule } from "../provider";
+import { TelegramAdapter } from "./adapter";
+import { telegramCallback } from "./callback";
+import { type TelegramConfig, telegramConfig } from "./config";
+import { telegramUpdatesPoll } from "./updates-poll";
+
+export const telegramProvider: ProviderModule<"telegram", TelegramConfig> = {
+  type: "telegram",
+  channel: "telegram",
+  config: telegramConfig,
+  adapter: (id, config) => new TelegramAdapter(id, config),
+  callback: telegramCallback,
+  poll: telegramUpdatesPoll,
+};
