@@ -676,6 +676,7 @@ export interface components {
             id: string;
             name: string;
             quotas: components["schemas"]["Quotas"];
+            retentionDays: number;
             /**
              * @description ISO-8601 UTC
              * @example 2026-11-22T10:00:00.000Z

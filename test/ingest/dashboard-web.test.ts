@@ -88,7 +88,7 @@ describe("dashboard overview counts", () => {
 
     const { db, counter } = countingD1(env.DB);
     const result = await overview(database(db), tenantId, now);
-    expect(counter).toEqual({ roundTrips: 1, statements: 4 });
+    expect(counter).toEqual({ roundTrips: 1, statements: 4, rowsWritten: 0 });
 
     const count = (status: string, channel: string) => result.counts.find((c) => c.status === status && c.channel === channel);
     expect(count("delivered", "email")).toEqual({ status: "delivered", channel: "email", lastDay: 3, lastWeek: 3 });

@@ -37,7 +37,7 @@ describe("POST /v1/tenants", () => {
     const ops = await createOpsKey();
     const answer = await call<Tenant>("POST", "/v1/tenants", { key: ops, body: { name: "  Globex  " } });
     const data = expectSuccessEnvelope(answer, 201);
-    expect(Object.keys(data).sort()).toEqual(["createdAt", "id", "name", "quotas"]);
+    expect(Object.keys(data).sort()).toEqual(["createdAt", "id", "name", "quotas", "retentionDays"]);
     expect(data.id).toMatch(/^ten_[0-9A-Za-z]{21}$/);
     expect(data.name).toBe("Globex");
     expect(new Date(data.createdAt).toISOString()).toBe(data.createdAt);

@@ -77,7 +77,7 @@ export const providerTestSchema = z
   .meta({ id: "ProviderTestResult" });
 
 export const tenantSchema = z
-  .object({ id: z.string(), name: z.string(), quotas: quotasSchema, createdAt: timestamp })
+  .object({ id: z.string(), name: z.string(), quotas: quotasSchema, retentionDays: z.number().int(), createdAt: timestamp })
   .meta({ id: "Tenant" });
 
 export const apiKeySchema = z
