@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Channel, MessageStatus, ProviderType } from "../domain/enums";
 import type { MessageContent } from "../domain/message-content";
+import type { PushTarget } from "../domain/push-target";
 import type { OutboundPolicy } from "./outbound-policy";
 
 /** What an adapter needs to send one message. The message id doubles as idempotency key. */
@@ -12,17 +13,20 @@ export type OutboundMessage = {
   subject: string | null;
   content: MessageContent;
   metadata: Record<string, unknown>;
+  /** A push to a registered device: its token or Web Push subscription (a raw FCM token is `to` itself). */
+  device?: PushTarget;
 };
 
 /**
  * - `sent`: the provider took it.
  * - `rejected`: the recipient or content is at fault; another provider would fail the same way.
  * - `unavailable`: the provider is at fault (auth, 5xx, 429, timeout, network); fail over.
+ * `recipientGone`: the device token or subscription no longer exists; it is never sent to again.
  * `reconciled` marks a `sent` found at the provider by `findSent`, not sent by this call.
  */
 export type SendOutcome =
   | { kind: "sent"; providerMessageId: string; cost?: number; reconciled?: boolean }
-  | { kind: "rejected"; code?: string; message: string }
+  | { kind: "rejected"; code?: string; message: string; recipientGone?: boolean }
   | { kind: "unavailable"; code?: string; message: string; retryAfterSeconds?: number };
 
 export type CheckResult = { ok: boolean; message: string };
