@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   apiKey: "key",
   deadLetter: "dlq",
   request: "req",
+  device: "dev",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

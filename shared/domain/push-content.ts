@@ -11,6 +11,15 @@ export const MAX_PUSH_TTL_SECONDS = 28 * 86_400;
 
 const dataValue = z.string().max(1024);
 
+function parses(url: string): boolean {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const pushContentSchema = z
   .strictObject({
     title: z.string().min(1).max(256).optional(),
@@ -32,10 +41,12 @@ export const pushContentSchema = z
       .max(1024)
       .optional(),
     url: z
-      .url({ protocol: /^https?$/ })
+      .string()
       .max(1024)
+      .refine((url) => /^[a-z][a-z0-9+.-]*:\S+$/i.test(url) && parses(url), "must be a URL")
+      .refine((url) => !/^(javascript|data|vbscript|file):/i.test(url), "must not be a javascript:, data:, vbscript: or file: URL")
       .optional()
-      .meta({ description: "A link the notification opens (a deep link)." }),
+      .meta({ description: "A link the notification opens: https, or the app's own scheme (a deep link)." }),
     ttlSeconds: z.number().int().min(0).max(MAX_PUSH_TTL_SECONDS).optional(),
     collapseKey: z
       .string()

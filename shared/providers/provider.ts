@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Channel, MessageStatus, ProviderType } from "../domain/enums";
+import type { Channel, DevicePlatform, MessageStatus, ProviderType } from "../domain/enums";
 import type { MessageContent } from "../domain/message-content";
 import type { PushTarget } from "../domain/push-target";
 import type { OutboundPolicy } from "./outbound-policy";
@@ -193,6 +193,8 @@ export type ProviderModule<T extends ProviderType, C extends ProviderConfig, K e
   type: T;
   /** The channel it serves; null: whichever it is told (`system`). */
   channel: Channel | null;
+  /** Push only: the device platforms it reaches (a raw token is `fcm`); absent, every platform. */
+  platforms?: readonly DevicePlatform[];
   config: ConfigSpec<C, K>;
   /** The config has been validated by `config.schema` and its addresses checked against the outbound policy. */
   adapter(id: string, config: C, context: AdapterContext): Provider;

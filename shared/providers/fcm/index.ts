@@ -7,6 +7,7 @@ import { type FcmConfig, fcmConfig } from "./config";
 export const fcmProvider: ProviderModule<"fcm", FcmConfig> = {
   type: "fcm",
   channel: "push",
+  platforms: ["fcm"],
   config: fcmConfig,
   adapter: (id, config, context) => {
     // The token endpoint sits inside the key file, where the registry's address check does not look.

@@ -6,6 +6,7 @@ import { type WebPushConfig, webPushConfig } from "./config";
 export const webPushProvider: ProviderModule<"webpush", WebPushConfig> = {
   type: "webpush",
   channel: "push",
+  platforms: ["webpush"],
   config: webPushConfig,
   adapter: (id, config, context) => new WebPushAdapter(id, config, context.outbound ?? PUBLIC_ONLY),
 };

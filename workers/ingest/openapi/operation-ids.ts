@@ -23,6 +23,10 @@ export const OPERATION_IDS: Record<string, string> = {
   "get /v1/dead-letters/{id}": "getDeadLetter",
   "post /v1/dead-letters/{id}/redrive": "redriveDeadLetter",
   "post /v1/dead-letters/{id}/discard": "discardDeadLetter",
+  "post /v1/devices": "registerDevice",
+  "get /v1/devices": "listDevices",
+  "get /v1/devices/{id}": "getDevice",
+  "delete /v1/devices/{id}": "deleteDevice",
 };
 
 export const TAGS = [
@@ -30,6 +34,7 @@ export const TAGS = [
   { name: "Providers", description: "The tenant's delivery providers; credentials are write-only." },
   { name: "Tenants and API keys", description: "Ops keys create tenants and issue or revoke keys." },
   { name: "Dead letters", description: "Messages that exhausted their retries: inspect, redrive, discard." },
+  { name: "Devices", description: "Push devices: FCM registration tokens and Web Push subscriptions, optionally a contact's." },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 

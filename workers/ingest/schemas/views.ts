@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CHANNELS, DIRECTIONS, EVENT_SOURCES, MESSAGE_STATUSES, PROVIDER_TYPES } from "../../../shared/domain/enums";
 import { messageContentSchema } from "../../../shared/domain/message-content";
+import { pushContentSchema } from "../../../shared/domain/push-content";
 import { API_KEY_SCOPES } from "../../../shared/domain/scopes";
 import { ERROR_CODES } from "../../../shared/http/error-codes";
 
@@ -17,7 +18,7 @@ export const messageSchema = z
     to: z.string(),
     from: z.string().nullable(),
     subject: z.string().nullable(),
-    content: messageContentSchema,
+    content: z.union([messageContentSchema, pushContentSchema]),
     status: z.enum(MESSAGE_STATUSES),
     providerId: z.string().nullable(),
     providerMessageId: z.string().nullable(),
@@ -30,6 +31,10 @@ export const messageSchema = z
     metadata: record,
     createdAt: timestamp,
     updatedAt: timestamp,
+    fanOut: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "Only in the answer to a push to a contact: every message made, one per device." }),
   })
   .meta({ id: "Message" });
 

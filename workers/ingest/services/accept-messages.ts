@@ -8,6 +8,7 @@ import { type MessageView, messageView } from "../../../shared/domain/message-vi
 import { PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";
 import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../../shared/queue/delivery-job";
 import { claimStatement, completeClaim, dropExpired, type IdempotencyClaim, priorUse, releaseStatement } from "./idempotency";
+import { resolvePushRecipients } from "./push-recipients";
 
 export type AcceptContext = {
   db: Database;
@@ -74,9 +75,10 @@ export async function acceptMessages<T>(
   claim?: IdempotencyClaim,
   retried = false,
 ): Promise<Acceptance<T>> {
+  const resolved = await resolvePushRecipients(ctx.db, ctx.tenantId, requests);
   const nowDate = new Date();
   const now = nowDate.toISOString();
-  const rows = requests.map((request) => newRow(ctx, request, now, claim));
+  const rows = resolved.map((request) => newRow(ctx, request, now, claim));
   const answer = { status: 202, body: shape(rows.map(messageView)) };
   if (claim) assertStorable(answer.body);
 
