@@ -21,6 +21,8 @@ type Project = FcmProjectState & {
   issued: Set<string>;
   unregistered: Set<string>;
   fallback: Behaviour;
+  /** This many sends answer 500 INTERNAL before the fallback applies again. */
+  failuresLeft: number;
   tokenLifetimeSeconds: number;
 };
 
@@ -80,6 +82,7 @@ export async function startFakeFcm() {
       issued: new Set(),
       unregistered: new Set(),
       fallback: { kind: "ok" },
+      failuresLeft: 0,
       tokenLifetimeSeconds: 3600,
       tokenRequests: 0,
       sends: [],
@@ -130,7 +133,9 @@ export async function startFakeFcm() {
         "INVALID_ARGUMENT",
         "The registration token is not a valid FCM registration token",
       );
-    const behaviour = resolve(project.fallback);
+    const failing = project.failuresLeft > 0;
+    if (failing) project.failuresLeft--;
+    const behaviour = failing ? ({ kind: "fail", status: 500 } as const) : resolve(project.fallback);
     if (behaviour.kind === "hang") return;
     if (behaviour.kind === "drop") return request.socket.destroy();
     if (behaviour.kind === "fail") {
@@ -183,6 +188,10 @@ export async function startFakeFcm() {
     setBehaviour(projectId: string, behaviour: Behaviour) {
       const project = projects.get(projectId);
       if (project) project.fallback = behaviour;
+    },
+    failNext(projectId: string, count: number) {
+      const project = projects.get(projectId);
+      if (project) project.failuresLeft = count;
     },
     unregister(projectId: string, token: string) {
       projects.get(projectId)?.unregistered.add(token);
