@@ -135,7 +135,7 @@ export async function startFakeFcm() {
       );
     const failing = project.failuresLeft > 0;
     if (failing) project.failuresLeft--;
-    const behaviour = failing ? ({ kind: "fail", status: 500 } as const) : resolve(project.fallback);
+    const behaviour: ReturnType<typeof resolve> = failing ? { kind: "fail", status: 500 } : resolve(project.fallback);
     if (behaviour.kind === "hang") return;
     if (behaviour.kind === "drop") return request.socket.destroy();
     if (behaviour.kind === "fail") {
