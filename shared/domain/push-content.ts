@@ -81,3 +81,9 @@ export function pushNotification(content: PushContent): PushNotification {
 export function pushPayloadBytes(content: PushContent): number {
   return new TextEncoder().encode(JSON.stringify(pushNotification(content))).byteLength;
 }
+
+/** A stored push message's content, or null when it is not push content (a row from another build). */
+export function pushContentOf(content: unknown): PushContent | null {
+  const parsed = pushContentSchema.safeParse(content);
+  return parsed.success ? parsed.data : null;
+}

@@ -182,6 +182,28 @@ describe("a push's recipient", () => {
   });
 });
 
+describe("a keyed push retried after its device went invalid", () => {
+  it("replays the first answer: only a request never accepted is refused", async () => {
+    const tenant = await freshTenant();
+    const device = await register(tenant, { platform: "fcm", token: token() });
+    const body = push({ to: device.id });
+    const headers = { "idempotency-key": `k-${crypto.randomUUID()}` };
+    const first = expectSuccessEnvelope(await call<Message>("POST", "/v1/messages", { key: tenant.sendKey, body, headers }), 202);
+    await env.DB.prepare("UPDATE devices SET invalid_at = ?, invalid_reason = 'UNREGISTERED' WHERE id = ?")
+      .bind(new Date().toISOString(), device.id)
+      .run();
+    const retry = await call<Message>("POST", "/v1/messages", { key: tenant.sendKey, body, headers });
+    expect(expectSuccessEnvelope(retry, 202).id).toBe(first.id);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    const fresh = await call("POST", "/v1/messages", {
+      key: tenant.sendKey,
+      body,
+      headers: { "idempotency-key": `k-${crypto.randomUUID()}` },
+    });
+    expectErrorEnvelope(fresh, 400, "INVALID_INPUT");
+  });
+});
+
 describe("push content", () => {
   it("takes title, text, data, image, link, TTL, collapse key and priority", async () => {
     const tenant = await freshTenant();

@@ -1,3 +1,4 @@
+import { pushContentOf } from "../../domain/push-content";
 import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "../check-result";
 import { rejected, unavailable, unreachable } from "../http-outcome";
 import { readJson, stringAt } from "../json-body";
@@ -6,7 +7,7 @@ import { withoutSecrets } from "../secret-redaction";
 import { AccessTokenError, accessTokenFor, forgetAccessToken, requestAccessToken } from "./access-token";
 import type { FcmConfig } from "./config";
 import { classifyFcmError } from "./error";
-import { fcmMessage, pushContentOf } from "./message";
+import { fcmMessage } from "./message";
 
 const DEFAULT_BASE_URL = "https://fcm.googleapis.com";
 /** A token no device holds: `validate_only` against it proves the credentials without sending anything. */

@@ -1,4 +1,4 @@
-import { type PushContent, pushContentSchema, pushNotification } from "../../domain/push-content";
+import { type PushContent, pushNotification } from "../../domain/push-content";
 
 /** The `message` of FCM HTTP v1's messages:send for one registration token, from Relay's push content. */
 export function fcmMessage(token: string, content: PushContent): Record<string, unknown> {
@@ -9,11 +9,12 @@ export function fcmMessage(token: string, content: PushContent): Record<string, 
   const withLink = url ? { ...data, url: data?.url ?? url } : data;
   if (withLink) message.data = withLink;
   const ttl = content.ttlSeconds === undefined ? undefined : `${content.ttlSeconds}s`;
-  message.android = {
+  const android = {
     ...(ttl && { ttl }),
     ...(content.collapseKey && { collapse_key: content.collapseKey }),
     ...(content.priority && { priority: content.priority === "high" ? "HIGH" : "NORMAL" }),
   };
+  if (Object.keys(android).length > 0) message.android = android;
   const apnsHeaders: Record<string, string> = {};
   if (content.priority) apnsHeaders["apns-priority"] = content.priority === "high" ? "10" : "5";
   if (content.collapseKey) apnsHeaders["apns-collapse-id"] = content.collapseKey;
@@ -30,10 +31,4 @@ export function fcmMessage(token: string, content: PushContent): Record<string, 
       ...(link && { fcm_options: { link } }),
     };
   return message;
-}
-
-/** A stored push message's content, or null when it is not push content (a row from another build). */
-export function pushContentOf(content: unknown): PushContent | null {
-  const parsed = pushContentSchema.safeParse(content);
-  return parsed.success ? parsed.data : null;
 }

@@ -1,8 +1,7 @@
 import { encryptNotification } from "@block65/webcrypto-web-push";
-import { pushNotification } from "../../domain/push-content";
+import { type PushContent, pushContentOf, pushNotification } from "../../domain/push-content";
 import type { WebPushSubscription } from "../../domain/push-target";
 import { utf8 } from "../../encoding/bytes";
-import { pushContentOf } from "../fcm/message";
 import { rejected, retryAfterSeconds, unavailable, unreachable } from "../http-outcome";
 import { type OutboundPolicy, refusedUrl } from "../outbound-policy";
 import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "../provider";
@@ -67,11 +66,7 @@ export class WebPushAdapter implements Provider {
     }
   }
 
-  private async request(
-    subscription: WebPushSubscription,
-    payload: Uint8Array,
-    content: { ttlSeconds?: number; priority?: string; collapseKey?: string },
-  ): Promise<RequestInit> {
+  private async request(subscription: WebPushSubscription, payload: Uint8Array, content: PushContent): Promise<RequestInit> {
     const body = await encryptNotification({ ...subscription, expirationTime: subscription.expirationTime ?? null }, payload);
     const headers: Record<string, string> = {
       authorization: await this.vapid.authorization(subscription.endpoint),
