@@ -66,9 +66,12 @@ export default defineConfig(async () => {
         // providers' published OpenAPI documents, and fake servers where none exists.
         // The deploy script's plan against a fake account, in Node (it drives wrangler).
         { test: { name: "deploy", include: ["test/deploy/**/*.test.ts"], environment: "node" } },
+        // The fakes' own cryptography against published test vectors, in Node like the fakes.
+        { test: { name: "fakes", include: ["test/fakes/**/*.test.ts"], environment: "node" } },
         workerProject("providers", "./wrangler.dispatch.toml", [
           "test/support/node/provider-servers.ts",
           "test/support/node/smtp-server.ts",
+          "test/support/node/push-servers.ts",
         ]),
       ],
     },

@@ -36,7 +36,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message
-         * @description Validates, stores the message as `queued` and enqueues it. Needs the `send` scope.
+         * @description Validates, stores the message as `queued` and enqueues it. A push to a contact (`ctc_…`) becomes one message per valid device; the answer is the first, with `fanOut` listing them all. Needs the `send` scope.
          */
         post: operations["sendMessage"];
         delete?: never;
@@ -56,7 +56,7 @@ export interface paths {
         put?: never;
         /**
          * Send up to 100 messages
-         * @description All or nothing: one invalid item rejects the batch, `error.details` naming each bad index.
+         * @description All or nothing: one invalid item rejects the batch, `error.details` naming each bad index. A push to a contact becomes one item per valid device, in its place.
          */
         post: operations["sendMessageBatch"];
         delete?: never;
@@ -407,6 +407,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List devices, newest first */
+        get: operations["listDevices"];
+        put?: never;
+        /**
+         * Register a device for push
+         * @description An FCM registration token or a Web Push subscription, optionally with the contact it belongs to. The same token again updates the device (201 the first time, 200 after). Needs the `send` scope.
+         */
+        post: operations["registerDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/devices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a device */
+        get: operations["getDevice"];
+        put?: never;
+        post?: never;
+        /**
+         * Forget a device
+         * @description Its token or subscription is deleted; messages already sent to it keep its id. Needs the `send` scope.
+         */
+        delete: operations["deleteDevice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -449,7 +491,7 @@ export interface components {
             to: string;
             from: string | null;
             subject: string | null;
-            content: components["schemas"]["MessageContent"];
+            content: components["schemas"]["MessageContent"] | components["schemas"]["PushContent"];
             /** @enum {string} */
             status: "queued" | "sending" | "sent" | "delivered" | "failed" | "canceled";
             providerId: string | null;
@@ -489,6 +531,8 @@ export interface components {
              * @example 2026-11-22T10:00:00.000Z
              */
             updatedAt: string;
+            /** @description Only in the answer to a push to a contact: every message made, one per device. */
+            fanOut?: string[];
         };
         /** @description The body of a message. Email needs `html` or `text`. */
         MessageContent: {
@@ -496,6 +540,28 @@ export interface components {
             html?: string;
             /** @description Telegram and Slack: the thread to post into (message_thread_id, thread_ts). */
             thread?: string;
+            templateId?: string;
+            variables?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description A push notification; title, text, data, imageUrl and url together at most 3993 bytes as JSON. */
+        PushContent: {
+            title?: string;
+            text?: string;
+            /** @description Key-value pairs handed to the app as they are (FCM takes only strings). */
+            data?: {
+                [key: string]: string;
+            };
+            /** Format: uri */
+            imageUrl?: string;
+            /** @description A link the notification opens: https, or the app's own scheme (a deep link). */
+            url?: string;
+            ttlSeconds?: number;
+            /** @description A newer notification with the same key replaces an undelivered older one. */
+            collapseKey?: string;
+            /** @enum {string} */
+            priority?: "high" | "normal";
             templateId?: string;
             variables?: {
                 [key: string]: unknown;
@@ -520,7 +586,7 @@ export interface components {
             to: string;
             from: string | null;
             subject: string | null;
-            content: components["schemas"]["MessageContent"];
+            content: components["schemas"]["MessageContent"] | components["schemas"]["PushContent"];
             /** @enum {string} */
             status: "queued" | "sending" | "sent" | "delivered" | "failed" | "canceled";
             providerId: string | null;
@@ -560,6 +626,8 @@ export interface components {
              * @example 2026-11-22T10:00:00.000Z
              */
             updatedAt: string;
+            /** @description Only in the answer to a push to a contact: every message made, one per device. */
+            fanOut?: string[];
             events: components["schemas"]["MessageEvent"][];
             /**
              * @description Present when the message was read from the R2 archive.
@@ -585,7 +653,7 @@ export interface components {
             id: string;
             tenantId: string | null;
             /** @enum {string} */
-            type: "twilio" | "resend" | "aws-ses" | "smtp" | "webhook" | "system" | "telegram" | "slack";
+            type: "twilio" | "resend" | "aws-ses" | "smtp" | "webhook" | "system" | "telegram" | "slack" | "fcm" | "webpush";
             /** @enum {string} */
             channel: "email" | "sms" | "push" | "webhook" | "telegram" | "slack";
             name: string;
@@ -620,7 +688,7 @@ export interface components {
         } | null;
         CreateProviderRequest: {
             /** @enum {string} */
-            type: "twilio" | "resend" | "aws-ses" | "smtp" | "webhook" | "system" | "telegram" | "slack";
+            type: "twilio" | "resend" | "aws-ses" | "smtp" | "webhook" | "system" | "telegram" | "slack" | "fcm" | "webpush";
             name: string;
             /** @enum {string} */
             channel?: "email" | "sms" | "push" | "webhook" | "telegram" | "slack";
@@ -818,6 +886,58 @@ export interface components {
             /** @description Only this tenant; every tenant when absent */
             tenantId?: string;
         };
+        Device: {
+            /** @example dev_V1StGXR8Z5jdHi6BmyT12 */
+            id: string;
+            /** @enum {string} */
+            platform: "fcm" | "webpush" | "apns";
+            contactId: string | null;
+            /** @description The token's last characters (fcm); the token itself is never shown again. */
+            tokenHint: string | null;
+            /** @description The push service of a webpush subscription. */
+            endpointOrigin: string | null;
+            /** @description False once the platform said the token or subscription is gone: it is never sent to again. */
+            valid: boolean;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            invalidAt: string | null;
+            invalidReason: string | null;
+            /**
+             * @description When the device was last registered
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            lastSeenAt: string;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        RegisterDeviceRequest: {
+            /** @enum {string} */
+            platform: "fcm" | "webpush" | "apns";
+            /** @description The FCM registration token (platform fcm). */
+            token?: string;
+            /** @description The browser's PushSubscription as JSON (platform webpush). */
+            subscription?: {
+                /** Format: uri */
+                endpoint: string;
+                expirationTime?: number | null;
+                keys: {
+                    p256dh: string;
+                    auth: string;
+                };
+            };
+            /** @description The contact this device belongs to. */
+            contactId?: string;
+        };
         SmsMessageRequest: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -865,11 +985,11 @@ export interface components {
              * @enum {string}
              */
             channel: "push";
-            /** @description The device token. */
+            /** @description A registered device (`dev_…`), a contact (`ctc_…`: one message per valid device), or a raw FCM registration token. */
             to: string;
             from?: string;
             subject?: string;
-            content: components["schemas"]["MessageContent"] & {
+            content: components["schemas"]["PushContent"] & {
                 text: string;
             };
             /**
@@ -3513,6 +3633,379 @@ export interface operations {
                         /** @enum {boolean} */
                         success: true;
                         data: components["schemas"]["ArchiveRun"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDevices: {
+        parameters: {
+            query?: {
+                /** @description Page size, at most 100 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Ops keys: only this tenant */
+                tenantId?: string;
+                /** @description Only this contact's devices */
+                contactId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of devices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            items: components["schemas"]["Device"][];
+                            nextCursor: string | null;
+                        };
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    registerDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterDeviceRequest"];
+            };
+        };
+        responses: {
+            /** @description Already registered: updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Device"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description Registered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Device"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than the endpoint accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The request body is not sent as Content-Type: application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Device"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Deleted"];
                         meta: {
                             requestId: string;
                             duration: number;

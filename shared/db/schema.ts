@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { Channel, Direction, EventSource, MessageStatus, ProviderType } from "../domain/enums";
+import type { Channel, DevicePlatform, Direction, EventSource, MessageStatus, ProviderType } from "../domain/enums";
 import type { MessageContent } from "../domain/message-content";
 import type { Pricing } from "../domain/pricing";
 import type { Quotas } from "../domain/quotas";
@@ -282,6 +282,38 @@ export const inboundPollOffsets = sqliteTable("inbound_poll_offsets", {
   updatedAt: text("updated_at").notNull(),
 });
 
+/**
+ * A device that receives push notifications: an FCM (or APNs) registration token, or a Web Push
+ * subscription (its endpoint as `address`, its keys apart). Tokens are personal data like phone
+ * numbers: never logged, shown only as a hint. `contactId` is the tenant's contact it belongs to.
+ */
+export const devices = sqliteTable(
+  "devices",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    platform: text("platform").$type<DevicePlatform>().notNull(),
+    /** The registration token, or the Web Push subscription's endpoint. */
+    address: text("address").notNull(),
+    /** Web Push only: the subscription's `p256dh` and `auth`. */
+    keys: json<{ p256dh: string; auth: string }>("keys"),
+    contactId: text("contact_id"),
+    lastSeenAt: text("last_seen_at").notNull(),
+    /** Set when the platform said the token or subscription is gone: never sent to again. */
+    invalidAt: text("invalid_at"),
+    invalidReason: text("invalid_reason"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("devices_tenant_address").on(t.tenantId, t.platform, t.address),
+    index("devices_tenant_contact").on(t.tenantId, t.contactId).where(sql`${t.contactId} IS NOT NULL`),
+    index("devices_tenant_created").on(t.tenantId, t.createdAt, t.id),
+  ],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
@@ -289,3 +321,4 @@ export type MessageRow = typeof messages.$inferSelect;
 export type MessageEventRow = typeof messageEvents.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
 export type ArchiveRunRow = typeof archiveRuns.$inferSelect;
+export type DeviceRow = typeof devices.$inferSelect;

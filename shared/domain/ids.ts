@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   deadLetter: "dlq",
   request: "req",
   archiveRun: "arc",
+  device: "dev",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

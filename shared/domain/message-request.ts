@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { chatContentIssues, slackRecipient, telegramRecipient } from "./chat-message";
+import { MAX_DEVICE_TOKEN_LENGTH } from "./device-request";
 import { parseMailbox } from "./mailbox";
 import { messageContentSchema } from "./message-content";
 import { metadataSchema } from "./metadata";
 import { phoneExtension, toE164 } from "./phone-number";
+import { MAX_PUSH_PAYLOAD_BYTES, pushContentSchema, pushPayloadBytes } from "./push-content";
 
 export const SMS_MAX_LENGTH = 1600;
 /** A Cloudflare Queue message holds at most 128 KB; a request's payload stays within it. */
@@ -81,9 +83,12 @@ const emailRequest = z.strictObject({
 
 const pushRequest = z.strictObject({
   channel: z.literal("push"),
-  to: z.string().min(1).max(4096).meta({ description: "The device token." }),
+  to: z.string().min(1).max(MAX_DEVICE_TOKEN_LENGTH).meta({
+    description: "A registered device (`dev_…`), a contact (`ctc_…`: one message per valid device), or a raw FCM registration token.",
+  }),
   from: z.string().max(200).optional(),
   ...common,
+  content: pushContentSchema,
 });
 
 const webhookRequest = z.strictObject({
@@ -108,12 +113,18 @@ export const messageRequestSchema = z
         ctx.addIssue({ code: "custom", path: ["content", "text"], message: `an SMS is at most ${SMS_MAX_LENGTH} characters` });
     }
     if (request.channel === "email") {
-      if (!content.html && !content.text)
+      if (!request.content.html && !request.content.text)
         ctx.addIssue({ code: "custom", path: ["content"], message: "an email needs content.html or content.text" });
     }
     chatContentIssues(request.channel, content, ctx);
     if (request.channel === "push" && !content.text)
       ctx.addIssue({ code: "custom", path: ["content", "text"], message: "a push notification needs content.text" });
+    if (request.channel === "push" && pushPayloadBytes(request.content) > MAX_PUSH_PAYLOAD_BYTES)
+      ctx.addIssue({
+        code: "custom",
+        path: ["content"],
+        message: `title, text, data, imageUrl and url come to ${pushPayloadBytes(request.content)} bytes as JSON; a push carries at most ${MAX_PUSH_PAYLOAD_BYTES} (Web Push's 4096-byte record less its encryption overhead; FCM allows 4 KB)`,
+      });
     if (new TextEncoder().encode(JSON.stringify(request)).byteLength > MAX_MESSAGE_BYTES)
       ctx.addIssue({ code: "custom", path: [], message: `the message is larger than ${MAX_MESSAGE_BYTES} bytes` });
   })

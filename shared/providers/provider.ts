@@ -1,6 +1,7 @@
 import type { z } from "zod";
-import type { Channel, MessageStatus, ProviderType } from "../domain/enums";
+import type { Channel, DevicePlatform, MessageStatus, ProviderType } from "../domain/enums";
 import type { MessageContent } from "../domain/message-content";
+import type { PushTarget } from "../domain/push-target";
 import type { OutboundPolicy } from "./outbound-policy";
 
 /** What an adapter needs to send one message. The message id doubles as idempotency key. */
@@ -12,17 +13,20 @@ export type OutboundMessage = {
   subject: string | null;
   content: MessageContent;
   metadata: Record<string, unknown>;
+  /** A push to a registered device: its token or Web Push subscription (a raw FCM token is `to` itself). */
+  device?: PushTarget;
 };
 
 /**
  * - `sent`: the provider took it.
  * - `rejected`: the recipient or content is at fault; another provider would fail the same way.
  * - `unavailable`: the provider is at fault (auth, 5xx, 429, timeout, network); fail over.
+ * `recipientGone`: the device token or subscription no longer exists; it is never sent to again.
  * `reconciled` marks a `sent` found at the provider by `findSent`, not sent by this call.
  */
 export type SendOutcome =
   | { kind: "sent"; providerMessageId: string; cost?: number; currency?: string; reconciled?: boolean }
-  | { kind: "rejected"; code?: string; message: string }
+  | { kind: "rejected"; code?: string; message: string; recipientGone?: boolean }
   | { kind: "unavailable"; code?: string; message: string; retryAfterSeconds?: number };
 
 export type CheckResult = { ok: boolean; message: string };
@@ -205,6 +209,8 @@ export type ProviderModule<T extends ProviderType, C extends ProviderConfig, K e
   type: T;
   /** The channel it serves; null: whichever it is told (`system`). */
   channel: Channel | null;
+  /** Push only: the device platforms it reaches (a raw token is `fcm`); absent, every platform. */
+  platforms?: readonly DevicePlatform[];
   config: ConfigSpec<C, K>;
   /** The config has been validated by `config.schema` and its addresses checked against the outbound policy. */
   adapter(id: string, config: C, context: AdapterContext): Provider;

@@ -1,4 +1,5 @@
 import type { ProviderType } from "../domain/enums";
+import { fcmProvider } from "./fcm";
 import type { ProviderConfig, ProviderModule } from "./provider";
 import { resendProvider } from "./resend";
 import { sesProvider } from "./ses";
@@ -8,6 +9,7 @@ import { systemProvider } from "./system";
 import { telegramProvider } from "./telegram";
 import { twilioProvider } from "./twilio";
 import { webhookProvider } from "./webhook";
+import { webPushProvider } from "./webpush";
 
 /** Every provider type, one line each; the compiler holds it to PROVIDER_TYPES. */
 const MODULES = {
@@ -19,6 +21,8 @@ const MODULES = {
   system: systemProvider,
   telegram: telegramProvider,
   slack: slackProvider,
+  fcm: fcmProvider,
+  webpush: webPushProvider,
 } as const satisfies { [T in ProviderType]: { type: T } };
 
 /** A module with its config type forgotten: each module validates its own config with `config.schema` before using it. */

@@ -46,6 +46,8 @@ const ROUTES: [string, string[]][] = [
   ["/v1/dead-letters/{id}/redrive", ["post"]],
   ["/v1/dead-letters/redrive", ["post"]],
   ["/v1/dead-letters/{id}/discard", ["post"]],
+  ["/v1/devices", ["get", "post"]],
+  ["/v1/devices/{id}", ["delete", "get"]],
   ["/health", ["get"]],
 ];
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

@@ -78,3 +78,12 @@ declare module "vitest" {
     snsSigning: SnsSigningMaterial;
   }
 }
+
+/** The fake FCM (and its token endpoint) and the fake Web Push service; see test/support/node/push-servers.ts. */
+export type PushServers = { fcm: string; webPush: string };
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    pushServers: PushServers;
+  }
+}

@@ -1,7 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../shared/db/database";
 import { claimable, leaseAbandoned } from "../../shared/db/message-lifecycle";
-import { type MessageRow, messages, type ProviderConfigRow, providerConfigs } from "../../shared/db/schema";
+import { type DeviceRow, type MessageRow, messages, type ProviderConfigRow, providerConfigs } from "../../shared/db/schema";
+import { claimedDevices } from "./push-recipient";
 
 export type Claim = {
   /** Messages this consumer now owns, status `sending`, attempts counted. */
@@ -9,6 +10,8 @@ export type Claim = {
   /** Queued messages delivered before their scheduled time: to be put back with a delay. */
   early: { id: string; tenantId: string; scheduledAt: string }[];
   providers: ProviderConfigRow[];
+  /** The devices the claimed pushes go to. */
+  devices: DeviceRow[];
   /**
    * Owned messages taken over from a lease that lapsed: a consumer died (or could not write)
    * after it may have sent them, so their earlier outcome is unknown.
@@ -22,13 +25,13 @@ const ids = (messageIds: string[]): SQL => sql`(SELECT value FROM json_each(${JS
  * The batch's first D1 round trip. Claiming is one guarded update: only a `queued` message,
  * or a `sending` one whose lease has lapsed (a retry, or a consumer that died), is taken,
  * so a duplicate delivery of the same queue message is never sent twice at once. The same
- * round trip reads the early arrivals, every enabled provider the batch could need, and
- * which of the claimed messages come from a lapsed lease.
+ * round trip reads the early arrivals, every enabled provider the batch could need, the
+ * devices its pushes go to, and which of the claimed messages come from a lapsed lease.
  */
 export async function claimBatch(db: Database, messageIds: string[], now: Date, leaseSeconds: number): Promise<Claim> {
   const nowIso = now.toISOString();
   const lease = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
-  const [lapsed, owned, early, providers] = await db.batch([
+  const [lapsed, owned, early, providers, pushDevices] = await db.batch([
     // Read before the update in the same transaction: afterwards the old lease is gone.
     db
       .select({ id: messages.id })
@@ -55,7 +58,14 @@ export async function claimBatch(db: Database, messageIds: string[], now: Date, 
           OR ${providerConfigs.tenantId} IN (SELECT tenant_id FROM messages WHERE id IN ${ids(messageIds)}))`,
       )
       .orderBy(providerConfigs.priority, providerConfigs.createdAt),
+    claimedDevices(db, messageIds),
   ]);
   const ownedIds = new Set(owned.map((row) => row.id));
-  return { owned, early, providers, uncertain: new Set(lapsed.map((row) => row.id).filter((id) => ownedIds.has(id))) };
+  return {
+    owned,
+    early,
+    providers,
+    devices: pushDevices,
+    uncertain: new Set(lapsed.map((row) => row.id).filter((id) => ownedIds.has(id))),
+  };
 }

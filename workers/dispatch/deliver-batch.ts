@@ -15,6 +15,7 @@ import { guardClient } from "./guard-client";
 import { OutcomeRecorder } from "./outcome-recorder";
 import { outcomeWrites, type Settled } from "./outcome-writes";
 import { providerChains } from "./provider-resolution";
+import { pushRecipientOf } from "./push-recipient";
 import { sendInWaves } from "./send-waves";
 
 /** Time kept back from the lease for the batch's final D1 write (at most a tenth of it). */
@@ -43,11 +44,11 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
     return;
   }
 
-  const deliveries: Delivery[] = claim.owned.map((row) =>
-    claim.uncertain.has(row.id)
-      ? { row, attempts: [], skipped: [], uncertainSince: earliestSendOf(row) }
-      : { row, attempts: [], skipped: [] },
-  );
+  const deliveries: Delivery[] = claim.owned.map((row) => {
+    const push = pushRecipientOf(row, claim.devices);
+    const delivery: Delivery = { row, attempts: [], skipped: [], ...(push && { push }) };
+    return claim.uncertain.has(row.id) ? { ...delivery, uncertainSince: earliestSendOf(row) } : delivery;
+  });
   const requestIdOf = (delivery: Delivery) => jobs.get(delivery.row.id)?.body.requestId ?? delivery.row.requestId ?? "";
   const recorder = new OutcomeRecorder(db, claimedAt.toISOString(), settings.outcomeFlushMs);
   const leaseMs = settings.leaseSeconds * 1000;

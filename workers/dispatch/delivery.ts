@@ -1,5 +1,6 @@
 import type { MessageRow, ProviderConfigRow } from "../../shared/db/schema";
 import type { OutboundMessage, SendOutcome } from "../../shared/providers/provider";
+import type { PushRecipient } from "./push-recipient";
 
 export type Attempt = { provider: ProviderConfigRow; outcome: SendOutcome; at: string };
 
@@ -17,6 +18,8 @@ export type Delivery = {
   fate?: Fate;
   /** Set when an earlier attempt's outcome was lost (a lapsed lease): sends since then are looked up first. */
   uncertainSince?: Date;
+  /** A push's device, as it was at the claim. */
+  push?: PushRecipient;
 };
 
 /** Clock skew between Relay and a provider, allowed for when looking up earlier sends. */
@@ -28,8 +31,9 @@ export function earliestSendOf(row: MessageRow): Date {
   return new Date(notBefore - LOOKUP_SKEW_MS);
 }
 
-export function outbound(row: MessageRow): OutboundMessage {
+export function outbound(row: MessageRow, push?: PushRecipient): OutboundMessage {
   return {
+    ...(push?.target && { device: push.target }),
     id: row.id,
     channel: row.channel,
     to: row.recipient,

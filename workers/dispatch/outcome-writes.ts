@@ -7,6 +7,7 @@ import type { MessageStatus } from "../../shared/domain/enums";
 import { newId } from "../../shared/domain/ids";
 import { REACHED_PROVIDER } from "../../shared/domain/status";
 import { type Attempt, type Delivery, describeOutcome } from "./delivery";
+import { markDeviceGone } from "./push-recipient";
 
 type EventRow = typeof messageEvents.$inferInsert;
 
@@ -95,6 +96,12 @@ function closingEvent(delivery: Delivery, now: string, requestId: string, delayS
   return undefined;
 }
 
+/** The reason a rejected push's device is gone, when the platform said so (UNREGISTERED, 410). */
+function goneRecipient(delivery: Delivery): string | undefined {
+  const outcome = delivery.fate?.kind === "rejected" ? delivery.attempts.at(-1)?.outcome : undefined;
+  return outcome?.kind === "rejected" && outcome.recipientGone ? describeOutcome(outcome) : undefined;
+}
+
 export type Settled = { delivery: Delivery; delaySeconds: number; requestId: string };
 
 /**
@@ -118,6 +125,8 @@ export function outcomeWrites(db: Database, settled: Settled[], claimedAt: strin
       ? attemptEvent(row.id, delivery.attempts[delivery.attempts.length - 1], requestId)
       : closingEvent(delivery, now, requestId, delaySeconds);
     if (closing) decisions.push(eventIfChanged(db, closing));
+    const gone = goneRecipient(delivery);
+    if (gone) decisions.push(markDeviceGone(db, row, gone, now));
   }
   return [...facts.map((row) => db.insert(messageEvents).values(row)), ...decisions];
 }

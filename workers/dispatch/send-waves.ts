@@ -34,7 +34,7 @@ export async function sendInWaves(deliveries: Delivery[], deps: WaveDeps): Promi
   for (let level = 0; pending.length > 0; level++) {
     const groups = new Map<ProviderConfigRow, Delivery[]>();
     for (const delivery of pending) {
-      const provider = deps.chainFor(delivery.row.tenantId, delivery.row.channel)[level];
+      const provider = deps.chainFor(delivery.row.tenantId, delivery.row.channel, delivery.push?.platform)[level];
       if (!provider) {
         delivery.fate = exhausted(delivery);
         continue;
@@ -96,8 +96,10 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
 }
 
 async function attempt(adapter: Provider, delivery: Delivery, deps: WaveDeps): Promise<SendOutcome> {
+  // A device that went invalid (or was deleted) after acceptance is never sent to.
+  if (delivery.push?.refusal) return { kind: "rejected", code: "device_invalid", message: delivery.push.refusal };
   try {
-    return await adapter.send(outbound(delivery.row), AbortSignal.timeout(deps.settings.sendTimeoutMs));
+    return await adapter.send(outbound(delivery.row, delivery.push), AbortSignal.timeout(deps.settings.sendTimeoutMs));
   } catch (error) {
     // Adapters return outcomes; a throw is a bug or a runtime fault, treated as the provider's.
     return { kind: "unavailable", code: "adapter_error", message: error instanceof Error ? error.message : "adapter failed" };

@@ -12,6 +12,7 @@ import { finishDocument, type OpenApiDocument } from "./openapi/finish-document"
 import { isJson, type RouteTable, routeTable } from "./openapi/route-table";
 import { archiveRoutes } from "./routes/archive";
 import { deadLetterRoutes } from "./routes/dead-letters";
+import { deviceRoutes } from "./routes/devices";
 import { healthRoutes } from "./routes/health";
 import { messageRoutes } from "./routes/messages";
 import { providerRoutes } from "./routes/providers";
@@ -58,6 +59,7 @@ export function createApp() {
   app.route("/", deadLetterRoutes);
   app.route("/", usageRoutes);
   app.route("/", archiveRoutes);
+  app.route("/", deviceRoutes);
   // Plain Hono routes: the dashboard's pages are not part of the OpenAPI document.
   app.route("/dashboard", createDashboard());
 

@@ -9,6 +9,7 @@ import { errorBody, toRelayError, zodDetails } from "../../shared/http/envelope"
 import { InvalidInputError, NotFoundError } from "../../shared/http/errors";
 import type { IngestEnv } from "./env";
 import { acceptMessages } from "./services/accept-messages";
+import { singleAnswer } from "./services/push-recipients";
 import { requestFingerprint } from "./services/request-fingerprint";
 
 export type RelaySendInput = {
@@ -37,7 +38,7 @@ export async function sendViaBinding(env: IngestEnv, input: RelaySendInput): Pro
     const accepted = await acceptMessages(
       { db, queue: env.DELIVERY_QUEUE, tenantId: tenant.id, requestId },
       [parsed.data],
-      (views) => views[0],
+      singleAnswer(parsed.data),
       claim,
     );
     return { success: true, data: accepted.answer.body as MessageView, replayed: accepted.replayed };

@@ -28,6 +28,10 @@ export const OPERATION_IDS: Record<string, string> = {
   "post /v1/archive/runs": "startArchiveRun",
   "get /v1/archive/runs/{id}": "getArchiveRun",
   "get /v1/exports": "exportArchive",
+  "post /v1/devices": "registerDevice",
+  "get /v1/devices": "listDevices",
+  "get /v1/devices/{id}": "getDevice",
+  "delete /v1/devices/{id}": "deleteDevice",
 };
 
 export const TAGS = [
@@ -37,6 +41,7 @@ export const TAGS = [
   { name: "Dead letters", description: "Messages that exhausted their retries: inspect, redrive, discard." },
   { name: "Archive", description: "Messages past their retention live in R2: archive passes (ops) and exports." },
   { name: "Usage", description: "Messages, SMS segments and cost per day, channel, provider or tenant." },
+  { name: "Devices", description: "Push devices: FCM registration tokens and Web Push subscriptions, optionally a contact's." },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 

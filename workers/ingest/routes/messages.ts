@@ -11,6 +11,7 @@ import { listOf, messageSchema, messageWithEventsSchema } from "../schemas/views
 import { acceptMessages } from "../services/accept-messages";
 import { cancelMessage } from "../services/cancel-message";
 import { listMessages, messageWithEvents } from "../services/messages-query";
+import { singleAnswer } from "../services/push-recipients";
 import { requestFingerprint } from "../services/request-fingerprint";
 
 const tags = ["Messages"];
@@ -21,7 +22,8 @@ const send = createRoute({
   tags,
   security: bearer,
   summary: "Send a message",
-  description: "Validates, stores the message as `queued` and enqueues it. Needs the `send` scope.",
+  description:
+    "Validates, stores the message as `queued` and enqueues it. A push to a contact (`ctc_…`) becomes one message per valid device; the answer is the first, with `fanOut` listing them all. Needs the `send` scope.",
   request: { headers: idempotencyHeader, ...jsonBody(messageRequestSchema) },
   responses: { 202: success(messageSchema, "Accepted"), ...errors(409, 413, 422, 503) },
 });
@@ -32,7 +34,8 @@ const sendBatch = createRoute({
   tags,
   security: bearer,
   summary: "Send up to 100 messages",
-  description: "All or nothing: one invalid item rejects the batch, `error.details` naming each bad index.",
+  description:
+    "All or nothing: one invalid item rejects the batch, `error.details` naming each bad index. A push to a contact becomes one item per valid device, in its place.",
   request: { headers: idempotencyHeader, ...jsonBody(batchRequestSchema) },
   responses: { 202: success(z.object({ items: z.array(messageSchema) }), "Accepted, in request order"), ...errors(409, 413, 422, 503) },
 });
@@ -67,7 +70,6 @@ const cancel = createRoute({
   responses: { 200: success(messageSchema, "Canceled"), ...errors(404, 409) },
 });
 
-const asSingle = (views: MessageView[]) => views[0];
 const asItems = (views: MessageView[]) => ({ items: views });
 
 export const messageRoutes = new OpenAPIHono<IngestBindings>()
@@ -76,7 +78,7 @@ export const messageRoutes = new OpenAPIHono<IngestBindings>()
     const request = c.req.valid("json");
     const key = c.req.valid("header")["idempotency-key"];
     const claim = key ? { tenantId, key, requestHash: await requestFingerprint("POST /v1/messages", request) } : undefined;
-    const accepted = await acceptMessages(acceptContext(c, tenantId), [request], asSingle, claim);
+    const accepted = await acceptMessages(acceptContext(c, tenantId), [request], singleAnswer(request), claim);
     return answer(c, accepted);
   })
   .openapi(sendBatch, async (c) => {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CHANNELS, DIRECTIONS, EVENT_SOURCES, MESSAGE_STATUSES, PROVIDER_TYPES } from "../../../shared/domain/enums";
 import { messageContentSchema } from "../../../shared/domain/message-content";
 import { pricingSchema } from "../../../shared/domain/pricing";
+import { pushContentSchema } from "../../../shared/domain/push-content";
 import { quotasSchema } from "../../../shared/domain/quotas";
 import { API_KEY_SCOPES } from "../../../shared/domain/scopes";
 import { ERROR_CODES } from "../../../shared/http/error-codes";
@@ -19,7 +20,7 @@ export const messageSchema = z
     to: z.string(),
     from: z.string().nullable(),
     subject: z.string().nullable(),
-    content: messageContentSchema,
+    content: z.union([messageContentSchema, pushContentSchema]),
     status: z.enum(MESSAGE_STATUSES),
     providerId: z.string().nullable(),
     providerMessageId: z.string().nullable(),
@@ -34,6 +35,10 @@ export const messageSchema = z
     metadata: record,
     createdAt: timestamp,
     updatedAt: timestamp,
+    fanOut: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "Only in the answer to a push to a contact: every message made, one per device." }),
   })
   .meta({ id: "Message" });
 

@@ -6,9 +6,10 @@ import { newId } from "../../../shared/domain/ids";
 import type { MessageRequest } from "../../../shared/domain/message-request";
 import { type MessageView, messageView } from "../../../shared/domain/message-view";
 import { smsSegments } from "../../../shared/domain/sms-segments";
-import { PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";
+import { InvalidInputError, PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";
 import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../../shared/queue/delivery-job";
 import { claimStatement, completeClaim, dropExpired, type IdempotencyClaim, priorUse, releaseStatement } from "./idempotency";
+import { resolvePushRecipients } from "./push-recipients";
 import { chargeStatements, chargesFor, isQuotaViolation, quotaExceeded, refundStatements, tenantQuotas } from "./quota-counter";
 
 export type AcceptContext = {
@@ -78,9 +79,11 @@ export async function acceptMessages<T>(
   claim?: IdempotencyClaim,
   retried = false,
 ): Promise<Acceptance<T>> {
+  const resolved = await recipientsOrReplay(ctx, requests, claim);
+  if (!Array.isArray(resolved)) return resolved as Acceptance<T>;
   const nowDate = new Date();
   const now = nowDate.toISOString();
-  const rows = requests.map((request) => newRow(ctx, request, now, claim));
+  const rows = resolved.map((request) => newRow(ctx, request, now, claim));
   const answer = { status: 202, body: shape(rows.map(messageView)) };
   if (claim) assertStorable(answer.body);
 
@@ -108,6 +111,25 @@ export async function acceptMessages<T>(
   }
   if (claim) await completeClaim(ctx.db, claim).catch(() => undefined);
   return { answer, replayed: false };
+}
+
+/**
+ * The pushes' devices, resolved now. A retry of a keyed request that was accepted gets its first
+ * answer even if a device has gone invalid since: only a request never accepted is refused.
+ */
+async function recipientsOrReplay(
+  ctx: AcceptContext,
+  requests: MessageRequest[],
+  claim?: IdempotencyClaim,
+): Promise<MessageRequest[] | Acceptance<unknown>> {
+  try {
+    return await resolvePushRecipients(ctx.db, ctx.tenantId, requests);
+  } catch (error) {
+    if (!claim || !(error instanceof InvalidInputError)) throw error;
+    const prior = await priorUse(ctx.db, claim);
+    if (prior.kind === "replay") return { answer: prior.answer, replayed: true };
+    throw error;
+  }
 }
 
 /**
