@@ -3,6 +3,7 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 import type { Channel, Direction, EventSource, MessageStatus, ProviderType } from "../domain/enums";
 import type { MessageContent } from "../domain/message-content";
 import type { ApiKeyScope } from "../domain/scopes";
+import type { TemplateParts } from "../domain/template-parts";
 
 /** All times are ISO-8601 UTC strings: they sort lexically and map straight onto the API. */
 const createdAt = () => text("created_at").notNull();
@@ -78,6 +79,9 @@ export const messages = sqliteTable(
     leaseExpiresAt: text("lease_expires_at"),
     metadata: json<Record<string, unknown>>("metadata").notNull().default(sql`'{}'`),
     requestId: text("request_id"),
+    /** The template version the content was rendered from (null when the request gave content). */
+    templateId: text("template_id"),
+    templateVersion: integer("template_version"),
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -192,9 +196,45 @@ export const dashboardSessions = sqliteTable(
   (t) => [index("dashboard_sessions_key").on(t.keyId), index("dashboard_sessions_expires").on(t.expiresAt)],
 );
 
+/** A tenant's template; its content lives in immutable versions, `currentVersion` the newest. */
+export const templates = sqliteTable(
+  "templates",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    name: text("name").notNull(),
+    channel: text("channel").$type<Channel>().notNull(),
+    currentVersion: integer("current_version").notNull(),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  // Also the order a tenant's list is read in (by name).
+  (t) => [uniqueIndex("templates_tenant_name").on(t.tenantId, t.name)],
+);
+
+/** Never updated: every change of a template writes version n+1, so a message's version stays what it rendered. */
+export const templateVersions = sqliteTable(
+  "template_versions",
+  {
+    templateId: text("template_id")
+      .notNull()
+      .references(() => templates.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    defaultLocale: text("default_locale").notNull(),
+    content: json<TemplateParts>("content").notNull(),
+    locales: json<Record<string, TemplateParts>>("locales").notNull().default(sql`'{}'`),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.templateId, t.version] })],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type MessageEventRow = typeof messageEvents.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
+export type TemplateRow = typeof templates.$inferSelect;
+export type TemplateVersionRow = typeof templateVersions.$inferSelect;

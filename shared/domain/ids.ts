@@ -11,6 +11,7 @@ export const ID_PREFIXES = {
   tenant: "ten",
   apiKey: "key",
   deadLetter: "dlq",
+  template: "tpl",
   request: "req",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,8 +1,10 @@
 import { z } from "zod";
+import type { Channel } from "./enums";
 import { parseMailbox } from "./mailbox";
-import { messageContentSchema } from "./message-content";
+import { type MessageContent, messageContentSchema } from "./message-content";
 import { metadataSchema } from "./metadata";
 import { phoneExtension, toE164 } from "./phone-number";
+import { localeSchema, templateDataSchema } from "./template-parts";
 
 export const SMS_MAX_LENGTH = 1600;
 /** A Cloudflare Queue message holds at most 128 KB; a request's payload stays within it. */
@@ -49,9 +51,23 @@ const scheduledAt = z.iso
   )
   .meta({ description: "Deliver no earlier than this time (ISO-8601)." });
 
+export const templateReferenceSchema = z
+  .strictObject({
+    id: z.string().min(1).max(64).meta({ example: "tpl_V1StGXR8Z5jdHi6BmyT12" }),
+    data: templateDataSchema.optional(),
+    locale: localeSchema.optional().meta({ description: "Falls back to the language alone, then the template's default locale" }),
+    version: z.number().int().min(1).optional().meta({ description: "Default: the template's current version" }),
+  })
+  .meta({
+    id: "TemplateReference",
+    description: "Render a stored template at acceptance instead of giving `content` (and, for email, `subject`).",
+  });
+export type TemplateReference = z.infer<typeof templateReferenceSchema>;
+
 const common = {
   subject: z.string().min(1).max(998).optional(),
-  content: messageContentSchema,
+  content: messageContentSchema.optional(),
+  template: templateReferenceSchema.optional(),
   scheduledAt: scheduledAt.optional(),
   metadata: metadataSchema.optional(),
 };
@@ -74,8 +90,6 @@ const emailRequest = z.strictObject({
   to: emailAddress,
   from: emailSender.optional(),
   ...common,
-  // Required in the schema itself, so the OpenAPI document is as strict as the server.
-  subject: z.string({ error: "an email needs a subject" }).min(1, "an email needs a subject").max(998),
 });
 
 const pushRequest = z.strictObject({
@@ -92,21 +106,34 @@ const webhookRequest = z.strictObject({
   ...common,
 });
 
+type ContentIssue = { path: string[]; message: string };
+
+function contentIssues(channel: Channel, content: MessageContent): ContentIssue[] {
+  if (channel === "sms") {
+    if (!content.text) return [{ path: ["content", "text"], message: "an SMS needs content.text" }];
+    if (content.text.length > SMS_MAX_LENGTH)
+      return [{ path: ["content", "text"], message: `an SMS is at most ${SMS_MAX_LENGTH} characters` }];
+  }
+  if (channel === "email" && !content.html && !content.text)
+    return [{ path: ["content"], message: "an email needs content.html or content.text" }];
+  if (channel === "push" && !content.text) return [{ path: ["content", "text"], message: "a push notification needs content.text" }];
+  if (channel !== "push" && content.title) return [{ path: ["content", "title"], message: "only a push notification has a title" }];
+  return [];
+}
+
 export const messageRequestSchema = z
   .discriminatedUnion("channel", [smsRequest, emailRequest, pushRequest, webhookRequest])
   .superRefine((request, ctx) => {
-    const { content } = request;
-    if (request.channel === "sms") {
-      if (!content.text) ctx.addIssue({ code: "custom", path: ["content", "text"], message: "an SMS needs content.text" });
-      else if (content.text.length > SMS_MAX_LENGTH)
-        ctx.addIssue({ code: "custom", path: ["content", "text"], message: `an SMS is at most ${SMS_MAX_LENGTH} characters` });
-    }
+    const { content, template } = request;
+    if (content && template) ctx.addIssue({ code: "custom", path: ["template"], message: "give either content or template, not both" });
+    if (!content && !template) ctx.addIssue({ code: "custom", path: ["content"], message: "give content or template" });
     if (request.channel === "email") {
-      if (!content.html && !content.text)
-        ctx.addIssue({ code: "custom", path: ["content"], message: "an email needs content.html or content.text" });
+      if (template && request.subject !== undefined)
+        ctx.addIssue({ code: "custom", path: ["subject"], message: "the template gives the subject" });
+      if (!template && request.subject === undefined)
+        ctx.addIssue({ code: "custom", path: ["subject"], message: "an email needs a subject" });
     }
-    if (request.channel === "push" && !content.text)
-      ctx.addIssue({ code: "custom", path: ["content", "text"], message: "a push notification needs content.text" });
+    for (const issue of content ? contentIssues(request.channel, content) : []) ctx.addIssue({ code: "custom", ...issue });
     if (new TextEncoder().encode(JSON.stringify(request)).byteLength > MAX_MESSAGE_BYTES)
       ctx.addIssue({ code: "custom", path: [], message: `the message is larger than ${MAX_MESSAGE_BYTES} bytes` });
   })

@@ -42,6 +42,10 @@ const ROUTES: [string, string[]][] = [
   ["/v1/dead-letters/{id}/redrive", ["post"]],
   ["/v1/dead-letters/redrive", ["post"]],
   ["/v1/dead-letters/{id}/discard", ["post"]],
+  ["/v1/templates", ["get", "post"]],
+  ["/v1/templates/{id}", ["delete", "get", "patch"]],
+  ["/v1/templates/{id}/versions", ["get"]],
+  ["/v1/templates/{id}/render", ["post"]],
   ["/health", ["get"]],
 ];
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -229,7 +233,7 @@ describe("GET /openapi.json", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it("describes the message request as a union discriminated by channel, email needing a subject", async () => {
+  it("describes the message request as a union discriminated by channel, email needing a subject or a template", async () => {
     const { components } = await openApi();
     const union = components.schemas.SendMessageRequest as {
       oneOf: { $ref: string }[];
@@ -238,8 +242,9 @@ describe("GET /openapi.json", () => {
     expect(union.discriminator.propertyName).toBe("channel");
     expect(Object.keys(union.discriminator.mapping).sort()).toEqual(["email", "push", "sms", "webhook"]);
     expect(union.oneOf.map((v) => v.$ref)).toEqual(Object.values(union.discriminator.mapping));
-    const emailRequest = components.schemas.EmailMessageRequest as { required: string[] };
-    expect(emailRequest.required).toEqual(expect.arrayContaining(["channel", "to", "subject", "content"]));
+    const emailRequest = components.schemas.EmailMessageRequest as { required: string[]; oneOf: { required: string[] }[] };
+    expect(emailRequest.required).toEqual(expect.arrayContaining(["channel", "to"]));
+    expect(emailRequest.oneOf.map((form) => form.required)).toEqual([["subject", "content"], ["template"]]);
   });
 
   it("documents the routes' specific error statuses", async () => {

@@ -88,6 +88,8 @@ const MESSAGE_FIELDS = [
   "attempts",
   "lastError",
   "metadata",
+  "templateId",
+  "templateVersion",
   "createdAt",
   "updatedAt",
 ].sort();

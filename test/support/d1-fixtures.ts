@@ -73,6 +73,8 @@ export async function insertMessage(tenantId: string, overrides: Partial<Message
     attempts: 0,
     lastError: null,
     leaseExpiresAt: null,
+    templateId: null,
+    templateVersion: null,
     metadata: {},
     requestId: "req_test",
     createdAt: now,

@@ -14,6 +14,7 @@ import { deadLetterRoutes } from "./routes/dead-letters";
 import { healthRoutes } from "./routes/health";
 import { messageRoutes } from "./routes/messages";
 import { providerRoutes } from "./routes/providers";
+import { templateRoutes } from "./routes/templates";
 import { tenantRoutes } from "./routes/tenants";
 
 const KB = 1024;
@@ -54,6 +55,7 @@ export function createApp() {
   app.route("/", providerRoutes);
   app.route("/", tenantRoutes);
   app.route("/", deadLetterRoutes);
+  app.route("/", templateRoutes);
   // Plain Hono routes: the dashboard's pages are not part of the OpenAPI document.
   app.route("/dashboard", createDashboard());
 

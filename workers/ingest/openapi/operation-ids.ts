@@ -23,6 +23,13 @@ export const OPERATION_IDS: Record<string, string> = {
   "get /v1/dead-letters/{id}": "getDeadLetter",
   "post /v1/dead-letters/{id}/redrive": "redriveDeadLetter",
   "post /v1/dead-letters/{id}/discard": "discardDeadLetter",
+  "post /v1/templates": "createTemplate",
+  "get /v1/templates": "listTemplates",
+  "get /v1/templates/{id}": "getTemplate",
+  "patch /v1/templates/{id}": "updateTemplate",
+  "delete /v1/templates/{id}": "deleteTemplate",
+  "get /v1/templates/{id}/versions": "listTemplateVersions",
+  "post /v1/templates/{id}/render": "renderTemplate",
 };
 
 export const TAGS = [
@@ -30,6 +37,7 @@ export const TAGS = [
   { name: "Providers", description: "The tenant's delivery providers; credentials are write-only." },
   { name: "Tenants and API keys", description: "Ops keys create tenants and issue or revoke keys." },
   { name: "Dead letters", description: "Messages that exhausted their retries: inspect, redrive, discard." },
+  { name: "Templates", description: "Versioned Liquid templates per channel and locale; a send may name one instead of giving content." },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 

@@ -12,6 +12,7 @@ import { acceptMessages } from "../services/accept-messages";
 import { cancelMessage } from "../services/cancel-message";
 import { listMessages, messageWithEvents } from "../services/messages-query";
 import { requestFingerprint } from "../services/request-fingerprint";
+import { renderRequests } from "../services/templated-messages";
 
 const tags = ["Messages"];
 
@@ -21,7 +22,8 @@ const send = createRoute({
   tags,
   security: bearer,
   summary: "Send a message",
-  description: "Validates, stores the message as `queued` and enqueues it. Needs the `send` scope.",
+  description:
+    "Validates, stores the message as `queued` and enqueues it. Needs the `send` scope. With `template` instead of `content`, the template is rendered now: the message stores the result and the template version.",
   request: { headers: idempotencyHeader, ...jsonBody(messageRequestSchema) },
   responses: { 202: success(messageSchema, "Accepted"), ...errors(409, 413, 422, 503) },
 });
@@ -76,7 +78,8 @@ export const messageRoutes = new OpenAPIHono<IngestBindings>()
     const request = c.req.valid("json");
     const key = c.req.valid("header")["idempotency-key"];
     const claim = key ? { tenantId, key, requestHash: await requestFingerprint("POST /v1/messages", request) } : undefined;
-    const accepted = await acceptMessages(acceptContext(c, tenantId), [request], asSingle, claim);
+    const renderable = await renderRequests(c.var.db, tenantId, [request], () => "");
+    const accepted = await acceptMessages(acceptContext(c, tenantId), renderable, asSingle, claim);
     return answer(c, accepted);
   })
   .openapi(sendBatch, async (c) => {
@@ -84,7 +87,8 @@ export const messageRoutes = new OpenAPIHono<IngestBindings>()
     const { messages } = c.req.valid("json");
     const key = c.req.valid("header")["idempotency-key"];
     const claim = key ? { tenantId, key, requestHash: await requestFingerprint("POST /v1/messages/batch", messages) } : undefined;
-    const accepted = await acceptMessages(acceptContext(c, tenantId), messages, asItems, claim);
+    const renderable = await renderRequests(c.var.db, tenantId, messages, (index) => `messages.${index}`);
+    const accepted = await acceptMessages(acceptContext(c, tenantId), renderable, asItems, claim);
     return answer(c, accepted);
   })
   .openapi(list, async (c) => {

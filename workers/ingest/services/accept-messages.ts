@@ -3,11 +3,11 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
 import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
-import type { MessageRequest } from "../../../shared/domain/message-request";
 import { type MessageView, messageView } from "../../../shared/domain/message-view";
 import { PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";
 import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../../shared/queue/delivery-job";
 import { claimStatement, completeClaim, dropExpired, type IdempotencyClaim, priorUse, releaseStatement } from "./idempotency";
+import type { AcceptableMessage } from "./templated-messages";
 
 export type AcceptContext = {
   db: Database;
@@ -21,7 +21,7 @@ export type Acceptance<T> = { answer: { status: number; body: T }; replayed: boo
 /** Shapes the answer a request gets; stored with the idempotency key to replay it. */
 export type AnswerShape<T> = (views: MessageView[]) => T;
 
-function newRow(ctx: AcceptContext, request: MessageRequest, now: string, claim?: IdempotencyClaim): MessageRow {
+function newRow(ctx: AcceptContext, request: AcceptableMessage, now: string, claim?: IdempotencyClaim): MessageRow {
   return {
     id: newId("message"),
     tenantId: ctx.tenantId,
@@ -44,13 +44,21 @@ function newRow(ctx: AcceptContext, request: MessageRequest, now: string, claim?
     leaseExpiresAt: null,
     metadata: request.metadata ?? {},
     requestId: ctx.requestId,
+    templateId: request.rendered?.templateId ?? null,
+    templateVersion: request.rendered?.templateVersion ?? null,
     createdAt: now,
     updatedAt: now,
   };
 }
 
-function queuedEvent(row: MessageRow) {
-  const reason = row.scheduledAt ? `accepted; scheduled for ${row.scheduledAt}` : "accepted";
+function acceptedReason(row: MessageRow, request: AcceptableMessage): string {
+  const rendered = request.rendered;
+  const from = rendered ? `; rendered from ${rendered.templateId} version ${rendered.templateVersion} (${rendered.locale})` : "";
+  return row.scheduledAt ? `accepted${from}; scheduled for ${row.scheduledAt}` : `accepted${from}`;
+}
+
+function queuedEvent(row: MessageRow, request: AcceptableMessage) {
+  const reason = acceptedReason(row, request);
   return {
     id: newId("event"),
     messageId: row.id,
@@ -69,7 +77,7 @@ function queuedEvent(row: MessageRow) {
  */
 export async function acceptMessages<T>(
   ctx: AcceptContext,
-  requests: MessageRequest[],
+  requests: AcceptableMessage[],
   shape: AnswerShape<T>,
   claim?: IdempotencyClaim,
   retried = false,
@@ -82,7 +90,7 @@ export async function acceptMessages<T>(
 
   const writes: BatchItem<"sqlite">[] = [
     ...rows.map((row) => ctx.db.insert(messages).values(row)),
-    ...rows.map((row) => ctx.db.insert(messageEvents).values(queuedEvent(row))),
+    ...rows.map((row, index) => ctx.db.insert(messageEvents).values(queuedEvent(row, requests[index]))),
   ];
   if (claim) writes.unshift(claimStatement(ctx.db, claim, answer, nowDate));
 
@@ -118,7 +126,7 @@ function assertStorable(body: unknown): void {
 
 async function resolvePriorUse<T>(
   ctx: AcceptContext,
-  requests: MessageRequest[],
+  requests: AcceptableMessage[],
   shape: AnswerShape<T>,
   claim: IdempotencyClaim,
 ): Promise<Acceptance<T>> {
