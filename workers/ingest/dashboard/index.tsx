@@ -14,6 +14,7 @@ import { messageRoutes } from "./routes/messages";
 import { overviewRoutes } from "./routes/overview";
 import { providerRoutes } from "./routes/providers";
 import { signInRoutes, signOutRoutes } from "./routes/sign-in";
+import { templateRoutes } from "./routes/templates";
 import { tenantRoutes } from "./routes/tenants";
 import { STYLESHEET } from "./stylesheet";
 
@@ -55,6 +56,7 @@ export function createDashboard() {
   dashboard.route("/", messageRoutes);
   dashboard.route("/", deadLetterRoutes);
   dashboard.route("/", providerRoutes);
+  dashboard.route("/", templateRoutes);
   dashboard.route("/", tenantRoutes);
   dashboard.all("*", () => {
     throw new NotFoundError("Page");
