@@ -21,5 +21,6 @@ CREATE TABLE `templates` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `templates_tenant_name` ON `templates` (`tenant_id`,`name`);--> statement-breakpoint
+ALTER TABLE `messages` ADD `retry_at` text;--> statement-breakpoint
 ALTER TABLE `messages` ADD `template_id` text;--> statement-breakpoint
 ALTER TABLE `messages` ADD `template_version` integer;

@@ -77,6 +77,8 @@ export const messages = sqliteTable(
     lastError: text("last_error"),
     /** While set and in the future, one consumer owns the `sending` message. */
     leaseExpiresAt: text("lease_expires_at"),
+    /** When a `sending` message waiting for a retry is due: until then the sweeper leaves it alone. */
+    retryAt: text("retry_at"),
     metadata: json<Record<string, unknown>>("metadata").notNull().default(sql`'{}'`),
     requestId: text("request_id"),
     /** The template version the content was rendered from (null when the request gave content). */

@@ -73,6 +73,7 @@ export async function insertMessage(tenantId: string, overrides: Partial<Message
     attempts: 0,
     lastError: null,
     leaseExpiresAt: null,
+    retryAt: null,
     templateId: null,
     templateVersion: null,
     metadata: {},

@@ -42,6 +42,7 @@ function newRow(ctx: AcceptContext, request: AcceptableMessage, now: string, cla
     attempts: 0,
     lastError: null,
     leaseExpiresAt: null,
+    retryAt: null,
     metadata: request.metadata ?? {},
     requestId: ctx.requestId,
     templateId: request.rendered?.templateId ?? null,
