@@ -10,7 +10,7 @@ export type TemplateFormValues = Partial<
 const PART_LABELS: Record<TemplatePartName, string> = {
   subject: "Subject",
   html: "HTML",
-  text: "Text (email: made from the HTML when empty)",
+  text: "Text",
   title: "Title",
 };
 
@@ -49,7 +49,7 @@ export function TemplateSources(props: { channel: Channel; values: TemplateFormV
         <TextArea
           id={`part-${part}`}
           name={part}
-          label={PART_LABELS[part]}
+          label={props.channel === "email" && part === "text" ? "Text (made from the HTML when empty)" : PART_LABELS[part]}
           rows={part === "html" || part === "text" ? 10 : 2}
           value={props.values[part]}
           error={errorAt(props.details, `content.${part}`)}
