@@ -22,7 +22,8 @@ type Located = { request: MessageRequest; at: string };
 export async function renderRequests(db: Database, tenantId: string, requests: MessageRequest[], prefix: (index: number) => string) {
   const located = requests.map((request, index) => ({ request, at: prefix(index) }));
   const wanted = requests.flatMap((request) => (request.template ? [request.template] : []));
-  const found = wanted.length ? await templatesForBatch(db, tenantId, wanted) : { templates: new Map(), versions: new Map() };
+  const none: BatchTemplates = { templates: new Map(), versions: new Map() };
+  const found = wanted.length ? await templatesForBatch(db, tenantId, wanted) : none;
   const details: ErrorDetail[] = [];
   const accepted: AcceptableMessage[] = [];
   for (const item of located) {
@@ -46,8 +47,9 @@ async function acceptable({ request, at }: Located, found: BatchTemplates): Prom
   if (!template) throw refused(`${base}.id`, "no template of this tenant has this id");
   if (template.channel !== request.channel)
     throw refused(`${base}.id`, `the template is for the ${template.channel} channel, the message for ${request.channel}`);
-  const version = found.versions.get(versionKey(template.id, reference.version ?? template.currentVersion));
-  if (!version) throw refused(`${base}.version`, `the template has no version ${reference.version}`);
+  const wantedVersion = reference.version ?? template.currentVersion;
+  const version = found.versions.get(versionKey(template.id, wantedVersion));
+  if (!version) throw refused(`${base}.version`, `the template has no version ${wantedVersion}`);
   const locale = pickLocale(Object.keys(version.locales), reference.locale, version.defaultLocale);
   const parts = locale === version.defaultLocale ? version.content : version.locales[locale];
   const rendered = await renderTemplate(template.channel, parts, reference.data ?? {}, { part: base, data: `${base}.data` });
