@@ -43,7 +43,14 @@ const LOCAL_BREAKER_VARS = { BREAKER_COOLDOWN_SECONDS: "10" };
 const LOCAL_INGEST_VARS = { CLIENT_ADDRESS_HEADER: "none" };
 /** Local fakes (e2e, bench, your own) listen on 127.0.0.1; deployed, providers must name public hosts. */
 const LOCAL_OUTBOUND_VARS = { OUTBOUND_ALLOW_LOOPBACK: "true" };
-const LOCAL_DISPATCH_VARS = { RETRY_BASE_SECONDS: "1", SWEEP_AFTER_SECONDS: "60", ...LOCAL_BREAKER_VARS, ...LOCAL_OUTBOUND_VARS };
+const LOCAL_DISPATCH_VARS = {
+  RETRY_BASE_SECONDS: "1",
+  // Locally a failing webhook dead-letters within seconds too (deployed, its retries reach ~8 h).
+  RETRY_SCHEDULES: "webhook=1,2,4",
+  SWEEP_AFTER_SECONDS: "60",
+  ...LOCAL_BREAKER_VARS,
+  ...LOCAL_OUTBOUND_VARS,
+};
 
 const run = promisify(execFile);
 

@@ -36,7 +36,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message
-         * @description Validates, stores the message as `queued` and enqueues it. A push to a contact (`ctc_…`) becomes one message per valid device; the answer is the first, with `fanOut` listing them all. Needs the `send` scope.
+         * @description Validates, stores the message as `queued` and enqueues it. Needs the `send` scope. A push to a contact (`ctc_…`) becomes one message per valid device; the answer is the first, with `fanOut` listing them all. With `template` instead of `content`, the template is rendered now: the message stores the result and the template version.
          */
         post: operations["sendMessage"];
         delete?: never;
@@ -449,6 +449,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List templates, by name */
+        get: operations["listTemplates"];
+        put?: never;
+        /**
+         * Create a template
+         * @description Liquid sources per channel and locale; saved as version 1. Needs a tenant's key with the `admin` scope.
+         */
+        post: operations["createTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a template */
+        get: operations["getTemplate"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a template and its versions
+         * @description Accepted messages keep their rendered content. Needs a tenant's key with the `admin` scope.
+         */
+        delete: operations["deleteTemplate"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a template: a new version
+         * @description Writes version n+1 from the current version and the fields given; messages already accepted keep what they rendered. Needs a tenant's key with the `admin` scope.
+         */
+        patch: operations["updateTemplate"];
+        trace?: never;
+    };
+    "/v1/templates/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a template's versions, newest first */
+        get: operations["listTemplateVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{id}/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a template with data (sends nothing)
+         * @description Renders exactly as a send would: the same locale fallback, escaping, strict variables and limits.
+         */
+        post: operations["renderTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -521,6 +604,10 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /** @description The template the content was rendered from */
+            templateId: string | null;
+            /** @description The version of that template */
+            templateVersion: number | null;
             /**
              * @description ISO-8601 UTC
              * @example 2026-11-22T10:00:00.000Z
@@ -540,6 +627,8 @@ export interface components {
             html?: string;
             /** @description Telegram and Slack: the thread to post into (message_thread_id, thread_ts). */
             thread?: string;
+            /** @description push: the notification's title */
+            title?: string;
             templateId?: string;
             variables?: {
                 [key: string]: unknown;
@@ -568,6 +657,19 @@ export interface components {
             };
         };
         SendMessageRequest: components["schemas"]["SmsMessageRequest"] | components["schemas"]["EmailMessageRequest"] | components["schemas"]["PushMessageRequest"] | components["schemas"]["WebhookMessageRequest"] | components["schemas"]["TelegramMessageRequest"] | components["schemas"]["SlackMessageRequest"];
+        /** @description Render a stored template at acceptance instead of giving `content` (and, for email, `subject`). */
+        TemplateReference: {
+            /** @example tpl_V1StGXR8Z5jdHi6BmyT12 */
+            id: string;
+            /** @description The template's variables */
+            data?: {
+                [key: string]: unknown;
+            };
+            /** @description Falls back to the language alone, then the template's default locale */
+            locale?: string;
+            /** @description Default: the template's current version */
+            version?: number;
+        };
         /** @description Up to 50 keys of your own; values are short strings, numbers or booleans. */
         Metadata: {
             [key: string]: string | number | boolean | null;
@@ -616,6 +718,10 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /** @description The template the content was rendered from */
+            templateId: string | null;
+            /** @description The version of that template */
+            templateVersion: number | null;
             /**
              * @description ISO-8601 UTC
              * @example 2026-11-22T10:00:00.000Z
@@ -938,6 +1044,106 @@ export interface components {
             /** @description The contact this device belongs to. */
             contactId?: string;
         };
+        /** @description A template with its current version's content. */
+        Template: {
+            /** @example tpl_V1StGXR8Z5jdHi6BmyT12 */
+            id: string;
+            tenantId: string;
+            name: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "push" | "webhook" | "telegram" | "slack";
+            version: number;
+            defaultLocale: string;
+            content: components["schemas"]["TemplateContent"];
+            locales: {
+                [key: string]: components["schemas"]["TemplateContent"];
+            };
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        /** @description Liquid sources. email: `subject` and `html` or `text` (text is made from the HTML when absent); push: `title` and `text`; other channels: `text`. */
+        TemplateContent: {
+            subject?: string;
+            html?: string;
+            text?: string;
+            title?: string;
+        };
+        CreateTemplateRequest: {
+            /**
+             * @description Unique per tenant
+             * @example welcome
+             */
+            name: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "push" | "webhook" | "telegram" | "slack";
+            /** @description The default locale's Liquid sources */
+            content: {
+                subject?: string;
+                html?: string;
+                text?: string;
+                title?: string;
+            };
+            /** @description Other locales' content, keyed by language tag; a locale not here renders the default. */
+            locales?: {
+                [key: string]: components["schemas"]["TemplateContent"];
+            };
+            /** @default en */
+            defaultLocale: string;
+        };
+        /** @description Every change writes a new version; earlier versions stay as they were. */
+        UpdateTemplateRequest: {
+            name?: string;
+            content?: components["schemas"]["TemplateContent"];
+            /** @description Replaces every other locale */
+            locales?: {
+                [key: string]: components["schemas"]["TemplateContent"];
+            };
+            defaultLocale?: string;
+        };
+        TemplateVersion: {
+            templateId: string;
+            version: number;
+            defaultLocale: string;
+            content: components["schemas"]["TemplateContent"];
+            locales: {
+                [key: string]: components["schemas"]["TemplateContent"];
+            };
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            createdAt: string;
+        };
+        RenderedTemplate: {
+            templateId: string;
+            version: number;
+            /** @description The locale rendered (the request's, its language, or the default) */
+            locale: string;
+            subject: string | null;
+            html: string | null;
+            text: string | null;
+            title: string | null;
+        };
+        RenderTemplateRequest: {
+            /**
+             * @description The template's variables
+             * @default {}
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            locale?: string;
+            /** @description Default: the current version */
+            version?: number;
+        };
         SmsMessageRequest: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -947,16 +1153,21 @@ export interface components {
             to: string;
             from?: string;
             subject?: string;
-            content: components["schemas"]["MessageContent"] & {
-                text: string;
-            };
+            content?: components["schemas"]["MessageContent"];
+            template?: components["schemas"]["TemplateReference"];
             /**
              * Format: date-time
              * @description Deliver no earlier than this time (ISO-8601).
              */
             scheduledAt?: string;
             metadata?: components["schemas"]["Metadata"];
-        };
+        } & ({
+            content: {
+                text: string;
+            };
+        } | {
+            template: components["schemas"]["TemplateReference"];
+        });
         EmailMessageRequest: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -966,19 +1177,25 @@ export interface components {
             /** Format: email */
             to: string;
             from?: string;
-            subject: string;
-            content: components["schemas"]["MessageContent"] & ({
-                html: string;
-            } | {
-                text: string;
-            });
+            subject?: string;
+            content?: components["schemas"]["MessageContent"];
+            template?: components["schemas"]["TemplateReference"];
             /**
              * Format: date-time
              * @description Deliver no earlier than this time (ISO-8601).
              */
             scheduledAt?: string;
             metadata?: components["schemas"]["Metadata"];
-        };
+        } & ({
+            subject: string;
+            content: {
+                html: string;
+            } | {
+                text: string;
+            };
+        } | {
+            template: components["schemas"]["TemplateReference"];
+        });
         PushMessageRequest: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -989,16 +1206,21 @@ export interface components {
             to: string;
             from?: string;
             subject?: string;
-            content: components["schemas"]["PushContent"] & {
-                text: string;
-            };
+            content?: components["schemas"]["PushContent"];
+            template?: components["schemas"]["TemplateReference"];
             /**
              * Format: date-time
              * @description Deliver no earlier than this time (ISO-8601).
              */
             scheduledAt?: string;
             metadata?: components["schemas"]["Metadata"];
-        };
+        } & ({
+            content: {
+                text: string;
+            };
+        } | {
+            template: components["schemas"]["TemplateReference"];
+        });
         WebhookMessageRequest: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1009,14 +1231,19 @@ export interface components {
             to: string;
             from?: string;
             subject?: string;
-            content: components["schemas"]["MessageContent"];
+            content?: components["schemas"]["MessageContent"];
+            template?: components["schemas"]["TemplateReference"];
             /**
              * Format: date-time
              * @description Deliver no earlier than this time (ISO-8601).
              */
             scheduledAt?: string;
             metadata?: components["schemas"]["Metadata"];
-        };
+        } & ({
+            content: Record<string, never>;
+        } | {
+            template: components["schemas"]["TemplateReference"];
+        });
         TelegramMessageRequest: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1027,17 +1254,22 @@ export interface components {
             to: string;
             from?: string;
             subject?: string;
-            content: components["schemas"]["MessageContent"] & {
-                text: string;
-                thread?: string;
-            };
+            content?: components["schemas"]["MessageContent"];
+            template?: components["schemas"]["TemplateReference"];
             /**
              * Format: date-time
              * @description Deliver no earlier than this time (ISO-8601).
              */
             scheduledAt?: string;
             metadata?: components["schemas"]["Metadata"];
-        };
+        } & ({
+            content: {
+                text: string;
+                thread?: string;
+            };
+        } | {
+            template: components["schemas"]["TemplateReference"];
+        });
         SlackMessageRequest: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1048,17 +1280,22 @@ export interface components {
             to: string;
             from?: string;
             subject?: string;
-            content: components["schemas"]["MessageContent"] & {
-                text: string;
-                thread?: string;
-            };
+            content?: components["schemas"]["MessageContent"];
+            template?: components["schemas"]["TemplateReference"];
             /**
              * Format: date-time
              * @description Deliver no earlier than this time (ISO-8601).
              */
             scheduledAt?: string;
             metadata?: components["schemas"]["Metadata"];
-        };
+        } & ({
+            content: {
+                text: string;
+                thread?: string;
+            };
+        } | {
+            template: components["schemas"]["TemplateReference"];
+        });
     };
     responses: never;
     parameters: never;
@@ -4042,6 +4279,688 @@ export interface operations {
             };
             /** @description NOT_FOUND: No such resource for this tenant. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTemplates: {
+        parameters: {
+            query?: {
+                /** @description Page size, at most 100 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Ops keys: only this tenant */
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of templates with their current versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            items: components["schemas"]["Template"][];
+                            nextCursor: string | null;
+                        };
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Template"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: The resource is in a state that forbids this (retryable: false), or a request with the same Idempotency-Key is still in flight (retryable: true). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than the endpoint accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The request body is not sent as Content-Type: application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template with its current version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Template"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Deleted"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new current version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Template"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: The resource is in a state that forbids this (retryable: false), or a request with the same Idempotency-Key is still in flight (retryable: true). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than the endpoint accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The request body is not sent as Content-Type: application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTemplateVersions: {
+        parameters: {
+            query?: {
+                /** @description Page size, at most 100 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            items: components["schemas"]["TemplateVersion"][];
+                            nextCursor: string | null;
+                        };
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    renderTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenderTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description The rendered parts; absent parts are null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["RenderedTemplate"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than the endpoint accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The request body is not sent as Content-Type: application/json. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,6 +13,7 @@ export async function compiles(): Promise<void> {
     params: { header: { "idempotency-key": "welcome-42" } },
   });
   await relay.GET("/v1/messages/{id}", { params: { path: { id: "msg_1" } } });
+  await relay.POST("/v1/messages", { body: { channel: "email", to: "ada@example.com", template: { id: "tpl_1", data: { name: "Ada" } } } });
   await relay.GET("/v1/messages", { params: { query: { status: "failed", limit: 10 } } });
   const { data } = await relay.POST("/v1/messages/{id}/cancel", { params: { path: { id: "msg_1" } } });
   const status: string | undefined = data?.data.status;

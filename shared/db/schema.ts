@@ -5,6 +5,7 @@ import type { MessageContent } from "../domain/message-content";
 import type { Pricing } from "../domain/pricing";
 import type { Quotas } from "../domain/quotas";
 import type { ApiKeyScope } from "../domain/scopes";
+import type { TemplateParts } from "../domain/template-parts";
 
 /** All times are ISO-8601 UTC strings: they sort lexically and map straight onto the API. */
 const createdAt = () => text("created_at").notNull();
@@ -88,8 +89,13 @@ export const messages = sqliteTable(
     lastError: text("last_error"),
     /** While set and in the future, one consumer owns the `sending` message. */
     leaseExpiresAt: text("lease_expires_at"),
+    /** When a `sending` message waiting for a retry is due: until then the sweeper leaves it alone. */
+    retryAt: text("retry_at"),
     metadata: json<Record<string, unknown>>("metadata").notNull().default(sql`'{}'`),
     requestId: text("request_id"),
+    /** The template version the content was rendered from (null when the request gave content). */
+    templateId: text("template_id"),
+    templateVersion: integer("template_version"),
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -314,6 +320,40 @@ export const devices = sqliteTable(
   ],
 );
 
+/** A tenant's template; its content lives in immutable versions, `currentVersion` the newest. */
+export const templates = sqliteTable(
+  "templates",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    name: text("name").notNull(),
+    channel: text("channel").$type<Channel>().notNull(),
+    currentVersion: integer("current_version").notNull(),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  // Also the order a tenant's list is read in (by name).
+  (t) => [uniqueIndex("templates_tenant_name").on(t.tenantId, t.name)],
+);
+
+/** Never updated: every change of a template writes version n+1, so a message's version stays what it rendered. */
+export const templateVersions = sqliteTable(
+  "template_versions",
+  {
+    templateId: text("template_id")
+      .notNull()
+      .references(() => templates.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    defaultLocale: text("default_locale").notNull(),
+    content: json<TemplateParts>("content").notNull(),
+    locales: json<Record<string, TemplateParts>>("locales").notNull().default(sql`'{}'`),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.templateId, t.version] })],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
@@ -322,3 +362,5 @@ export type MessageEventRow = typeof messageEvents.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
 export type ArchiveRunRow = typeof archiveRuns.$inferSelect;
 export type DeviceRow = typeof devices.$inferSelect;
+export type TemplateRow = typeof templates.$inferSelect;
+export type TemplateVersionRow = typeof templateVersions.$inferSelect;

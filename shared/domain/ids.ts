@@ -11,6 +11,7 @@ export const ID_PREFIXES = {
   tenant: "ten",
   apiKey: "key",
   deadLetter: "dlq",
+  template: "tpl",
   request: "req",
   archiveRun: "arc",
   device: "dev",

@@ -9,7 +9,7 @@ export const MAX_TEXT_LENGTH = 100_000;
 export const MAX_VARIABLES_DEPTH = 32;
 
 /** Recursion stops at `levels`, so this check itself cannot overflow. */
-function nestsDeeperThan(value: unknown, levels: number): boolean {
+export function nestsDeeperThan(value: unknown, levels: number): boolean {
   if (value === null || typeof value !== "object") return false;
   if (levels === 0) return true;
   return Object.values(value).some((item) => nestsDeeperThan(item, levels - 1));
@@ -25,6 +25,7 @@ export const messageContentSchema = z
       .max(64)
       .optional()
       .meta({ description: "Telegram and Slack: the thread to post into (message_thread_id, thread_ts)." }),
+    title: z.string().min(1).max(1000).optional().meta({ description: "push: the notification's title" }),
     templateId: z.string().min(1).max(200).optional(),
     variables: z
       .record(z.string().max(200), z.unknown())

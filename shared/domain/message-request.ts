@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { chatContentIssues, slackRecipient, telegramRecipient } from "./chat-message";
 import { MAX_DEVICE_TOKEN_LENGTH } from "./device-request";
+import type { Channel } from "./enums";
 import { parseMailbox } from "./mailbox";
-import { messageContentSchema } from "./message-content";
+import { type MessageContent, messageContentSchema } from "./message-content";
 import { metadataSchema } from "./metadata";
 import { phoneExtension, toE164 } from "./phone-number";
 import { MAX_PUSH_PAYLOAD_BYTES, pushContentSchema, pushPayloadBytes } from "./push-content";
+import { localeSchema, templateDataSchema } from "./template-parts";
 
 export const SMS_MAX_LENGTH = 1600;
 /** A Cloudflare Queue message holds at most 128 KB; a request's payload stays within it. */
@@ -52,9 +54,23 @@ const scheduledAt = z.iso
   )
   .meta({ description: "Deliver no earlier than this time (ISO-8601)." });
 
+export const templateReferenceSchema = z
+  .strictObject({
+    id: z.string().min(1).max(64).meta({ example: "tpl_V1StGXR8Z5jdHi6BmyT12" }),
+    data: templateDataSchema.optional(),
+    locale: localeSchema.optional().meta({ description: "Falls back to the language alone, then the template's default locale" }),
+    version: z.number().int().min(1).optional().meta({ description: "Default: the template's current version" }),
+  })
+  .meta({
+    id: "TemplateReference",
+    description: "Render a stored template at acceptance instead of giving `content` (and, for email, `subject`).",
+  });
+export type TemplateReference = z.infer<typeof templateReferenceSchema>;
+
 const common = {
   subject: z.string().min(1).max(998).optional(),
-  content: messageContentSchema,
+  content: messageContentSchema.optional(),
+  template: templateReferenceSchema.optional(),
   scheduledAt: scheduledAt.optional(),
   metadata: metadataSchema.optional(),
 };
@@ -77,8 +93,6 @@ const emailRequest = z.strictObject({
   to: emailAddress,
   from: emailSender.optional(),
   ...common,
-  // Required in the schema itself, so the OpenAPI document is as strict as the server.
-  subject: z.string({ error: "an email needs a subject" }).min(1, "an email needs a subject").max(998),
 });
 
 const pushRequest = z.strictObject({
@@ -88,7 +102,7 @@ const pushRequest = z.strictObject({
   }),
   from: z.string().max(200).optional(),
   ...common,
-  content: pushContentSchema,
+  content: pushContentSchema.optional(),
 });
 
 const webhookRequest = z.strictObject({
@@ -103,23 +117,38 @@ const chatSender = z.string().max(200).optional();
 const telegramRequest = z.strictObject({ channel: z.literal("telegram"), to: telegramRecipient, from: chatSender, ...common });
 const slackRequest = z.strictObject({ channel: z.literal("slack"), to: slackRecipient, from: chatSender, ...common });
 
+type ContentIssue = { path: string[]; message: string };
+
+function contentIssues(channel: Channel, content: Pick<MessageContent, "text" | "html" | "title">): ContentIssue[] {
+  if (channel === "sms") {
+    if (!content.text) return [{ path: ["content", "text"], message: "an SMS needs content.text" }];
+    if (content.text.length > SMS_MAX_LENGTH)
+      return [{ path: ["content", "text"], message: `an SMS is at most ${SMS_MAX_LENGTH} characters` }];
+  }
+  if (channel === "email" && !content.html && !content.text)
+    return [{ path: ["content"], message: "an email needs content.html or content.text" }];
+  if (channel === "push" && !content.text) return [{ path: ["content", "text"], message: "a push notification needs content.text" }];
+  if (channel !== "push" && content.title) return [{ path: ["content", "title"], message: "only a push notification has a title" }];
+  return [];
+}
+
 export const messageRequestSchema = z
   .discriminatedUnion("channel", [smsRequest, emailRequest, pushRequest, webhookRequest, telegramRequest, slackRequest])
   .superRefine((request, ctx) => {
-    const { content } = request;
-    if (request.channel === "sms") {
-      if (!content.text) ctx.addIssue({ code: "custom", path: ["content", "text"], message: "an SMS needs content.text" });
-      else if (content.text.length > SMS_MAX_LENGTH)
-        ctx.addIssue({ code: "custom", path: ["content", "text"], message: `an SMS is at most ${SMS_MAX_LENGTH} characters` });
-    }
+    const { content, template } = request;
+    if (content && template) ctx.addIssue({ code: "custom", path: ["template"], message: "give either content or template, not both" });
+    if (!content && !template) ctx.addIssue({ code: "custom", path: ["content"], message: "give content or template" });
     if (request.channel === "email") {
-      if (!request.content.html && !request.content.text)
-        ctx.addIssue({ code: "custom", path: ["content"], message: "an email needs content.html or content.text" });
+      if (template && request.subject !== undefined)
+        ctx.addIssue({ code: "custom", path: ["subject"], message: "the template gives the subject" });
+      if (!template && request.subject === undefined)
+        ctx.addIssue({ code: "custom", path: ["subject"], message: "an email needs a subject" });
     }
-    chatContentIssues(request.channel, content, ctx);
-    if (request.channel === "push" && !content.text)
-      ctx.addIssue({ code: "custom", path: ["content", "text"], message: "a push notification needs content.text" });
-    if (request.channel === "push" && pushPayloadBytes(request.content) > MAX_PUSH_PAYLOAD_BYTES)
+    if (content) {
+      for (const issue of contentIssues(request.channel, content)) ctx.addIssue({ code: "custom", ...issue });
+      chatContentIssues(request.channel, content, ctx);
+    }
+    if (request.channel === "push" && request.content && pushPayloadBytes(request.content) > MAX_PUSH_PAYLOAD_BYTES)
       ctx.addIssue({
         code: "custom",
         path: ["content"],

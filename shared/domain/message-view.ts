@@ -23,6 +23,8 @@ export function messageView(row: MessageRow) {
     attempts: row.attempts,
     lastError: row.lastError,
     metadata: row.metadata,
+    templateId: row.templateId,
+    templateVersion: row.templateVersion,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -48,6 +48,10 @@ const ROUTES: [string, string[]][] = [
   ["/v1/dead-letters/{id}/discard", ["post"]],
   ["/v1/devices", ["get", "post"]],
   ["/v1/devices/{id}", ["delete", "get"]],
+  ["/v1/templates", ["get", "post"]],
+  ["/v1/templates/{id}", ["delete", "get", "patch"]],
+  ["/v1/templates/{id}/versions", ["get"]],
+  ["/v1/templates/{id}/render", ["post"]],
   ["/health", ["get"]],
 ];
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -237,7 +241,7 @@ describe("GET /openapi.json", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it("describes the message request as a union discriminated by channel, email needing a subject", async () => {
+  it("describes the message request as a union discriminated by channel, email needing a subject or a template", async () => {
     const { components } = await openApi();
     const union = components.schemas.SendMessageRequest as {
       oneOf: { $ref: string }[];
@@ -246,11 +250,12 @@ describe("GET /openapi.json", () => {
     expect(union.discriminator.propertyName).toBe("channel");
     expect(Object.keys(union.discriminator.mapping).sort()).toEqual(["email", "push", "slack", "sms", "telegram", "webhook"]);
     expect(union.oneOf.map((v) => v.$ref)).toEqual(Object.values(union.discriminator.mapping));
-    const emailRequest = components.schemas.EmailMessageRequest as { required: string[] };
-    expect(emailRequest.required).toEqual(expect.arrayContaining(["channel", "to", "subject", "content"]));
+    const emailRequest = components.schemas.EmailMessageRequest as { required: string[]; oneOf: { required: string[] }[] };
+    expect(emailRequest.required).toEqual(expect.arrayContaining(["channel", "to"]));
+    expect(emailRequest.oneOf.map((form) => form.required)).toEqual([["subject", "content"], ["template"]]);
     type ChatContent = { required: string[]; properties: { text: { maxLength: number }; thread: { pattern: string } } };
-    const slack = components.schemas.SlackMessageRequest as { properties: { content: { allOf: ChatContent[] } } };
-    const slackContent = slack.properties.content.allOf[1];
+    const slack = components.schemas.SlackMessageRequest as { oneOf: { properties: { content?: ChatContent } }[] };
+    const slackContent = slack.oneOf[0].properties.content as ChatContent;
     expect(slackContent).toMatchObject({ required: ["text"], properties: { text: { maxLength: 40_000 } } });
     expect(new RegExp(slackContent.properties.thread.pattern).test("1712345678.123456")).toBe(true);
   });

@@ -90,6 +90,8 @@ const MESSAGE_FIELDS = [
   "attempts",
   "lastError",
   "metadata",
+  "templateId",
+  "templateVersion",
   "createdAt",
   "updatedAt",
 ].sort();

@@ -1,9 +1,10 @@
 import type { BatchItem } from "drizzle-orm/batch";
+import { retryDelay } from "../../shared/config/retry-schedule";
 import { keyringFromEnv } from "../../shared/crypto/credential-cipher";
 import { database } from "../../shared/db/database";
 import { log } from "../../shared/observability/logger";
 import { outboundPolicyFromEnv } from "../../shared/providers/outbound-policy";
-import { type DeliveryJob, queueDelaySeconds } from "../../shared/queue/delivery-job";
+import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../shared/queue/delivery-job";
 import { adapterCache } from "./adapter-cache";
 import { backoffSeconds } from "./backoff";
 import { claimBatch } from "./claim";
@@ -70,7 +71,7 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
 
   const settled: Settled[] = deliveries.map((delivery) => ({
     delivery,
-    delaySeconds: queueDelayFor(delivery, jobs.get(delivery.row.id)?.attempts ?? 1, settings),
+    ...retryPlanFor(delivery, jobs.get(delivery.row.id)?.attempts ?? 1, settings),
     requestId: requestIdOf(delivery),
   }));
   const writes = outcomeWrites(
@@ -83,18 +84,23 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
   await settleQueueMessages(env, batch, jobs, settled, claim.early, claimedAt.getTime());
 }
 
-/** How long a message waits before its next round: a retry's backoff, or a TPS wait. */
-function queueDelayFor(delivery: Delivery, attempts: number, settings: DispatchSettings): number {
+/**
+ * How long a message waits before its next round: a retry's delay from its channel's schedule
+ * (or longer, if the provider asked), or a TPS wait. Past the schedule's last retry it goes to
+ * the dead letters.
+ */
+function retryPlanFor(delivery: Delivery, attempts: number, settings: DispatchSettings): { delaySeconds: number; deadLetter: boolean } {
   const fate = delivery.fate;
-  const wanted =
-    fate?.kind === "retry"
-      ? Math.max(fate.hintSeconds, backoffSeconds(attempts, settings.retryBaseSeconds, settings.retryCapSeconds))
-      : fate?.kind === "deferred"
-        ? fate.delaySeconds
-        : 0;
-  // A provider's Retry-After or a TPS wait never exceeds the retry cap: a message left
-  // `sending` longer than that would be swept and sent early by a second copy.
-  return Math.min(wanted, settings.retryCapSeconds);
+  if (fate?.kind === "retry") {
+    const planned = retryDelay(settings.retrySchedules[delivery.row.channel], attempts);
+    if (planned === undefined) return { delaySeconds: 0, deadLetter: true };
+    // A message waiting for its retry carries `retryAt`, so the sweeper leaves it alone however long it waits.
+    return { delaySeconds: Math.min(Math.max(fate.hintSeconds, planned), MAX_QUEUE_DELAY_SECONDS), deadLetter: false };
+  }
+  // A TPS wait never exceeds the retry cap: a message left `sending` longer would be swept and
+  // sent early by a second copy.
+  if (fate?.kind === "deferred") return { delaySeconds: Math.min(fate.delaySeconds, settings.retryCapSeconds), deadLetter: false };
+  return { delaySeconds: 0, deadLetter: false };
 }
 
 /**
@@ -120,10 +126,20 @@ async function settleQueueMessages(
   now: number,
 ): Promise<void> {
   const later: MessageSendRequest<DeliveryJob>[] = [];
-  for (const { delivery, delaySeconds } of settled) {
+  const retried = new Set<string>();
+  const spent: Message<DeliveryJob>[] = [];
+  for (const { delivery, delaySeconds, deadLetter } of settled) {
     const job = jobs.get(delivery.row.id);
-    if (delivery.fate?.kind === "retry") job?.retry({ delaySeconds });
-    else if (delivery.fate?.kind === "deferred" && job) later.push({ body: job.body, delaySeconds });
+    if (delivery.fate?.kind === "retry" && deadLetter) {
+      if (job) spent.push(job);
+    } else if (delivery.fate?.kind === "retry") {
+      job?.retry({ delaySeconds });
+      retried.add(delivery.row.id);
+    } else if (delivery.fate?.kind === "deferred" && job) later.push({ body: job.body, delaySeconds });
+  }
+  for (const job of await deadLetterNow(env, spent)) {
+    job.retry({ delaySeconds: 1 });
+    retried.add(job.body.messageId);
   }
   // Waiting for a TPS slot or a scheduled time is not a failure: a fresh copy, not a retry.
   for (const message of early) {
@@ -133,9 +149,24 @@ async function settleQueueMessages(
   if (later.length > 0) await env.DELIVERY_QUEUE.sendBatch(later);
   // Everything not retried is done: sent, failed, canceled, already handled, or re-sent above.
   // A second copy of the same message in one batch is acked: the first copy speaks for both.
-  const retried = new Set(settled.filter((s) => s.delivery.fate?.kind === "retry").map((s) => s.delivery.row.id));
   for (const message of batch.messages) {
     const isTheCopyInUse = jobs.get(message.body.messageId) === message;
     if (!(isTheCopyInUse && retried.has(message.body.messageId))) message.ack();
+  }
+}
+
+/**
+ * Messages past their channel's last retry go to the dead-letter queue now, not after the
+ * delivery queue's own 100 retries. If that queue refuses, they are returned (to be retried:
+ * the next round tries again), so nothing is lost.
+ */
+async function deadLetterNow(env: DispatchEnv, spent: Message<DeliveryJob>[]): Promise<Message<DeliveryJob>[]> {
+  if (spent.length === 0) return [];
+  try {
+    await env.DEAD_LETTER_QUEUE.sendBatch(spent.map((job) => ({ body: job.body })));
+    return [];
+  } catch (error) {
+    log.error("dispatch.dead_letter_send_failed", { error: String(error), messages: spent.length });
+    return spent;
   }
 }

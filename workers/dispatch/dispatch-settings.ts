@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { positiveNumber } from "../../shared/config/env-vars";
 import { parsedOnce } from "../../shared/config/parsed-once";
+import { parseRetrySchedules, type RetrySchedules } from "../../shared/config/retry-schedule";
+import { log } from "../../shared/observability/logger";
 import { breakerSettings } from "../../shared/providers/guard-contract";
 import { ARCHIVE_BUDGET_MS } from "./archive/archive-runs";
 import type { DispatchEnv } from "./env";
@@ -19,6 +21,8 @@ const dispatchVars = z.object({
 
 export type DispatchSettings = {
   retryBaseSeconds: number;
+  /** Per channel, the delays of its retries; a message past its channel's last one is dead-lettered. */
+  retrySchedules: RetrySchedules;
   retryCapSeconds: number;
   sendTimeoutMs: number;
   leaseSeconds: number;
@@ -36,8 +40,11 @@ export type DispatchSettings = {
 export const dispatchSettings = parsedOnce((env: DispatchEnv): DispatchSettings => {
   const vars = dispatchVars.parse(env);
   const breaker = breakerSettings(env);
+  const retries = parseRetrySchedules(env.RETRY_SCHEDULES, vars.RETRY_BASE_SECONDS);
+  if (retries.problems.length > 0) log.error("dispatch.retry_schedules_ignored", { problems: retries.problems });
   return {
     retryBaseSeconds: vars.RETRY_BASE_SECONDS,
+    retrySchedules: retries.schedules,
     // Below the sweeper's threshold, so a message waiting for its retry is never swept.
     retryCapSeconds: 240,
     sendTimeoutMs: vars.SEND_TIMEOUT_MS,

@@ -4,6 +4,8 @@ import type { ProviderGuard } from "./provider-guard";
 export type DispatchEnv = {
   DB: D1Database;
   DELIVERY_QUEUE: Queue<DeliveryJob>;
+  /** The `delivery-dlq` queue: a message whose channel's retry schedule is spent goes here at once. */
+  DEAD_LETTER_QUEUE: Queue<DeliveryJob>;
   PROVIDER_GUARD: DurableObjectNamespace<ProviderGuard>;
   /** Messages past their retention, as gzipped NDJSON per tenant and day. */
   ARCHIVE: R2Bucket;
@@ -18,6 +20,8 @@ export type DispatchEnv = {
   SWEEP_AFTER_SECONDS?: string;
   /** First retry delay; doubles per attempt with jitter, capped (default 10). */
   RETRY_BASE_SECONDS?: string;
+  /** Per channel retry delays, e.g. `webhook=30,60,300,3600; sms=5,10,20` (see shared/config/retry-schedule.ts). */
+  RETRY_SCHEDULES?: string;
   /** One provider call's time limit (default 10000). */
   SEND_TIMEOUT_MS?: string;
   /** "log": count D1 round trips per batch and log them (the benchmark's calibration). */

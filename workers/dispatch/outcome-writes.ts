@@ -37,7 +37,7 @@ function attemptEvent(messageId: string, attempt: Attempt, requestId: string): E
  * The status change a settled delivery makes. Guarded by the lease: it lands only while this
  * consumer still owns the `sending` row (another may have taken it over after the lease ran out).
  */
-function statusUpdate(db: Database, delivery: Delivery, now: string, delaySeconds: number, claimedAt: string) {
+function statusUpdate(db: Database, { delivery, delaySeconds, deadLetter }: Settled, now: string, claimedAt: string) {
   const ours = heldUnder(delivery.row.leaseExpiresAt);
   const owned = and(eq(messages.id, delivery.row.id), ours);
   const fate = delivery.fate;
@@ -74,15 +74,24 @@ function statusUpdate(db: Database, delivery: Delivery, now: string, delaySecond
   // A message whose earlier send could not be looked up keeps a lapsed lease (the claim's own
   // time): the next claim sees it as taken over from a lost outcome and looks again first.
   const leaseExpiresAt = delivery.uncertainSince ? claimedAt : null;
-  return db.update(messages).set({ lastError, leaseExpiresAt, updatedAt: now }).where(owned);
+  const retryAt = fate?.kind === "retry" && !deadLetter ? new Date(Date.parse(now) + delaySeconds * 1000).toISOString() : null;
+  return db.update(messages).set({ lastError, leaseExpiresAt, retryAt, updatedAt: now }).where(owned);
 }
 
 function notRecordedElsewhere(providerMessageId: string, messageId: string) {
   return sql`NOT EXISTS (SELECT 1 FROM messages AS other WHERE other.provider_message_id = ${providerMessageId} AND other.id <> ${messageId})`;
 }
 
-function closingEvent(delivery: Delivery, now: string, requestId: string, delaySeconds: number): EventRow | undefined {
+function closingEvent({ delivery, delaySeconds, deadLetter, requestId }: Settled, now: string): EventRow | undefined {
   const fate = delivery.fate;
+  if (fate?.kind === "retry" && deadLetter)
+    return event(
+      delivery.row.id,
+      "sending",
+      `${fate.reason}; the ${delivery.row.channel} retry schedule is spent: dead-lettering`,
+      now,
+      requestId,
+    );
   if (fate?.kind === "retry") return event(delivery.row.id, "sending", `${fate.reason}; retrying in ${delaySeconds}s`, now, requestId);
   if (fate?.kind === "deferred")
     return event(
@@ -102,7 +111,8 @@ function goneRecipient(delivery: Delivery): string | undefined {
   return outcome?.kind === "rejected" && outcome.recipientGone ? describeOutcome(outcome) : undefined;
 }
 
-export type Settled = { delivery: Delivery; delaySeconds: number; requestId: string };
+/** `deadLetter`: the retry schedule of the message's channel is spent. */
+export type Settled = { delivery: Delivery; delaySeconds: number; requestId: string; deadLetter?: boolean };
 
 /**
  * Every status change and event of a queue batch, for one `db.batch()`: a `sending` event
@@ -114,16 +124,15 @@ export function outcomeWrites(db: Database, settled: Settled[], claimedAt: strin
   const now = new Date().toISOString();
   const facts: EventRow[] = [];
   const decisions: BatchItem<"sqlite">[] = [];
-  for (const { delivery, delaySeconds, requestId } of settled) {
+  for (const one of settled) {
+    const { delivery, requestId } = one;
     const { row } = delivery;
     facts.push(event(row.id, "sending", `delivery round ${row.attempts}`, claimedAt, requestId));
     const found = delivery.fate?.kind === "sent" && delivery.fate.reconciled;
     for (const attempt of delivery.attempts) if (!found) facts.push(attemptEvent(row.id, attempt, requestId));
-    decisions.push(statusUpdate(db, delivery, now, delaySeconds, claimedAt));
+    decisions.push(statusUpdate(db, one, now, claimedAt));
     // "Found already sent" is said only if the guarded update accepted the found send.
-    const closing = found
-      ? attemptEvent(row.id, delivery.attempts[delivery.attempts.length - 1], requestId)
-      : closingEvent(delivery, now, requestId, delaySeconds);
+    const closing = found ? attemptEvent(row.id, delivery.attempts[delivery.attempts.length - 1], requestId) : closingEvent(one, now);
     if (closing) decisions.push(eventIfChanged(db, closing));
     const gone = goneRecipient(delivery);
     if (gone) decisions.push(markDeviceGone(db, row, gone, now));

@@ -22,7 +22,8 @@ type Due = {
 /**
  * Nothing accepted is lost. Each run puts back on the queue:
  * - a message `queued` and due for longer than `stuckAfterSeconds` (a lost queue send),
- * - a message `sending` untouched for that long whose lease has lapsed (a consumer died mid-send),
+ * - a message `sending` untouched for that long whose lease has lapsed (a consumer died mid-send)
+ *   and that is not waiting for a retry due later (`retry_at`: a webhook's retry may be hours off),
  * - a message scheduled beyond the queue's 12 h delay limit, once it falls within it (ingest
  *   left it off the queue; `updated_at = created_at` marks it as not yet released).
  * The consumer's status check makes a second copy on the queue harmless.
@@ -35,7 +36,8 @@ export async function sweep(db: Database, queue: Queue<DeliveryJob>, stuckAfterS
       CASE WHEN status = 'queued' AND updated_at = created_at AND scheduled_at > ${nowIso} THEN 'release' ELSE 'stuck' END AS kind
     FROM messages
     WHERE (status = 'queued' AND updated_at < ${stuckBefore} AND (scheduled_at IS NULL OR scheduled_at < ${stuckBefore}))
-       OR (status = 'sending' AND updated_at < ${stuckBefore} AND ${leaseLapsed(nowIso)})
+       OR (status = 'sending' AND updated_at < ${stuckBefore} AND ${leaseLapsed(nowIso)}
+           AND (retry_at IS NULL OR retry_at < ${stuckBefore}))
        OR (status = 'queued' AND updated_at = created_at
            AND julianday(scheduled_at) - julianday(created_at) > ${HALF_DAY}
            AND julianday(scheduled_at) - julianday(${nowIso}) <= ${HALF_DAY})

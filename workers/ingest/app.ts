@@ -16,6 +16,7 @@ import { deviceRoutes } from "./routes/devices";
 import { healthRoutes } from "./routes/health";
 import { messageRoutes } from "./routes/messages";
 import { providerRoutes } from "./routes/providers";
+import { templateRoutes } from "./routes/templates";
 import { tenantRoutes } from "./routes/tenants";
 import { usageRoutes } from "./routes/usage";
 
@@ -60,6 +61,7 @@ export function createApp() {
   app.route("/", usageRoutes);
   app.route("/", archiveRoutes);
   app.route("/", deviceRoutes);
+  app.route("/", templateRoutes);
   // Plain Hono routes: the dashboard's pages are not part of the OpenAPI document.
   app.route("/dashboard", createDashboard());
 

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { database } from "../../shared/db/database";
 import { tenants } from "../../shared/db/schema";
 import { newId } from "../../shared/domain/ids";
-import { messageRequestSchema } from "../../shared/domain/message-request";
+import { messageRequestSchema, type TemplateReference } from "../../shared/domain/message-request";
 import type { MessageView } from "../../shared/domain/message-view";
 import { errorBody, toRelayError, zodDetails } from "../../shared/http/envelope";
 import { InvalidInputError, NotFoundError } from "../../shared/http/errors";
@@ -11,11 +11,22 @@ import type { IngestEnv } from "./env";
 import { acceptMessages } from "./services/accept-messages";
 import { singleAnswer } from "./services/push-recipients";
 import { requestFingerprint } from "./services/request-fingerprint";
+import { renderRequests } from "./services/templated-messages";
+
+type MessageInput = z.input<typeof messageRequestSchema>;
+/** The schema's refinements as types: content (and an email's subject), or a template instead. */
+type WithContent<M> = M extends { channel: "email" }
+  ? M & { subject: string; content: NonNullable<M extends { content?: infer C } ? C : never>; template?: undefined }
+  : M & { content: NonNullable<M extends { content?: infer C } ? C : never>; template?: undefined };
+type WithTemplate<M> = M extends { channel: "email" }
+  ? M & { template: TemplateReference; content?: undefined; subject?: undefined }
+  : M & { template: TemplateReference; content?: undefined };
+export type RelayMessage = WithContent<MessageInput> | WithTemplate<MessageInput>;
 
 export type RelaySendInput = {
   tenantId: string;
   /** The same body as `POST /v1/messages` (still validated here: a caller's types may be stale). */
-  message: z.input<typeof messageRequestSchema>;
+  message: RelayMessage;
   idempotencyKey?: string;
   requestId?: string;
 };
@@ -37,7 +48,7 @@ export async function sendViaBinding(env: IngestEnv, input: RelaySendInput): Pro
       : undefined;
     const accepted = await acceptMessages(
       { db, queue: env.DELIVERY_QUEUE, tenantId: tenant.id, requestId },
-      [parsed.data],
+      await renderRequests(db, tenant.id, [parsed.data], () => "message"),
       singleAnswer(parsed.data),
       claim,
     );

@@ -14,6 +14,7 @@ import { messageRoutes } from "./routes/messages";
 import { overviewRoutes } from "./routes/overview";
 import { providerRoutes } from "./routes/providers";
 import { signInRoutes, signOutRoutes } from "./routes/sign-in";
+import { templateRoutes } from "./routes/templates";
 import { tenantRoutes } from "./routes/tenants";
 import { usageRoutes } from "./routes/usage";
 import { STYLESHEET } from "./stylesheet";
@@ -56,6 +57,7 @@ export function createDashboard() {
   dashboard.route("/", messageRoutes);
   dashboard.route("/", deadLetterRoutes);
   dashboard.route("/", providerRoutes);
+  dashboard.route("/", templateRoutes);
   dashboard.route("/", tenantRoutes);
   dashboard.route("/", usageRoutes);
   dashboard.all("*", () => {

@@ -12,6 +12,9 @@ export const DONE_NOTICES = {
   "provider-created": "The provider was added.",
   "provider-deleted": "The provider was deleted.",
   "tenant-created": "The tenant was created.",
+  "template-created": "The template was created as version 1.",
+  "template-saved": "Saved as a new version; earlier versions and accepted messages are unchanged.",
+  "template-deleted": "The template and its versions were deleted.",
   revoked: "The key was revoked; it no longer works anywhere.",
 } as const;
 export type DoneCode = keyof typeof DONE_NOTICES;

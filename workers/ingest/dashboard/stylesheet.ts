@@ -24,6 +24,9 @@ th { background: var(--soft); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: .88rem; }
+textarea { width: 100%; font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: .88rem; }
+pre.diff ins { text-decoration: none; background: #e6ffec; }
+pre.diff del { text-decoration: none; background: #ffebe9; }
 pre { background: var(--soft); border: 1px solid var(--line); padding: .7rem; overflow: auto; max-height: 28rem; white-space: pre-wrap; word-break: break-word; }
 form.filters { display: flex; flex-wrap: wrap; gap: .8rem; align-items: flex-end; padding: .8rem; background: var(--soft); border: 1px solid var(--line); }
 form.filters p { margin: 0; }

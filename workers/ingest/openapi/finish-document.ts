@@ -18,7 +18,8 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
  * What the zod-generated document lacks for a client generator: servers, tags, operationIds,
  * `security: []` where no key is needed, the 429 (with Retry-After) of every keyed route, the 415 of
  * every JSON body, and the message request as
- * a union discriminated by `channel` whose per-channel content rules match the server's.
+ * a union discriminated by `channel` whose per-channel content rules match the server's (content, or a
+ * template instead).
  */
 export function finishDocument(generated: object): OpenApiDocument {
   const document = structuredClone(generated) as OpenApiDocument;
@@ -68,6 +69,21 @@ function chatContentRule(channel: ChatChannel): Json {
   };
 }
 
+/**
+ * Content (an email's with its subject) or a template that gives them. `oneOf` also refuses both:
+ * a body with both matches both forms.
+ */
+function requestForms(channel: string): Json[] {
+  const content = CONTENT_RULES[channel] ?? { type: "object" };
+  const byContent: Json = {
+    type: "object",
+    required: channel === "email" ? ["subject", "content"] : ["content"],
+    properties: channel === "email" ? { subject: { type: "string", minLength: 1 }, content } : { content },
+  };
+  const byTemplate: Json = { type: "object", required: ["template"], properties: { template: ref("TemplateReference") } };
+  return [byContent, byTemplate];
+}
+
 function discriminateMessageRequest(schemas: Record<string, Json>): void {
   const union = schemas.SendMessageRequest;
   const variants = union?.oneOf;
@@ -77,8 +93,7 @@ function discriminateMessageRequest(schemas: Record<string, Json>): void {
     const properties = variant.properties as Record<string, Json>;
     const channel = (properties.channel.enum as string[])[0];
     const name = `${channel[0].toUpperCase()}${channel.slice(1)}MessageRequest`;
-    const rules = CONTENT_RULES[channel];
-    if (rules) properties.content = { allOf: [properties.content, rules] };
+    variant.oneOf = requestForms(channel);
     schemas[name] = variant;
     mapping[channel] = ref(name).$ref;
     return ref(name);

@@ -32,6 +32,13 @@ export const OPERATION_IDS: Record<string, string> = {
   "get /v1/devices": "listDevices",
   "get /v1/devices/{id}": "getDevice",
   "delete /v1/devices/{id}": "deleteDevice",
+  "post /v1/templates": "createTemplate",
+  "get /v1/templates": "listTemplates",
+  "get /v1/templates/{id}": "getTemplate",
+  "patch /v1/templates/{id}": "updateTemplate",
+  "delete /v1/templates/{id}": "deleteTemplate",
+  "get /v1/templates/{id}/versions": "listTemplateVersions",
+  "post /v1/templates/{id}/render": "renderTemplate",
 };
 
 export const TAGS = [
@@ -42,6 +49,7 @@ export const TAGS = [
   { name: "Archive", description: "Messages past their retention live in R2: archive passes (ops) and exports." },
   { name: "Usage", description: "Messages, SMS segments and cost per day, channel, provider or tenant." },
   { name: "Devices", description: "Push devices: FCM registration tokens and Web Push subscriptions, optionally a contact's." },
+  { name: "Templates", description: "Versioned Liquid templates per channel and locale; a send may name one instead of giving content." },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 

@@ -13,6 +13,7 @@ import { cancelMessage } from "../services/cancel-message";
 import { listMessages, messageWithEvents } from "../services/messages-query";
 import { singleAnswer } from "../services/push-recipients";
 import { requestFingerprint } from "../services/request-fingerprint";
+import { renderRequests } from "../services/templated-messages";
 
 const tags = ["Messages"];
 
@@ -23,7 +24,7 @@ const send = createRoute({
   security: bearer,
   summary: "Send a message",
   description:
-    "Validates, stores the message as `queued` and enqueues it. A push to a contact (`ctc_…`) becomes one message per valid device; the answer is the first, with `fanOut` listing them all. Needs the `send` scope.",
+    "Validates, stores the message as `queued` and enqueues it. Needs the `send` scope. A push to a contact (`ctc_…`) becomes one message per valid device; the answer is the first, with `fanOut` listing them all. With `template` instead of `content`, the template is rendered now: the message stores the result and the template version.",
   request: { headers: idempotencyHeader, ...jsonBody(messageRequestSchema) },
   responses: { 202: success(messageSchema, "Accepted"), ...errors(409, 413, 422, 503) },
 });
@@ -78,7 +79,8 @@ export const messageRoutes = new OpenAPIHono<IngestBindings>()
     const request = c.req.valid("json");
     const key = c.req.valid("header")["idempotency-key"];
     const claim = key ? { tenantId, key, requestHash: await requestFingerprint("POST /v1/messages", request) } : undefined;
-    const accepted = await acceptMessages(acceptContext(c, tenantId), [request], singleAnswer(request), claim);
+    const renderable = await renderRequests(c.var.db, tenantId, [request], () => "");
+    const accepted = await acceptMessages(acceptContext(c, tenantId), renderable, singleAnswer(request), claim);
     return answer(c, accepted);
   })
   .openapi(sendBatch, async (c) => {
@@ -86,7 +88,8 @@ export const messageRoutes = new OpenAPIHono<IngestBindings>()
     const { messages } = c.req.valid("json");
     const key = c.req.valid("header")["idempotency-key"];
     const claim = key ? { tenantId, key, requestHash: await requestFingerprint("POST /v1/messages/batch", messages) } : undefined;
-    const accepted = await acceptMessages(acceptContext(c, tenantId), messages, asItems, claim);
+    const renderable = await renderRequests(c.var.db, tenantId, messages, (index) => `messages.${index}`);
+    const accepted = await acceptMessages(acceptContext(c, tenantId), renderable, asItems, claim);
     return answer(c, accepted);
   })
   .openapi(list, async (c) => {

@@ -33,6 +33,8 @@ export const messageSchema = z
     attempts: z.number().int(),
     lastError: z.string().nullable(),
     metadata: record,
+    templateId: z.string().nullable().meta({ description: "The template the content was rendered from" }),
+    templateVersion: z.number().int().nullable().meta({ description: "The version of that template" }),
     createdAt: timestamp,
     updatedAt: timestamp,
     fanOut: z

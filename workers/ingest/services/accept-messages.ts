@@ -3,7 +3,6 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
 import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
-import type { MessageRequest } from "../../../shared/domain/message-request";
 import { type MessageView, messageView } from "../../../shared/domain/message-view";
 import { smsSegments } from "../../../shared/domain/sms-segments";
 import { InvalidInputError, PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";
@@ -11,6 +10,7 @@ import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "..
 import { claimStatement, completeClaim, dropExpired, type IdempotencyClaim, priorUse, releaseStatement } from "./idempotency";
 import { resolvePushRecipients } from "./push-recipients";
 import { chargeStatements, chargesFor, isQuotaViolation, quotaExceeded, refundStatements, tenantQuotas } from "./quota-counter";
+import type { AcceptableMessage } from "./templated-messages";
 
 export type AcceptContext = {
   db: Database;
@@ -24,7 +24,7 @@ export type Acceptance<T> = { answer: { status: number; body: T }; replayed: boo
 /** Shapes the answer a request gets; stored with the idempotency key to replay it. */
 export type AnswerShape<T> = (views: MessageView[]) => T;
 
-function newRow(ctx: AcceptContext, request: MessageRequest, now: string, claim?: IdempotencyClaim): MessageRow {
+function newRow(ctx: AcceptContext, request: AcceptableMessage, now: string, claim?: IdempotencyClaim): MessageRow {
   return {
     id: newId("message"),
     tenantId: ctx.tenantId,
@@ -47,15 +47,24 @@ function newRow(ctx: AcceptContext, request: MessageRequest, now: string, claim?
     attempts: 0,
     lastError: null,
     leaseExpiresAt: null,
+    retryAt: null,
     metadata: request.metadata ?? {},
     requestId: ctx.requestId,
+    templateId: request.rendered?.templateId ?? null,
+    templateVersion: request.rendered?.templateVersion ?? null,
     createdAt: now,
     updatedAt: now,
   };
 }
 
-function queuedEvent(row: MessageRow) {
-  const reason = row.scheduledAt ? `accepted; scheduled for ${row.scheduledAt}` : "accepted";
+function acceptedReason(row: MessageRow, request: AcceptableMessage): string {
+  const rendered = request.rendered;
+  const from = rendered ? `; rendered from ${rendered.templateId} version ${rendered.templateVersion} (${rendered.locale})` : "";
+  return row.scheduledAt ? `accepted${from}; scheduled for ${row.scheduledAt}` : `accepted${from}`;
+}
+
+function queuedEvent(row: MessageRow, request: AcceptableMessage) {
+  const reason = acceptedReason(row, request);
   return {
     id: newId("event"),
     messageId: row.id,
@@ -74,7 +83,7 @@ function queuedEvent(row: MessageRow) {
  */
 export async function acceptMessages<T>(
   ctx: AcceptContext,
-  requests: MessageRequest[],
+  requests: AcceptableMessage[],
   shape: AnswerShape<T>,
   claim?: IdempotencyClaim,
   retried = false,
@@ -91,7 +100,7 @@ export async function acceptMessages<T>(
   const writes: BatchItem<"sqlite">[] = [
     ...chargeStatements(ctx.db, ctx.tenantId, charges, nowDate),
     ...rows.map((row) => ctx.db.insert(messages).values(row)),
-    ...rows.map((row) => ctx.db.insert(messageEvents).values(queuedEvent(row))),
+    ...rows.map((row, index) => ctx.db.insert(messageEvents).values(queuedEvent(row, resolved[index]))),
   ];
   if (claim) writes.unshift(claimStatement(ctx.db, claim, answer, nowDate));
 
@@ -119,9 +128,9 @@ export async function acceptMessages<T>(
  */
 async function recipientsOrReplay(
   ctx: AcceptContext,
-  requests: MessageRequest[],
+  requests: AcceptableMessage[],
   claim?: IdempotencyClaim,
-): Promise<MessageRequest[] | Acceptance<unknown>> {
+): Promise<AcceptableMessage[] | Acceptance<unknown>> {
   try {
     return await resolvePushRecipients(ctx.db, ctx.tenantId, requests);
   } catch (error) {
@@ -147,7 +156,7 @@ function assertStorable(body: unknown): void {
 
 async function resolvePriorUse<T>(
   ctx: AcceptContext,
-  requests: MessageRequest[],
+  requests: AcceptableMessage[],
   shape: AnswerShape<T>,
   claim: IdempotencyClaim,
 ): Promise<Acceptance<T>> {

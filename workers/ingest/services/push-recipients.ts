@@ -2,17 +2,17 @@ import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../../shared/db/database";
 import { type DeviceRow, devices } from "../../../shared/db/schema";
 import { CONTACT_ID, DEVICE_ID } from "../../../shared/domain/device-request";
-import type { MessageRequest } from "../../../shared/domain/message-request";
 import type { MessageView } from "../../../shared/domain/message-view";
 import { type ErrorDetail, InvalidInputError, UnavailableError } from "../../../shared/http/errors";
 
-type PushRequest = Extract<MessageRequest, { channel: "push" }>;
+/** What resolving needs of a request: a push's channel and recipient (a plain or a rendered request). */
+type Addressed = { channel: string; to: string };
 
-const isPush = (request: MessageRequest): request is PushRequest => request.channel === "push";
+const isPush = (request: Addressed): boolean => request.channel === "push";
 const inList = (values: string[]): SQL => sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
 
 /** The tenant's devices that the pushes name: by id, by contact, or by raw FCM token. One query. */
-async function devicesNamed(db: Database, tenantId: string, pushes: PushRequest[]): Promise<DeviceRow[]> {
+async function devicesNamed(db: Database, tenantId: string, pushes: Addressed[]): Promise<DeviceRow[]> {
   const ids = pushes.filter((p) => DEVICE_ID.test(p.to)).map((p) => p.to);
   const contacts = pushes.filter((p) => CONTACT_ID.test(p.to)).map((p) => p.to);
   const tokens = pushes.filter((p) => !DEVICE_ID.test(p.to) && !CONTACT_ID.test(p.to)).map((p) => p.to);
@@ -37,7 +37,7 @@ const invalidSince = (device: DeviceRow) =>
  * valid device (in place, oldest device first). A missing or invalid device, a raw token already
  * reported gone, or a contact with no valid device is a 400 naming the field; nothing is accepted.
  */
-export async function resolvePushRecipients(db: Database, tenantId: string, requests: MessageRequest[]): Promise<MessageRequest[]> {
+export async function resolvePushRecipients<R extends Addressed>(db: Database, tenantId: string, requests: R[]): Promise<R[]> {
   const pushes = requests.filter(isPush);
   if (pushes.length === 0) return requests;
   const known = await devicesNamed(db, tenantId, pushes).catch(() => {
@@ -55,7 +55,7 @@ export async function resolvePushRecipients(db: Database, tenantId: string, requ
   return resolved;
 }
 
-function recipientsOf(request: PushRequest, known: DeviceRow[]): { recipients: MessageRequest[]; issue?: string } {
+function recipientsOf<R extends Addressed>(request: R, known: DeviceRow[]): { recipients: R[]; issue?: string } {
   if (DEVICE_ID.test(request.to)) {
     const device = known.find((d) => d.id === request.to);
     if (!device) return { recipients: [], issue: "no such device" };
@@ -74,7 +74,7 @@ function recipientsOf(request: PushRequest, known: DeviceRow[]): { recipients: M
  * The answer to one message request: the message, and for a push to a contact also `fanOut`,
  * the ids of every message made for it (one per device, this one first).
  */
-export function singleAnswer(request: MessageRequest) {
+export function singleAnswer(request: Addressed) {
   const fannedOut = isPush(request) && CONTACT_ID.test(request.to);
   return (views: MessageView[]) => (fannedOut ? { ...views[0], fanOut: views.map((view) => view.id) } : views[0]);
 }
