@@ -12,6 +12,9 @@ export const ID_PREFIXES = {
   apiKey: "key",
   deadLetter: "dlq",
   request: "req",
+  webhookEndpoint: "wep",
+  webhookDelivery: "whd",
+  webhookAttempt: "wat",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

@@ -15,6 +15,7 @@ import { healthRoutes } from "./routes/health";
 import { messageRoutes } from "./routes/messages";
 import { providerRoutes } from "./routes/providers";
 import { tenantRoutes } from "./routes/tenants";
+import { webhookEndpointRoutes } from "./routes/webhook-endpoints";
 
 const KB = 1024;
 /** One message is at most 128 KB; a batch at most 100 of them. */
@@ -54,6 +55,7 @@ export function createApp() {
   app.route("/", providerRoutes);
   app.route("/", tenantRoutes);
   app.route("/", deadLetterRoutes);
+  app.route("/", webhookEndpointRoutes);
   // Plain Hono routes: the dashboard's pages are not part of the OpenAPI document.
   app.route("/dashboard", createDashboard());
 

@@ -23,6 +23,16 @@ export const OPERATION_IDS: Record<string, string> = {
   "get /v1/dead-letters/{id}": "getDeadLetter",
   "post /v1/dead-letters/{id}/redrive": "redriveDeadLetter",
   "post /v1/dead-letters/{id}/discard": "discardDeadLetter",
+  "post /v1/webhook-endpoints": "createWebhookEndpoint",
+  "get /v1/webhook-endpoints": "listWebhookEndpoints",
+  "get /v1/webhook-endpoints/{id}": "getWebhookEndpoint",
+  "patch /v1/webhook-endpoints/{id}": "updateWebhookEndpoint",
+  "delete /v1/webhook-endpoints/{id}": "deleteWebhookEndpoint",
+  "post /v1/webhook-endpoints/{id}/rotate-secret": "rotateWebhookEndpointSecret",
+  "get /v1/webhook-endpoints/{id}/attempts": "listWebhookEndpointAttempts",
+  "post /v1/webhook-endpoints/{id}/replay": "replayWebhookEndpoint",
+  "post /v1/webhook-endpoints/{id}/deliveries/{deliveryId}/replay": "replayWebhookDelivery",
+  "post /v1/webhook-endpoints/{id}/test": "testWebhookEndpoint",
 };
 
 export const TAGS = [
@@ -30,6 +40,10 @@ export const TAGS = [
   { name: "Providers", description: "The tenant's delivery providers; credentials are write-only." },
   { name: "Tenants and API keys", description: "Ops keys create tenants and issue or revoke keys." },
   { name: "Dead letters", description: "Messages that exhausted their retries: inspect, redrive, discard." },
+  {
+    name: "Webhook endpoints",
+    description: "Signed event webhooks (Standard Webhooks) to the tenant's own URLs: endpoints, secrets, attempts, replay.",
+  },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 
