@@ -1,15 +1,10 @@
 import { z } from "zod";
 import { EVENT_TYPES } from "../events/event-types";
 
-const url = z
-  .string()
-  .trim()
-  .min(1)
-  .max(2000)
-  .meta({
-    description: "An https URL on a public host name (the local stack also takes loopback, over http too)",
-    example: "https://example.com/relay-events",
-  });
+const url = z.string().trim().min(1).max(2000).meta({
+  description: "An https URL on a public host name (the local stack also takes loopback, over http too)",
+  example: "https://example.com/relay-events",
+});
 const eventTypes = z
   .array(z.enum(EVENT_TYPES))
   .max(EVENT_TYPES.length)
