@@ -2,7 +2,16 @@ import { seed } from "./seed";
 import { startStack } from "./stack";
 
 /** RELAY_<VAR> overrides a dispatch var for the local stack (the e2e fault tests shorten these). */
-const TUNABLE_DISPATCH_VARS = ["SWEEP_AFTER_SECONDS", "LEASE_SECONDS", "SEND_TIMEOUT_MS", "BREAKER_THRESHOLD", "BREAKER_COOLDOWN_SECONDS"];
+const TUNABLE_DISPATCH_VARS = [
+  "SWEEP_AFTER_SECONDS",
+  "LEASE_SECONDS",
+  "SEND_TIMEOUT_MS",
+  "BREAKER_THRESHOLD",
+  "BREAKER_COOLDOWN_SECONDS",
+  "EVENT_RETRY_SCHEDULE",
+  "EVENT_SWEEP_AFTER_SECONDS",
+  "EVENT_TIMEOUT_MS",
+];
 function dispatchOverrides(): Record<string, string> {
   return Object.fromEntries(
     TUNABLE_DISPATCH_VARS.flatMap((name) => (process.env[`RELAY_${name}`] ? [[name, process.env[`RELAY_${name}`] as string]] : [])),

@@ -1,9 +1,12 @@
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
+import type { EventDeliveryJob } from "../../shared/queue/event-delivery-job";
 import type { ProviderGuard } from "./provider-guard";
 
 export type DispatchEnv = {
   DB: D1Database;
   DELIVERY_QUEUE: Queue<DeliveryJob>;
+  /** Tenant event deliveries: the fan-out and retries queue them, this worker consumes them. */
+  EVENTS_QUEUE: Queue<EventDeliveryJob>;
   PROVIDER_GUARD: DurableObjectNamespace<ProviderGuard>;
   ENCRYPTION_SECRET: string;
   ENCRYPTION_KEY_VERSION?: string;
@@ -28,4 +31,13 @@ export type DispatchEnv = {
   BREAKER_THRESHOLD?: string;
   /** How long an open circuit skips its provider before one probe (default 30). */
   BREAKER_COOLDOWN_SECONDS?: string;
+  /** Seconds before each retry of an event delivery, comma-separated (default 5,300,1800,7200,18000,36000,36000). */
+  EVENT_RETRY_SCHEDULE?: string;
+  /** One event POST's time limit (default 10000). */
+  EVENT_TIMEOUT_MS?: string;
+  /** A pending delivery this long past due is put back on the events queue by the cron (default 300). */
+  EVENT_SWEEP_AFTER_SECONDS?: string;
+  /** An endpoint failing this many attempts in a row (default 50) over at least this long (default 432000, 5 days) is disabled. */
+  EVENT_DISABLE_AFTER_FAILURES?: string;
+  EVENT_DISABLE_AFTER_SECONDS?: string;
 };

@@ -2,11 +2,11 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { type Keyring, keyringFromEnv } from "../../../shared/crypto/credential-cipher";
 import type { Database } from "../../../shared/db/database";
-import { eventCursors, tenants, type WebhookEndpointRow, webhookEndpoints } from "../../../shared/db/schema";
+import { tenants, type WebhookEndpointRow, webhookEndpoints } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
 import type { createWebhookEndpointSchema, updateWebhookEndpointSchema } from "../../../shared/domain/webhook-endpoint";
 import { newSigningSecret, openSecrets, rotated, sealSecrets } from "../../../shared/events/endpoint-secrets";
-import { MESSAGE_EVENTS_CURSOR } from "../../../shared/events/message-events-cursor";
+import { startCursor } from "../../../shared/events/message-events-cursor";
 import { ConflictError, InvalidInputError, NotFoundError } from "../../../shared/http/errors";
 import { type OutboundPolicy, outboundPolicyFromEnv, refusedUrl } from "../../../shared/providers/outbound-policy";
 import type { IngestEnv } from "../env";
@@ -80,13 +80,7 @@ export async function createEndpoint(db: Database, rules: EndpointRules, princip
         updatedAt: now,
       })
       .returning(),
-    db
-      .insert(eventCursors)
-      .select(
-        sql`SELECT ${MESSAGE_EVENTS_CURSOR}, coalesce(max(rowid), 0), (SELECT id FROM message_events ORDER BY rowid DESC LIMIT 1), ${now} FROM message_events WHERE true`,
-      )
-      // SQLite parses INSERT … SELECT … ON CONFLICT only with a WHERE in the SELECT.
-      .onConflictDoNothing(),
+    startCursor(db, now),
   ]);
   return { ...endpointView(row), secret };
 }
