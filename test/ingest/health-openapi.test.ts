@@ -42,6 +42,13 @@ const ROUTES: [string, string[]][] = [
   ["/v1/dead-letters/{id}/redrive", ["post"]],
   ["/v1/dead-letters/redrive", ["post"]],
   ["/v1/dead-letters/{id}/discard", ["post"]],
+  ["/v1/webhook-endpoints", ["get", "post"]],
+  ["/v1/webhook-endpoints/{id}", ["delete", "get", "patch"]],
+  ["/v1/webhook-endpoints/{id}/rotate-secret", ["post"]],
+  ["/v1/webhook-endpoints/{id}/attempts", ["get"]],
+  ["/v1/webhook-endpoints/{id}/replay", ["post"]],
+  ["/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/replay", ["post"]],
+  ["/v1/webhook-endpoints/{id}/test", ["post"]],
   ["/health", ["get"]],
 ];
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
