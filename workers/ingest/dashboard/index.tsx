@@ -15,6 +15,7 @@ import { overviewRoutes } from "./routes/overview";
 import { providerRoutes } from "./routes/providers";
 import { signInRoutes, signOutRoutes } from "./routes/sign-in";
 import { tenantRoutes } from "./routes/tenants";
+import { webhookRoutes } from "./routes/webhooks";
 import { STYLESHEET } from "./stylesheet";
 
 const FORM_LIMIT_BYTES = 64 * 1024;
@@ -56,6 +57,7 @@ export function createDashboard() {
   dashboard.route("/", deadLetterRoutes);
   dashboard.route("/", providerRoutes);
   dashboard.route("/", tenantRoutes);
+  dashboard.route("/", webhookRoutes);
   dashboard.all("*", () => {
     throw new NotFoundError("Page");
   });

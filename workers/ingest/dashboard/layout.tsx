@@ -3,7 +3,7 @@ import { isOps } from "../principal";
 import { CsrfField } from "./components";
 import { BASE, type Viewer } from "./context";
 
-export type Section = "overview" | "messages" | "dead-letters" | "providers" | "tenants";
+export type Section = "overview" | "messages" | "dead-letters" | "providers" | "webhooks" | "tenants";
 
 function navigation(viewer: Viewer): { section: Section; href: string; label: string }[] {
   const ops = isOps(viewer.principal);
@@ -12,6 +12,7 @@ function navigation(viewer: Viewer): { section: Section; href: string; label: st
     { section: "messages", href: `${BASE}/messages`, label: "Messages" },
     { section: "dead-letters", href: `${BASE}/dead-letters`, label: "Dead letters" },
     { section: "providers", href: `${BASE}/providers`, label: "Providers" },
+    { section: "webhooks", href: `${BASE}/webhooks`, label: "Webhooks" },
     ops
       ? { section: "tenants", href: `${BASE}/tenants`, label: "Tenants and keys" }
       : { section: "tenants", href: `${BASE}/tenants/${viewer.principal.tenantId}`, label: "API keys" },
