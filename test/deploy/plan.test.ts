@@ -42,7 +42,7 @@ describe("npm run deploy", () => {
     const result = await run();
 
     expect(account.state.databases.map((d) => d.name)).toEqual(["relay"]);
-    expect([...account.state.queues]).toEqual(["delivery", "delivery-dlq"]);
+    expect([...account.state.queues]).toEqual(["delivery", "delivery-dlq", "events", "events-dlq"]);
     expect(account.state.migrationsApplied).toBe(1);
     expect(account.state.deployed.map((d) => d.name)).toEqual(WORKERS);
     for (const { config } of account.state.deployed) expect(config).toContain(`database_id = "${result.databaseId}"`);
@@ -102,6 +102,8 @@ describe("npm run deploy", () => {
       "d1 create relay",
       "queues create delivery",
       "queues create delivery-dlq",
+      "queues create events",
+      "queues create events-dlq",
       "d1 migrations apply relay --remote",
       "secret put ENCRYPTION_SECRET",
       "secret put ENCRYPTION_CANARY",
