@@ -137,3 +137,27 @@ describe("fan-out from the message timeline", () => {
     expect(await deliveredTypes(endpoint.id)).toEqual(["message.sent", "message.delivered"]);
   });
 });
+
+describe("fan-out volume", () => {
+  it("reads round after round in one run until the timeline is drained (more rows than one round holds)", async () => {
+    const tenantId = await newTenant();
+    const endpoint = await insertEndpoint(tenantId, "https://hooks.example.com/a");
+    const message = await queuedMessage(tenantId);
+    const statements = Array.from({ length: 450 }, (_, i) =>
+      env.DB.prepare(
+        "INSERT INTO messages (id, tenant_id, channel, direction, recipient, content, status, attempts, metadata, created_at, updated_at) VALUES (?, ?, 'sms', 'outbound', '+14155550100', '{}', 'sent', 1, '{}', ?, ?)",
+      ).bind(`${message.id}_${i}`, tenantId, at(0), at(0)),
+    );
+    const events = Array.from({ length: 450 }, (_, i) =>
+      env.DB.prepare("INSERT INTO message_events (id, message_id, status, source, occurred_at) VALUES (?, ?, 'sent', 'internal', ?)").bind(
+        newId("event"),
+        `${message.id}_${i}`,
+        new Date().toISOString(),
+      ),
+    );
+    await env.DB.batch([...statements, ...events]);
+    const jobs = await fanOut();
+    expect((await deliveredTypes(endpoint.id)).length).toBe(450);
+    expect(jobs.length).toBeGreaterThanOrEqual(450);
+  });
+});

@@ -20,9 +20,10 @@ import { enqueueDeliveries } from "../../../shared/queue/event-delivery-job";
 import type { DispatchEnv } from "../env";
 import { eventSettings } from "./event-settings";
 
-/** Timeline rows read per round; a run reads a few rounds at most and the next run continues. */
+/** Timeline rows read per round (each carries its message, up to 128 KB); rounds repeat while rows remain. */
 const ROWS_PER_ROUND = 200;
-const ROUNDS_PER_RUN = 10;
+/** A run stops starting rounds after this long, well inside a cron invocation's limits; the next run continues. */
+const RUN_BUDGET_MS = 20_000;
 
 type Cursor = { position: number; eventId: string | null };
 type Endpoint = Pick<WebhookEndpointRow, "id" | "tenantId" | "eventTypes" | "createdAt">;
@@ -169,12 +170,13 @@ export async function fanOutEvents(env: DispatchEnv): Promise<number> {
     })
     .from(webhookEndpoints)
     .where(eq(webhookEndpoints.enabled, true));
+  const startedAt = Date.now();
   let delivered = 0;
-  for (let i = 0; i < ROUNDS_PER_RUN; i++) {
+  for (let more = true; more && Date.now() - startedAt < RUN_BUDGET_MS; ) {
     const result = await round(env, db, cursor, bound, endpoints);
     delivered += result.deliveries;
     cursor = result.next;
-    if (!result.more) break;
+    more = result.more;
   }
   return delivered;
 }
