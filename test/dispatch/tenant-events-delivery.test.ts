@@ -188,3 +188,16 @@ describe("the dispatch worker", () => {
     expect(run.jobs.map((job) => job.body)).toContainEqual({ deliveryId: fannedOut?.id, attempts: 0 });
   });
 });
+
+describe("a deleted endpoint", () => {
+  it("fails its pending deliveries for good instead of leaving them to the sweep forever", async () => {
+    const tenantId = await newTenant();
+    const endpoint = await insertEndpoint(tenantId, "https://hooks.example.com/a");
+    const { deliveryId } = await pendingDelivery(tenantId, endpoint.id);
+    await env.DB.prepare("DELETE FROM webhook_endpoints WHERE id = ?").bind(endpoint.id).run();
+    const run = withSpy();
+    await deliverEvents(run.env, eventBatch([{ deliveryId, attempts: 0 }]));
+    expect(await delivery(deliveryId)).toMatchObject({ state: "failed", last_error: "endpoint deleted" });
+    expect(run.jobs).toEqual([]);
+  });
+});

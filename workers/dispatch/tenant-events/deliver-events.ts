@@ -32,7 +32,7 @@ type Posted = Claimed & { result: PostResult; at: string };
  * expects, so a duplicate job (a redelivery, a sweep) finds it moved on and posts nothing.
  * The claim pushes the sweep's deadline past the attempt, then reads what the post needs.
  */
-async function claim(db: Database, jobs: EventDeliveryJob[], settings: EventSettings): Promise<Claimed[]> {
+async function claim(db: Database, jobs: EventDeliveryJob[], settings: EventSettings): Promise<{ claimed: Claimed[]; orphaned: string[] }> {
   const now = Date.now();
   const sweepAt = new Date(now + settings.timeoutMs + settings.sweepAfterSeconds * 1000).toISOString();
   const updatedAt = new Date(now).toISOString();
@@ -52,7 +52,7 @@ async function claim(db: Database, jobs: EventDeliveryJob[], settings: EventSett
   );
   const results = await db.batch(claims as [(typeof claims)[number], ...(typeof claims)[number][]]);
   const claimed = results.flat();
-  if (claimed.length === 0) return [];
+  if (claimed.length === 0) return { claimed: [], orphaned: [] };
   const ids = JSON.stringify(claimed.map((row) => row.id));
   const details = await db
     .select({ deliveryId: webhookDeliveries.id, eventType: tenantEvents.type, payload: tenantEvents.payload, endpoint: webhookEndpoints })
@@ -61,20 +61,23 @@ async function claim(db: Database, jobs: EventDeliveryJob[], settings: EventSett
     .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
     .where(sql`${webhookDeliveries.id} IN (SELECT value FROM json_each(${ids}))`);
   const byId = new Map(details.map((row) => [row.deliveryId, row]));
-  return claimed.flatMap((row) => {
+  const found = claimed.flatMap((row): Claimed[] => {
     const detail = byId.get(row.id);
     if (!detail?.endpoint) return [];
-    return [
-      {
-        deliveryId: row.id,
-        attempt: row.attempts,
-        eventId: row.eventId,
-        eventType: detail.eventType,
-        payload: detail.payload,
-        endpoint: detail.endpoint,
-      },
-    ];
+    const { eventType, payload, endpoint } = detail;
+    return [{ deliveryId: row.id, attempt: row.attempts, eventId: row.eventId, eventType, payload, endpoint }];
   });
+  // The endpoint was deleted meanwhile: nothing will ever take these.
+  const orphaned = claimed.filter((row) => !byId.get(row.id)?.endpoint).map((row) => row.id);
+  return { claimed: found, orphaned };
+}
+
+function orphanedUpdate(db: Database, ids: string[]) {
+  const now = new Date().toISOString();
+  return db
+    .update(webhookDeliveries)
+    .set({ state: "failed", lastError: "endpoint deleted", updatedAt: now })
+    .where(sql`${webhookDeliveries.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
 }
 
 const DISABLED: PostResult = { ok: false, statusCode: null, latencyMs: 0, responseExcerpt: null, error: "endpoint disabled" };
@@ -194,14 +197,15 @@ function attemptRow(posted: Posted) {
 export async function deliverEvents(env: DispatchEnv, batch: MessageBatch<EventDeliveryJob>): Promise<void> {
   const settings = eventSettings(env);
   const db = database(env.DB);
-  const claimed = await claim(
+  const { claimed, orphaned } = await claim(
     db,
     batch.messages.map((message) => message.body),
     settings,
   );
   const posted = await post(env, claimed, settings);
-  if (posted.length > 0) {
+  if (posted.length + orphaned.length > 0) {
     const writes: BatchItem<"sqlite">[] = [
+      ...(orphaned.length > 0 ? [orphanedUpdate(db, orphaned)] : []),
       // A disabled endpoint was not posted to: its delivery fails, with no attempt to log.
       ...posted.filter((item) => item.endpoint.enabled).map((item) => db.insert(webhookAttempts).values(attemptRow(item))),
       ...posted.map((item) => deliveryUpdate(db, item, settings)),
