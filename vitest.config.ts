@@ -58,8 +58,8 @@ export default defineConfig(async () => {
       // The system provider logs every send (useful in `npm run dev`); in tests it is only noise.
       onConsoleLog: (log: string) => !log.includes('"event":"system_provider.send"'),
       projects: [
-        workerProject("ingest", "./wrangler.ingest.toml", [], [dispatchStandIn]),
-        workerProject("dispatch", "./wrangler.dispatch.toml"),
+        workerProject("ingest", "./wrangler.ingest.toml", ["test/support/node/event-receiver.ts"], [dispatchStandIn]),
+        workerProject("dispatch", "./wrangler.dispatch.toml", ["test/support/node/event-receiver.ts"]),
         workerProject("shared", "./wrangler.webhooks.toml"),
         workerProject("webhooks", "./wrangler.webhooks.toml", ["test/support/node/sns-certificate.ts"]),
         // Provider adapters against local servers on 127.0.0.1: Prism mocks built from the

@@ -16,6 +16,8 @@ export type PhaseResult = {
   backlogSeconds: number;
   peakRuntimeMiB: number;
   providerSends?: number;
+  /** When the first request was sent (epoch ms). */
+  startedAt: number;
 };
 
 /** Ingest on its own: messages scheduled an hour ahead, so the delivery side stays idle. */
@@ -42,5 +44,17 @@ export async function measure(target: Target, messages: number, concurrency: num
     backlogSeconds: round((drainedAt - load.lastAt) / 1000),
     peakRuntimeMiB: workerdPeakMiB(),
     providerSends: await target.providerSends?.(),
+    startedAt: load.firstAt,
   };
+}
+
+export type EventsResult = { eventsReceived: number; eventsAllReceivedSeconds: number };
+
+/** Waits until the endpoint has one event per delivered message (`message.sent`); how long after the first send. */
+export async function measureEvents(
+  phase: PhaseResult,
+  endpoint: { received(): number; lastAt(): number },
+): Promise<EventsResult> {
+  await waitForDrain(phase.accepted, async () => endpoint.received(), "event endpoint");
+  return { eventsReceived: endpoint.received(), eventsAllReceivedSeconds: Math.round(((endpoint.lastAt() - phase.startedAt) / 1000) * 10) / 10 };
 }

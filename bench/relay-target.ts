@@ -13,7 +13,14 @@ import type { Target } from "./target";
  * Relay's real three-worker stack (the code `npm run dev` runs, in this process's Miniflare),
  * sending email through the Resend adapter to a fake Resend on 127.0.0.1.
  */
-export async function startRelay(options: { meter: boolean; providerLatencyMs?: number }): Promise<Target> {
+export async function startRelay(options: {
+  meter: boolean;
+  providerLatencyMs?: number;
+  /** How often the dispatch cron fires (default 60 s, as deployed); the cron fans tenant events out. */
+  cronIntervalMs?: number;
+  /** A tenant event endpoint subscribed to every type, at this URL. */
+  eventEndpointUrl?: string;
+}): Promise<Target> {
   const stateDir = mkdtempSync(join(tmpdir(), "relay-bench-"));
   const meterLines: string[] = [];
   const creds = fakeCredentials();
@@ -23,7 +30,7 @@ export async function startRelay(options: { meter: boolean; providerLatencyMs?: 
     stateDir,
     ingestPort: await freePort(),
     webhooksPort: await freePort(),
-    cronIntervalMs: 60_000,
+    cronIntervalMs: options.cronIntervalMs ?? 60_000,
     logLevel: LogLevel.WARN,
     vars: { ingest: meter, dispatch: meter },
     onRuntimeOutput: (line) => {
@@ -42,6 +49,14 @@ export async function startRelay(options: { meter: boolean; providerLatencyMs?: 
     }),
   });
   if (provider.status !== 201) throw new Error(`provider: ${await provider.text()}`);
+  if (options.eventEndpointUrl) {
+    const endpoint = await fetch(`${stack.ingestUrl}/v1/webhook-endpoints`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${credentials.adminKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ url: options.eventEndpointUrl, tenantId: credentials.tenantId }),
+    });
+    if (endpoint.status !== 201) throw new Error(`event endpoint: ${await endpoint.text()}`);
+  }
   meterLines.length = 0;
 
   const db = await stack.mf.getD1Database("DB", "relay-ingest");

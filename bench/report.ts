@@ -1,5 +1,5 @@
 import type { D1Costs } from "./d1-calibration";
-import type { PhaseResult } from "./phase";
+import type { EventsResult, PhaseResult } from "./phase";
 
 export type BenchReport = {
   at: string;
@@ -11,6 +11,8 @@ export type BenchReport = {
   /** The same counts with a provider taking 200 ms a send: outcomes are written as sends complete. */
   d1SlowProvider: D1Costs;
   ratios: { ingest: number; ingestAlone: number; drain: number };
+  /** Delivery with and without one subscribed tenant event endpoint (same settings otherwise). */
+  events?: { without: PhaseResult; with: PhaseResult; drainRatio: number } & EventsResult;
 };
 
 const pad = (text: string | number, width: number) => String(text).padStart(width);
@@ -42,7 +44,22 @@ export function table(report: BenchReport): string {
     `dispatch round trips by batch size: ${sizes(d1)}`,
     `with a 200 ms provider: ${report.d1SlowProvider.dispatchRoundTripsPerMessage} round trips/msg; by batch size: ${sizes(report.d1SlowProvider)}`,
     `messages lost: ${relay.accepted - (relay.providerSends ?? relay.accepted)} (provider received ${relay.providerSends} of ${relay.accepted})`,
+    ...eventLines(report),
   ].join("\n");
+}
+
+function eventLines(report: BenchReport): string[] {
+  const events = report.events;
+  if (!events) return [];
+  const row = (label: string, a: string | number, b: string | number, c = "") => `${label.padEnd(36)}${pad(a, 20)}${pad(b, 20)}${pad(c, 8)}`;
+  return [
+    "",
+    row("tenant events (cron every 1 s)", "no endpoint", "1 endpoint", "Ratio"),
+    row("drain messages/s", events.without.drainPerSecond, events.with.drainPerSecond, `${events.drainRatio}x`),
+    row("all delivered after (s)", events.without.allDeliveredSeconds, events.with.allDeliveredSeconds),
+    row("ingest requests/s, while delivering", events.without.ingestPerSecond, events.with.ingestPerSecond),
+    `events received: ${events.eventsReceived} of ${events.with.accepted} (message.sent), the last ${events.eventsAllReceivedSeconds} s after the first send`,
+  ];
 }
 
 /** Two grouped bar charts (throughput, latency), Relay beside the baseline. */

@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { startBaseline } from "./baseline-target";
+import { startEventEndpoint } from "./event-endpoint";
 import { d1Costs } from "./d1-calibration";
-import { measure, measureIngestAlone } from "./phase";
+import { measure, measureIngestAlone, measureEvents } from "./phase";
 import { startRelay } from "./relay-target";
 import { type BenchReport, svgChart, table } from "./report";
 
@@ -25,7 +26,7 @@ const concurrency = Number(values.concurrency);
 
 console.log(`Relay benchmark: ${messages} messages, concurrency ${concurrency}\n`);
 
-console.log("1/3 counting D1 work (metered runs: a fast provider, then one taking 200 ms a send)");
+console.log("1/4 counting D1 work (metered runs: a fast provider, then one taking 200 ms a send)");
 const metered = await startRelay({ meter: true });
 await measure(metered, Number(values["calibration-messages"]), concurrency);
 const d1 = d1Costs(metered.meterLines);
@@ -35,17 +36,29 @@ await measure(slowMetered, Number(values["calibration-messages"]), concurrency);
 const d1SlowProvider = d1Costs(slowMetered.meterLines);
 await slowMetered.stop();
 
-console.log("2/3 Relay");
+console.log("2/4 Relay");
 const relayTarget = await startRelay({ meter: false });
 const relay = await measure(relayTarget, messages, concurrency);
 const relayIngestAlone = await measureIngestAlone(relayTarget, messages, concurrency);
 await relayTarget.stop();
 
-console.log("3/3 baseline");
+console.log("3/4 baseline");
 const baselineTarget = await startBaseline();
 const baseline = await measure(baselineTarget, messages, concurrency);
 const baselineIngestAlone = await measureIngestAlone(baselineTarget, messages, concurrency);
 await baselineTarget.stop();
+
+console.log("4/4 Relay without and with one subscribed event endpoint (the cron fanning events out every second)");
+const EVENT_CRON_MS = 1_000;
+const withoutEndpoint = await startRelay({ meter: false, cronIntervalMs: EVENT_CRON_MS });
+const withoutEvents = await measure(withoutEndpoint, messages, concurrency);
+await withoutEndpoint.stop();
+const endpoint = await startEventEndpoint();
+const withEndpoint = await startRelay({ meter: false, cronIntervalMs: EVENT_CRON_MS, eventEndpointUrl: endpoint.url });
+const withEvents = await measure(withEndpoint, messages, concurrency);
+const eventsDelivered = await measureEvents(withEvents, endpoint);
+await withEndpoint.stop();
+await endpoint.close();
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 const report: BenchReport = {
@@ -61,6 +74,7 @@ const report: BenchReport = {
     ingestAlone: ratio(relayIngestAlone, baselineIngestAlone),
     drain: ratio(relay.drainPerSecond, baseline.drainPerSecond),
   },
+  events: { without: withoutEvents, with: withEvents, ...eventsDelivered, drainRatio: ratio(withEvents.drainPerSecond, withoutEvents.drainPerSecond) },
 };
 
 console.log(`\n${table(report)}\n`);

@@ -9,6 +9,9 @@ const TUNABLE_DISPATCH_VARS = [
   "BREAKER_THRESHOLD",
   "BREAKER_COOLDOWN_SECONDS",
   "ARCHIVE_BUDGET_MS",
+  "EVENT_RETRY_SCHEDULE",
+  "EVENT_SWEEP_AFTER_SECONDS",
+  "EVENT_TIMEOUT_MS",
 ];
 function dispatchOverrides(): Record<string, string> {
   return Object.fromEntries(

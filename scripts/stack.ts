@@ -43,6 +43,8 @@ const LOCAL_BREAKER_VARS = { BREAKER_COOLDOWN_SECONDS: "10" };
 const LOCAL_INGEST_VARS = { CLIENT_ADDRESS_HEADER: "none" };
 /** Local fakes (e2e, bench, your own) listen on 127.0.0.1; deployed, providers must name public hosts. */
 const LOCAL_OUTBOUND_VARS = { OUTBOUND_ALLOW_LOOPBACK: "true" };
+/** Event webhooks retry within about two minutes locally, and a lost job is swept after 10 s. */
+const LOCAL_EVENT_VARS = { EVENT_RETRY_SCHEDULE: "1,2,4,8,15,30,60", EVENT_SWEEP_AFTER_SECONDS: "10" };
 const LOCAL_DISPATCH_VARS = {
   RETRY_BASE_SECONDS: "1",
   // Locally a failing webhook dead-letters within seconds too (deployed, its retries reach ~8 h).
@@ -50,6 +52,7 @@ const LOCAL_DISPATCH_VARS = {
   SWEEP_AFTER_SECONDS: "60",
   ...LOCAL_BREAKER_VARS,
   ...LOCAL_OUTBOUND_VARS,
+  ...LOCAL_EVENT_VARS,
 };
 
 const run = promisify(execFile);

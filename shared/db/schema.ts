@@ -6,6 +6,7 @@ import type { Pricing } from "../domain/pricing";
 import type { Quotas } from "../domain/quotas";
 import type { ApiKeyScope } from "../domain/scopes";
 import type { TemplateParts } from "../domain/template-parts";
+import type { EventType } from "../events/event-types";
 
 /** All times are ISO-8601 UTC strings: they sort lexically and map straight onto the API. */
 const createdAt = () => text("created_at").notNull();
@@ -354,6 +355,103 @@ export const templateVersions = sqliteTable(
   (t) => [primaryKey({ columns: [t.templateId, t.version] })],
 );
 
+/**
+ * A tenant's event webhook endpoint (Standard Webhooks). Its signing secrets (the current one,
+ * and during a rotation's overlap the previous one) are sealed with the credential cipher.
+ */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    url: text("url").notNull(),
+    description: text("description"),
+    /** Empty: every event type. */
+    eventTypes: json<EventType[]>("event_types").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    encryptedSecrets: text("encrypted_secrets").notNull(),
+    keyVersion: integer("key_version").notNull(),
+    secretMask: text("secret_mask").notNull(),
+    /** Failed attempts since the last success, and when that run began: what disables an endpoint. */
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    failingSince: text("failing_since"),
+    disabledReason: text("disabled_reason"),
+    disabledAt: text("disabled_at"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("webhook_endpoints_tenant").on(t.tenantId, t.createdAt)],
+);
+
+/** An event as tenants receive it, stored once per event for its deliveries and replays. */
+export const tenantEvents = sqliteTable(
+  "tenant_events",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    type: text("type").notNull(),
+    /** The exact JSON body every delivery of this event posts. */
+    payload: text("payload").notNull(),
+    occurredAt: text("occurred_at").notNull(),
+  },
+  (t) => [index("tenant_events_tenant_occurred").on(t.tenantId, t.occurredAt)],
+);
+
+/** One event on its way to one endpoint: retried on the `events` queue until it succeeds or runs out. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    endpointId: text("endpoint_id").notNull(),
+    eventId: text("event_id").notNull(),
+    state: text("state").$type<"pending" | "succeeded" | "failed">().notNull(),
+    /** Attempts made; a queue job names the count it expects, so a duplicate job finds it moved on. */
+    attempts: integer("attempts").notNull().default(0),
+    /** A pending delivery not attempted by then is put back on the queue by the cron. */
+    nextAttemptAt: text("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("webhook_deliveries_endpoint").on(t.endpointId, t.createdAt),
+    index("webhook_deliveries_pending").on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
+  ],
+);
+
+/** Every POST to an endpoint: status, latency and the start of the answer (never a secret). */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: text("id").primaryKey(),
+    endpointId: text("endpoint_id").notNull(),
+    deliveryId: text("delivery_id").notNull(),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    attempt: integer("attempt").notNull(),
+    ok: integer("ok", { mode: "boolean" }).notNull(),
+    statusCode: integer("status_code"),
+    latencyMs: integer("latency_ms").notNull(),
+    responseExcerpt: text("response_excerpt"),
+    error: text("error"),
+    attemptedAt: text("attempted_at").notNull(),
+  },
+  (t) => [index("webhook_attempts_endpoint").on(t.endpointId, t.attemptedAt, t.id)],
+);
+
+/**
+ * How far the event fan-out has read a source (`message_events` by rowid, which D1's serialized
+ * writes make commit-ordered), and the id of the row at that position (to notice a renumbering).
+ */
+export const eventCursors = sqliteTable("event_cursors", {
+  name: text("name").primaryKey(),
+  position: integer("position").notNull(),
+  eventId: text("event_id"),
+  updatedAt: text("updated_at").notNull(),
+});
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
@@ -364,3 +462,6 @@ export type ArchiveRunRow = typeof archiveRuns.$inferSelect;
 export type DeviceRow = typeof devices.$inferSelect;
 export type TemplateRow = typeof templates.$inferSelect;
 export type TemplateVersionRow = typeof templateVersions.$inferSelect;
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;

@@ -15,6 +15,9 @@ export const ID_PREFIXES = {
   request: "req",
   archiveRun: "arc",
   device: "dev",
+  webhookEndpoint: "wep",
+  webhookDelivery: "whd",
+  webhookAttempt: "wat",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

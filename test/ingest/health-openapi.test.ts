@@ -52,6 +52,13 @@ const ROUTES: [string, string[]][] = [
   ["/v1/templates/{id}", ["delete", "get", "patch"]],
   ["/v1/templates/{id}/versions", ["get"]],
   ["/v1/templates/{id}/render", ["post"]],
+  ["/v1/webhook-endpoints", ["get", "post"]],
+  ["/v1/webhook-endpoints/{id}", ["delete", "get", "patch"]],
+  ["/v1/webhook-endpoints/{id}/rotate-secret", ["post"]],
+  ["/v1/webhook-endpoints/{id}/attempts", ["get"]],
+  ["/v1/webhook-endpoints/{id}/replay", ["post"]],
+  ["/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/replay", ["post"]],
+  ["/v1/webhook-endpoints/{id}/test", ["post"]],
   ["/health", ["get"]],
 ];
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

@@ -87,3 +87,10 @@ declare module "vitest" {
     pushServers: PushServers;
   }
 }
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** test/support/node/event-receiver.ts: makes receivers of tenant events on 127.0.0.1. */
+    eventReceiver: string;
+  }
+}

@@ -1,4 +1,5 @@
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
+import type { EventDeliveryJob } from "../../shared/queue/event-delivery-job";
 import type { ProviderGuard } from "./provider-guard";
 
 export type DispatchEnv = {
@@ -6,6 +7,8 @@ export type DispatchEnv = {
   DELIVERY_QUEUE: Queue<DeliveryJob>;
   /** The `delivery-dlq` queue: a message whose channel's retry schedule is spent goes here at once. */
   DEAD_LETTER_QUEUE: Queue<DeliveryJob>;
+  /** Tenant event deliveries: the fan-out and retries queue them, this worker consumes them. */
+  EVENTS_QUEUE: Queue<EventDeliveryJob>;
   PROVIDER_GUARD: DurableObjectNamespace<ProviderGuard>;
   /** Messages past their retention, as gzipped NDJSON per tenant and day. */
   ARCHIVE: R2Bucket;
@@ -36,4 +39,13 @@ export type DispatchEnv = {
   BREAKER_THRESHOLD?: string;
   /** How long an open circuit skips its provider before one probe (default 30). */
   BREAKER_COOLDOWN_SECONDS?: string;
+  /** Seconds before each retry of an event delivery, comma-separated (default 5,300,1800,7200,18000,36000,36000). */
+  EVENT_RETRY_SCHEDULE?: string;
+  /** One event POST's time limit (default 10000). */
+  EVENT_TIMEOUT_MS?: string;
+  /** A pending delivery this long past due is put back on the events queue by the cron (default 300). */
+  EVENT_SWEEP_AFTER_SECONDS?: string;
+  /** An endpoint failing this many attempts in a row (default 50) over at least this long (default 432000, 5 days) is disabled. */
+  EVENT_DISABLE_AFTER_FAILURES?: string;
+  EVENT_DISABLE_AFTER_SECONDS?: string;
 };

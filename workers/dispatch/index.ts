@@ -2,6 +2,7 @@ import { meterEnv } from "../../shared/db/d1-meter";
 import { database } from "../../shared/db/database";
 import { log } from "../../shared/observability/logger";
 import { DEAD_LETTER_QUEUE, type DeliveryJob } from "../../shared/queue/delivery-job";
+import { EVENTS_DEAD_LETTER_QUEUE, EVENTS_QUEUE, type EventDeliveryJob, isQueue } from "../../shared/queue/event-delivery-job";
 import { archiveTick } from "./archive/archive-runs";
 import { deadLetterBatch } from "./dead-letter-batch";
 import { deliverBatch } from "./deliver-batch";
@@ -10,16 +11,21 @@ import type { DispatchEnv } from "./env";
 import { deleteExpiredDashboardSessions, deleteExpiredIdempotencyKeys } from "./expired-rows";
 import { dispatchFetch } from "./health";
 import { sweep } from "./sweeper";
+import { eventCron } from "./tenant-events/cron";
+import { deliverEvents, eventDeadLetters } from "./tenant-events/deliver-events";
 
 export { ProviderGuard } from "./provider-guard";
 
 export default {
   fetch: dispatchFetch,
   async queue(batch, env) {
+    // Tenant events have their own queues: a slow endpoint never holds a delivery batch.
+    if (isQueue(batch.queue, EVENTS_QUEUE)) return deliverEvents(env, batch as MessageBatch<EventDeliveryJob>);
+    if (isQueue(batch.queue, EVENTS_DEAD_LETTER_QUEUE)) return eventDeadLetters(env, batch as MessageBatch<EventDeliveryJob>);
     const metered = meterEnv(env, "dispatch");
     const deadLetters = batch.queue === DEAD_LETTER_QUEUE || batch.queue.endsWith(`-${DEAD_LETTER_QUEUE}`);
-    if (deadLetters) await deadLetterBatch(metered.env, batch);
-    else await deliverBatch(metered.env, batch);
+    if (deadLetters) await deadLetterBatch(metered.env, batch as MessageBatch<DeliveryJob>);
+    else await deliverBatch(metered.env, batch as MessageBatch<DeliveryJob>);
     metered.report(deadLetters ? "dead-letter batch" : "delivery batch", batch.messages.length);
   },
   async scheduled(_controller, env) {
@@ -31,9 +37,10 @@ export default {
     const expiredSessions = await deleteExpiredDashboardSessions(db);
     if (swept + expiredKeys + expiredSessions > 0)
       log.info("dispatch.cron", { requeued: swept, expiredIdempotencyKeys: expiredKeys, expiredDashboardSessions: expiredSessions });
-    // Last, and on its own: archiving never holds up the sweeper or the releases above.
+    // Last, each on its own: archiving and tenant events never hold up the sweeper or the releases above.
     await archiveTick({ db, bucket: env.ARCHIVE }, settings.archiveBudgetMs).catch((error) =>
       log.error("dispatch.archive_failed", { error: String(error) }),
     );
+    await eventCron(env);
   },
-} satisfies ExportedHandler<DispatchEnv, DeliveryJob>;
+} satisfies ExportedHandler<DispatchEnv, DeliveryJob | EventDeliveryJob>;

@@ -19,6 +19,7 @@ import { providerRoutes } from "./routes/providers";
 import { templateRoutes } from "./routes/templates";
 import { tenantRoutes } from "./routes/tenants";
 import { usageRoutes } from "./routes/usage";
+import { webhookEndpointRoutes } from "./routes/webhook-endpoints";
 
 const KB = 1024;
 /** One message is at most 128 KB; a batch at most 100 of them. */
@@ -62,6 +63,7 @@ export function createApp() {
   app.route("/", archiveRoutes);
   app.route("/", deviceRoutes);
   app.route("/", templateRoutes);
+  app.route("/", webhookEndpointRoutes);
   // Plain Hono routes: the dashboard's pages are not part of the OpenAPI document.
   app.route("/dashboard", createDashboard());
 

@@ -1,11 +1,14 @@
 import type { GuardStatusReader } from "../../shared/providers/guard-contract";
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
+import type { EventDeliveryJob } from "../../shared/queue/event-delivery-job";
 
 export type IngestEnv = {
   DB: D1Database;
   /** The R2 archive the dispatch cron writes: archived messages and exports are read from it. */
   ARCHIVE: R2Bucket;
   DELIVERY_QUEUE: Queue<DeliveryJob>;
+  /** Tenant event deliveries (replays); the dispatch worker consumes them. */
+  EVENTS_QUEUE: Queue<EventDeliveryJob>;
   /** Secret: the current credential-encryption secret (≥ 32 characters). */
   ENCRYPTION_SECRET: string;
   /** The version number of ENCRYPTION_SECRET; retired ones stay as ENCRYPTION_SECRET_V<n>. */

@@ -18,7 +18,7 @@ export type StackProcess = {
 };
 
 /** Dispatch vars to override (SWEEP_AFTER_SECONDS, LEASE_SECONDS, SEND_TIMEOUT_MS, …) and the cron period. */
-export type StackSettings = { dispatch?: Record<string, number>; cronMs?: number };
+export type StackSettings = { dispatch?: Record<string, number | string>; cronMs?: number };
 
 /**
  * The real three-worker stack, started exactly as `npm run dev` starts it, in its own

@@ -70,7 +70,9 @@ async function finish(db: Database, chunk: Chunk, lines: ArchivedMessage[]): Pro
         .from(sql`json_each(${ids})`)
         .where(done),
     ),
-    db.delete(messageEvents).where(and(inChunk(messageEvents.messageId), done)),
+    // The newest event row of all stays: SQLite would give a deleted top rowid to the next event,
+    // and the tenant-event fan-out reads message_events in rowid order from its cursor.
+    db.delete(messageEvents).where(and(inChunk(messageEvents.messageId), done, sql`rowid < (SELECT max(rowid) FROM message_events)`)),
     db.delete(messages).where(and(inChunk(messages.id), done)),
     db
       .update(archiveRuns)

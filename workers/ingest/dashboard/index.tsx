@@ -17,6 +17,7 @@ import { signInRoutes, signOutRoutes } from "./routes/sign-in";
 import { templateRoutes } from "./routes/templates";
 import { tenantRoutes } from "./routes/tenants";
 import { usageRoutes } from "./routes/usage";
+import { webhookRoutes } from "./routes/webhooks";
 import { STYLESHEET } from "./stylesheet";
 
 const FORM_LIMIT_BYTES = 64 * 1024;
@@ -60,6 +61,7 @@ export function createDashboard() {
   dashboard.route("/", templateRoutes);
   dashboard.route("/", tenantRoutes);
   dashboard.route("/", usageRoutes);
+  dashboard.route("/", webhookRoutes);
   dashboard.all("*", () => {
     throw new NotFoundError("Page");
   });

@@ -3,7 +3,7 @@ import { isOps } from "../principal";
 import { CsrfField } from "./components";
 import { BASE, type Viewer } from "./context";
 
-export type Section = "overview" | "messages" | "dead-letters" | "providers" | "templates" | "tenants" | "usage";
+export type Section = "overview" | "messages" | "dead-letters" | "providers" | "templates" | "webhooks" | "tenants" | "usage";
 
 function navigation(viewer: Viewer): { section: Section; href: string; label: string }[] {
   const ops = isOps(viewer.principal);
@@ -13,6 +13,7 @@ function navigation(viewer: Viewer): { section: Section; href: string; label: st
     { section: "dead-letters", href: `${BASE}/dead-letters`, label: "Dead letters" },
     { section: "providers", href: `${BASE}/providers`, label: "Providers" },
     { section: "templates", href: `${BASE}/templates`, label: "Templates" },
+    { section: "webhooks", href: `${BASE}/webhooks`, label: "Webhooks" },
     { section: "usage", href: `${BASE}/usage`, label: "Usage" },
     ops
       ? { section: "tenants", href: `${BASE}/tenants`, label: "Tenants and keys" }

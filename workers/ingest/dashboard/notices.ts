@@ -16,6 +16,12 @@ export const DONE_NOTICES = {
   "template-saved": "Saved as a new version; earlier versions and accepted messages are unchanged.",
   "template-deleted": "The template and its versions were deleted.",
   revoked: "The key was revoked; it no longer works anywhere.",
+  "webhook-created": "The endpoint was added.",
+  "webhook-enabled": "The endpoint is enabled.",
+  "webhook-disabled": "The endpoint is disabled: it receives nothing.",
+  "webhook-replayed": "Queued: the events will be delivered again.",
+  "webhook-rotated": "The secret was rotated: both secrets sign for 24 hours.",
+  "webhook-deleted": "The endpoint was deleted.",
 } as const;
 export type DoneCode = keyof typeof DONE_NOTICES;
 

@@ -39,6 +39,16 @@ export const OPERATION_IDS: Record<string, string> = {
   "delete /v1/templates/{id}": "deleteTemplate",
   "get /v1/templates/{id}/versions": "listTemplateVersions",
   "post /v1/templates/{id}/render": "renderTemplate",
+  "post /v1/webhook-endpoints": "createWebhookEndpoint",
+  "get /v1/webhook-endpoints": "listWebhookEndpoints",
+  "get /v1/webhook-endpoints/{id}": "getWebhookEndpoint",
+  "patch /v1/webhook-endpoints/{id}": "updateWebhookEndpoint",
+  "delete /v1/webhook-endpoints/{id}": "deleteWebhookEndpoint",
+  "post /v1/webhook-endpoints/{id}/rotate-secret": "rotateWebhookEndpointSecret",
+  "get /v1/webhook-endpoints/{id}/attempts": "listWebhookEndpointAttempts",
+  "post /v1/webhook-endpoints/{id}/replay": "replayWebhookEndpoint",
+  "post /v1/webhook-endpoints/{id}/deliveries/{deliveryId}/replay": "replayWebhookDelivery",
+  "post /v1/webhook-endpoints/{id}/test": "testWebhookEndpoint",
 };
 
 export const TAGS = [
@@ -50,6 +60,10 @@ export const TAGS = [
   { name: "Usage", description: "Messages, SMS segments and cost per day, channel, provider or tenant." },
   { name: "Devices", description: "Push devices: FCM registration tokens and Web Push subscriptions, optionally a contact's." },
   { name: "Templates", description: "Versioned Liquid templates per channel and locale; a send may name one instead of giving content." },
+  {
+    name: "Webhook endpoints",
+    description: "Signed event webhooks (Standard Webhooks) to the tenant's own URLs: endpoints, secrets, attempts, replay.",
+  },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 

@@ -1,0 +1,244 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { keyringFromEnv } from "../../../shared/crypto/credential-cipher";
+import { type Database, database } from "../../../shared/db/database";
+import { tenantEvents, type WebhookEndpointRow, webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../../shared/db/schema";
+import { newId } from "../../../shared/domain/ids";
+import { openSecrets, signingSecrets } from "../../../shared/events/endpoint-secrets";
+import { type PostResult, postEvent } from "../../../shared/events/post-event";
+import { log } from "../../../shared/observability/logger";
+import { outboundPolicyFromEnv } from "../../../shared/providers/outbound-policy";
+import type { EventDeliveryJob } from "../../../shared/queue/event-delivery-job";
+import { mapBounded } from "../bounded-concurrency";
+import type { DispatchEnv } from "../env";
+import { type EventSettings, eventSettings } from "./event-settings";
+
+/** Posts in flight per batch: a slow endpoint holds only its own lane. */
+const CONCURRENCY = 20;
+
+type Claimed = {
+  deliveryId: string;
+  attempt: number;
+  eventId: string;
+  eventType: string;
+  payload: string;
+  endpoint: WebhookEndpointRow;
+};
+
+type Posted = Claimed & { result: PostResult; at: string };
+
+/**
+ * Claims each job's delivery: only while it is pending with exactly the attempts the job
+ * expects, so a duplicate job (a redelivery, a sweep) finds it moved on and posts nothing.
+ * The claim pushes the sweep's deadline past the attempt, then reads what the post needs.
+ */
+async function claim(db: Database, jobs: EventDeliveryJob[], settings: EventSettings): Promise<{ claimed: Claimed[]; orphaned: string[] }> {
+  const now = Date.now();
+  const sweepAt = new Date(now + settings.timeoutMs + settings.sweepAfterSeconds * 1000).toISOString();
+  const updatedAt = new Date(now).toISOString();
+  const claims = jobs.map((job) =>
+    db
+      .update(webhookDeliveries)
+      .set({ attempts: sql`${webhookDeliveries.attempts} + 1`, nextAttemptAt: sweepAt, updatedAt })
+      .where(
+        and(eq(webhookDeliveries.id, job.deliveryId), eq(webhookDeliveries.state, "pending"), eq(webhookDeliveries.attempts, job.attempts)),
+      )
+      .returning({
+        id: webhookDeliveries.id,
+        attempts: webhookDeliveries.attempts,
+        eventId: webhookDeliveries.eventId,
+        endpointId: webhookDeliveries.endpointId,
+      }),
+  );
+  const results = await db.batch(claims as [(typeof claims)[number], ...(typeof claims)[number][]]);
+  const claimed = results.flat();
+  if (claimed.length === 0) return { claimed: [], orphaned: [] };
+  const ids = JSON.stringify(claimed.map((row) => row.id));
+  const details = await db
+    .select({ deliveryId: webhookDeliveries.id, eventType: tenantEvents.type, payload: tenantEvents.payload, endpoint: webhookEndpoints })
+    .from(webhookDeliveries)
+    .innerJoin(tenantEvents, eq(tenantEvents.id, webhookDeliveries.eventId))
+    .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .where(sql`${webhookDeliveries.id} IN (SELECT value FROM json_each(${ids}))`);
+  const byId = new Map(details.map((row) => [row.deliveryId, row]));
+  const found = claimed.flatMap((row): Claimed[] => {
+    const detail = byId.get(row.id);
+    if (!detail?.endpoint) return [];
+    const { eventType, payload, endpoint } = detail;
+    return [{ deliveryId: row.id, attempt: row.attempts, eventId: row.eventId, eventType, payload, endpoint }];
+  });
+  // The endpoint was deleted meanwhile: nothing will ever take these.
+  const orphaned = claimed.filter((row) => !byId.get(row.id)?.endpoint).map((row) => row.id);
+  return { claimed: found, orphaned };
+}
+
+function orphanedUpdate(db: Database, ids: string[]) {
+  const now = new Date().toISOString();
+  return db
+    .update(webhookDeliveries)
+    .set({ state: "failed", lastError: "endpoint deleted", updatedAt: now })
+    .where(sql`${webhookDeliveries.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
+}
+
+const DISABLED: PostResult = { ok: false, statusCode: null, latencyMs: 0, responseExcerpt: null, error: "endpoint disabled" };
+
+async function post(env: DispatchEnv, claimed: Claimed[], settings: EventSettings): Promise<Posted[]> {
+  const keyring = keyringFromEnv(env);
+  const policy = outboundPolicyFromEnv(env);
+  const secrets = new Map<string, Promise<string[]>>();
+  const secretsOf = (endpoint: WebhookEndpointRow) => {
+    let opened = secrets.get(endpoint.id);
+    if (!opened) {
+      opened = openSecrets(keyring, endpoint).then((sealed) => signingSecrets(sealed, new Date()));
+      secrets.set(endpoint.id, opened);
+    }
+    return opened;
+  };
+  return mapBounded(claimed, CONCURRENCY, async (delivery) => {
+    const at = new Date().toISOString();
+    if (!delivery.endpoint.enabled) return { ...delivery, result: DISABLED, at };
+    const result = await secretsOf(delivery.endpoint).then(
+      (signing) =>
+        postEvent(
+          { url: delivery.endpoint.url, eventId: delivery.eventId, body: delivery.payload, secrets: signing },
+          policy,
+          settings.timeoutMs,
+        ),
+      (): PostResult => ({
+        ok: false,
+        statusCode: null,
+        latencyMs: 0,
+        responseExcerpt: null,
+        error: "the endpoint's secret could not be opened",
+      }),
+    );
+    return { ...delivery, result, at };
+  });
+}
+
+/** Seconds to wait before the next attempt, or undefined when the schedule has run out (or the endpoint is off). */
+function retryDelay(posted: Posted, settings: EventSettings): number | undefined {
+  if (posted.result.ok || !posted.endpoint.enabled) return undefined;
+  return settings.retrySchedule[posted.attempt - 1];
+}
+
+function deliveryUpdate(db: Database, posted: Posted, settings: EventSettings) {
+  const now = Date.now();
+  const delay = retryDelay(posted, settings);
+  const state = posted.result.ok ? "succeeded" : delay === undefined ? "failed" : "pending";
+  const nextAttemptAt = new Date(now + ((delay ?? 0) + settings.sweepAfterSeconds) * 1000).toISOString();
+  return db
+    .update(webhookDeliveries)
+    .set({ state, nextAttemptAt, lastError: posted.result.error, updatedAt: new Date(now).toISOString() })
+    .where(eq(webhookDeliveries.id, posted.deliveryId));
+}
+
+/**
+ * An endpoint's failure run: reset by a success, counted up by each failure; once it is long
+ * enough in count and in time the endpoint is disabled, with its reason as the notice.
+ */
+function endpointUpdates(db: Database, posted: Posted[], settings: EventSettings): BatchItem<"sqlite">[] {
+  const now = new Date();
+  const at = now.toISOString();
+  const byEndpoint = new Map<string, Posted[]>();
+  for (const item of posted)
+    if (item.endpoint.enabled) byEndpoint.set(item.endpoint.id, [...(byEndpoint.get(item.endpoint.id) ?? []), item]);
+  const runStartedBefore = new Date(now.getTime() - settings.disableAfterSeconds * 1000).toISOString();
+  return [...byEndpoint].flatMap(([endpointId, items]): BatchItem<"sqlite">[] => {
+    if (items.some((item) => item.result.ok))
+      return [db.update(webhookEndpoints).set({ consecutiveFailures: 0, failingSince: null }).where(eq(webhookEndpoints.id, endpointId))];
+    return [
+      db
+        .update(webhookEndpoints)
+        .set({
+          consecutiveFailures: sql`${webhookEndpoints.consecutiveFailures} + ${items.length}`,
+          failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${at})`,
+        })
+        .where(eq(webhookEndpoints.id, endpointId)),
+      db
+        .update(webhookEndpoints)
+        .set({
+          enabled: false,
+          disabledAt: at,
+          disabledReason: sql`'disabled automatically after ' || ${webhookEndpoints.consecutiveFailures} || ' failed attempts in a row since ' || ${webhookEndpoints.failingSince}`,
+          updatedAt: at,
+        })
+        .where(
+          and(
+            eq(webhookEndpoints.id, endpointId),
+            eq(webhookEndpoints.enabled, true),
+            sql`${webhookEndpoints.consecutiveFailures} >= ${settings.disableAfterFailures}`,
+            sql`${webhookEndpoints.failingSince} <= ${runStartedBefore}`,
+          ),
+        )
+        .returning({ id: webhookEndpoints.id, reason: webhookEndpoints.disabledReason }),
+    ];
+  });
+}
+
+function attemptRow(posted: Posted) {
+  return {
+    id: newId("webhookAttempt"),
+    endpointId: posted.endpoint.id,
+    deliveryId: posted.deliveryId,
+    eventId: posted.eventId,
+    eventType: posted.eventType,
+    attempt: posted.attempt,
+    ...posted.result,
+    attemptedAt: posted.at,
+  };
+}
+
+/**
+ * The `events` queue consumer: claim (one D1 round trip), post each event signed, write every
+ * attempt, delivery state and endpoint failure run (one more), then queue each retry as a new job
+ * for its next attempt, delayed per the schedule. Nothing here touches the message pipeline.
+ */
+export async function deliverEvents(env: DispatchEnv, batch: MessageBatch<EventDeliveryJob>): Promise<void> {
+  const settings = eventSettings(env);
+  const db = database(env.DB);
+  const { claimed, orphaned } = await claim(
+    db,
+    batch.messages.map((message) => message.body),
+    settings,
+  );
+  const posted = await post(env, claimed, settings);
+  if (posted.length + orphaned.length > 0) {
+    const writes: BatchItem<"sqlite">[] = [
+      ...(orphaned.length > 0 ? [orphanedUpdate(db, orphaned)] : []),
+      // A disabled endpoint was not posted to: its delivery fails, with no attempt to log.
+      ...posted.filter((item) => item.endpoint.enabled).map((item) => db.insert(webhookAttempts).values(attemptRow(item))),
+      ...posted.map((item) => deliveryUpdate(db, item, settings)),
+      ...endpointUpdates(db, posted, settings),
+    ];
+    const results = await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    for (const result of results)
+      for (const disabled of Array.isArray(result) ? (result as { id?: string; reason?: string }[]) : [])
+        if (disabled.id) log.warn("events.endpoint_disabled", { endpointId: disabled.id, reason: disabled.reason });
+  }
+  const retries = posted.flatMap((item) => {
+    const delay = retryDelay(item, settings);
+    return delay === undefined ? [] : [{ body: { deliveryId: item.deliveryId, attempts: item.attempt }, delaySeconds: delay }];
+  });
+  // A retry the queue does not take now is queued by the cron's sweep once it is overdue.
+  if (retries.length > 0)
+    await env.EVENTS_QUEUE.sendBatch(retries).catch((error) => log.warn("events.retry_enqueue_failed", { error: String(error) }));
+  batch.ackAll();
+}
+
+/**
+ * The `events-dlq` consumer: a job lands here only when processing it kept failing (D1 down),
+ * never because the endpoint refused. Its delivery is still pending in D1; making it due now
+ * hands it to the cron's sweep, so it is not lost.
+ */
+export async function eventDeadLetters(env: DispatchEnv, batch: MessageBatch<EventDeliveryJob>): Promise<void> {
+  const db = database(env.DB);
+  const ids = JSON.stringify(batch.messages.map((message) => message.body.deliveryId));
+  const now = new Date().toISOString();
+  await db
+    .update(webhookDeliveries)
+    .set({ nextAttemptAt: now, updatedAt: now })
+    .where(sql`${webhookDeliveries.id} IN (SELECT value FROM json_each(${ids})) AND ${webhookDeliveries.state} = 'pending'`);
+  log.warn("events.dead_lettered_jobs", { count: batch.messages.length });
+  batch.ackAll();
+}
