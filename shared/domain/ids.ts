@@ -12,6 +12,10 @@ export const ID_PREFIXES = {
   apiKey: "key",
   deadLetter: "dlq",
   request: "req",
+  contact: "ctc",
+  conversation: "cnv",
+  media: "med",
+  optOut: "opt",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

@@ -23,6 +23,11 @@ export const OPERATION_IDS: Record<string, string> = {
   "get /v1/dead-letters/{id}": "getDeadLetter",
   "post /v1/dead-letters/{id}/redrive": "redriveDeadLetter",
   "post /v1/dead-letters/{id}/discard": "discardDeadLetter",
+  "post /v1/contacts": "createContact",
+  "get /v1/contacts": "listContacts",
+  "get /v1/contacts/{id}": "getContact",
+  "patch /v1/contacts/{id}": "updateContact",
+  "delete /v1/contacts/{id}": "deleteContact",
 };
 
 export const TAGS = [
@@ -30,6 +35,7 @@ export const TAGS = [
   { name: "Providers", description: "The tenant's delivery providers; credentials are write-only." },
   { name: "Tenants and API keys", description: "Ops keys create tenants and issue or revoke keys." },
   { name: "Dead letters", description: "Messages that exhausted their retries: inspect, redrive, discard." },
+  { name: "Contacts", description: "The people a tenant talks to; a phone number is unique per tenant." },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 

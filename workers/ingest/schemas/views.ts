@@ -107,6 +107,20 @@ export const redriveResultSchema = z
   })
   .meta({ id: "RedriveResult" });
 
+export const contactSchema = z
+  .object({
+    id: z.string().meta({ example: "ctc_V1StGXR8Z5jdHi6BmyT12" }),
+    name: z.string().nullable(),
+    phone: z.string().nullable().meta({ description: "E.164" }),
+    email: z.string().nullable(),
+    telegramChatId: z.string().nullable(),
+    slackUserId: z.string().nullable(),
+    metadata: record,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "Contact" });
+
 export const healthSchema = z
   .object({
     status: z.enum(["ok", "degraded"]),

@@ -44,6 +44,9 @@ function newRow(ctx: AcceptContext, request: MessageRequest, now: string, claim?
     leaseExpiresAt: null,
     metadata: request.metadata ?? {},
     requestId: ctx.requestId,
+    conversationId: null,
+    media: [],
+    changeSeq: null,
     createdAt: now,
     updatedAt: now,
   };
