@@ -1,4 +1,5 @@
 import type { MessageEventRow, MessageRow } from "../db/schema";
+import { mediaUrl } from "./media";
 
 /** A message as the API shows it (SPEC §8). */
 export function messageView(row: MessageRow) {
@@ -21,6 +22,8 @@ export function messageView(row: MessageRow) {
     attempts: row.attempts,
     lastError: row.lastError,
     metadata: row.metadata,
+    conversationId: row.conversationId,
+    media: row.media.map((media) => ({ ...media, url: mediaUrl(media.id) })),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -11,6 +11,7 @@ import { authenticate } from "./middleware";
 import { finishDocument, type OpenApiDocument } from "./openapi/finish-document";
 import { isJson, type RouteTable, routeTable } from "./openapi/route-table";
 import { contactRoutes } from "./routes/contacts";
+import { conversationRoutes } from "./routes/conversations";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { healthRoutes } from "./routes/health";
 import { messageRoutes } from "./routes/messages";
@@ -56,6 +57,7 @@ export function createApp() {
   app.route("/", tenantRoutes);
   app.route("/", deadLetterRoutes);
   app.route("/", contactRoutes);
+  app.route("/", conversationRoutes);
   // Plain Hono routes: the dashboard's pages are not part of the OpenAPI document.
   app.route("/dashboard", createDashboard());
 

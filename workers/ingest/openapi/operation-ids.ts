@@ -28,6 +28,15 @@ export const OPERATION_IDS: Record<string, string> = {
   "get /v1/contacts/{id}": "getContact",
   "patch /v1/contacts/{id}": "updateContact",
   "delete /v1/contacts/{id}": "deleteContact",
+  "get /v1/conversations": "listConversations",
+  "get /v1/conversations/changes": "listConversationChanges",
+  "get /v1/conversations/settings": "getConversationSettings",
+  "put /v1/conversations/settings": "putConversationSettings",
+  "get /v1/conversations/{id}": "getConversation",
+  "patch /v1/conversations/{id}": "updateConversation",
+  "get /v1/conversations/{id}/messages": "listConversationMessages",
+  "post /v1/conversations/{id}/messages": "replyInConversation",
+  "post /v1/conversations/{id}/read": "markConversationRead",
 };
 
 export const TAGS = [
@@ -36,6 +45,7 @@ export const TAGS = [
   { name: "Tenants and API keys", description: "Ops keys create tenants and issue or revoke keys." },
   { name: "Dead letters", description: "Messages that exhausted their retries: inspect, redrive, discard." },
   { name: "Contacts", description: "The people a tenant talks to; a phone number is unique per tenant." },
+  { name: "Conversations", description: "Two-way messages grouped by counterpart and thread: read, reply, poll for changes." },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 

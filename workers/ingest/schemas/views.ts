@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONVERSATION_STATUSES } from "../../../shared/domain/conversation-status";
 import { CHANNELS, DIRECTIONS, EVENT_SOURCES, MESSAGE_STATUSES, PROVIDER_TYPES } from "../../../shared/domain/enums";
 import { messageContentSchema } from "../../../shared/domain/message-content";
 import { API_KEY_SCOPES } from "../../../shared/domain/scopes";
@@ -7,6 +8,15 @@ import { ERROR_CODES } from "../../../shared/http/error-codes";
 const timestamp = z.string().meta({ description: "ISO-8601 UTC", example: "2026-11-22T10:00:00.000Z" });
 const nullableTimestamp = timestamp.nullable();
 const record = z.record(z.string(), z.unknown());
+
+export const mediaSchema = z
+  .object({
+    id: z.string().meta({ example: "med_V1StGXR8Z5jdHi6BmyT12" }),
+    contentType: z.string(),
+    size: z.number().int(),
+    url: z.string().meta({ description: "The authenticated route that serves it: /v1/media/{id}" }),
+  })
+  .meta({ id: "Media" });
 
 export const messageSchema = z
   .object({
@@ -28,6 +38,8 @@ export const messageSchema = z
     attempts: z.number().int(),
     lastError: z.string().nullable(),
     metadata: record,
+    conversationId: z.string().nullable().meta({ description: "The conversation the message belongs to, if any" }),
+    media: z.array(mediaSchema).meta({ description: "Files that came with an inbound message" }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })
@@ -120,6 +132,35 @@ export const contactSchema = z
     updatedAt: timestamp,
   })
   .meta({ id: "Contact" });
+
+export const conversationSchema = z
+  .object({
+    id: z.string().meta({ example: "cnv_V1StGXR8Z5jdHi6BmyT12" }),
+    tenantId: z.string(),
+    channel: z.enum(CHANNELS),
+    providerId: z.string().nullable().meta({ description: "The provider it arrived through" }),
+    contactId: z.string().nullable(),
+    contact: contactSchema.nullable(),
+    counterpart: z.string().meta({ description: "Their endpoint: a phone number, chat id, channel id" }),
+    ourEndpoint: z.string().meta({ description: "Ours: our number, the bot, the workspace" }),
+    thread: z.string().nullable().meta({ description: "The platform's thread, where the channel has them" }),
+    status: z.enum(CONVERSATION_STATUSES),
+    unreadCount: z.number().int(),
+    lastMessageAt: timestamp,
+    lastMessagePreview: z.string().nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "Conversation" });
+
+export const conversationChangesSchema = z
+  .object({
+    messages: z.array(messageSchema),
+    conversations: z.array(conversationSchema),
+    next: z.string().meta({ description: "Pass as `since` to the next poll" }),
+    hasMore: z.boolean().meta({ description: "More changes are waiting: poll again at once" }),
+  })
+  .meta({ id: "ConversationChanges" });
 
 export const healthSchema = z
   .object({

@@ -1,8 +1,10 @@
 import { inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { type ConversationKey, currentConversation, previewOf, touchConversation } from "../../../shared/db/conversation-threading";
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
 import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
+import { threadOf } from "../../../shared/domain/message-content";
 import type { MessageRequest } from "../../../shared/domain/message-request";
 import { type MessageView, messageView } from "../../../shared/domain/message-view";
 import { PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";
@@ -14,7 +16,20 @@ export type AcceptContext = {
   queue: Queue<DeliveryJob>;
   tenantId: string;
   requestId: string;
+  /** A reply names its conversation; any other send joins its counterpart's current conversation, if any. */
+  conversationId?: (row: MessageRow) => string;
 };
+
+/** An outbound message's conversation key: our endpoint is its sender (any of ours when the provider picks it). */
+function conversationKeyOf(row: MessageRow): ConversationKey {
+  return {
+    tenantId: row.tenantId,
+    channel: row.channel,
+    ourEndpoint: row.sender,
+    theirEndpoint: row.recipient,
+    thread: threadOf(row.content),
+  };
+}
 
 export type Acceptance<T> = { answer: { status: number; body: T }; replayed: boolean };
 
@@ -80,17 +95,26 @@ export async function acceptMessages<T>(
   const nowDate = new Date();
   const now = nowDate.toISOString();
   const rows = requests.map((request) => newRow(ctx, request, now, claim));
-  const answer = { status: 202, body: shape(rows.map(messageView)) };
-  if (claim) assertStorable(answer.body);
+  const claimed = { status: 202, body: shape(rows.map(messageView)) };
+  if (claim) assertStorable(claimed.body);
 
+  const inserts = rows.map((row) =>
+    ctx.db
+      .insert(messages)
+      .values({ ...row, conversationId: ctx.conversationId?.(row) ?? currentConversation(conversationKeyOf(row), now) })
+      .returning({ conversationId: messages.conversationId }),
+  );
   const writes: BatchItem<"sqlite">[] = [
-    ...rows.map((row) => ctx.db.insert(messages).values(row)),
     ...rows.map((row) => ctx.db.insert(messageEvents).values(queuedEvent(row))),
+    ...rows.map((row) => touchConversation(ctx.db, row.id, { at: now, preview: previewOf(row.content.text), inbound: false })),
   ];
-  if (claim) writes.unshift(claimStatement(ctx.db, claim, answer, nowDate));
+  if (claim) writes.unshift(claimStatement(ctx.db, claim, claimed, nowDate));
 
   try {
-    await ctx.db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    const results = await ctx.db.batch([...inserts, ...writes] as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    results.slice(0, rows.length).forEach((inserted, index) => {
+      rows[index].conversationId = (inserted as { conversationId: string | null }[])[0]?.conversationId ?? null;
+    });
   } catch (error) {
     if (claim && !retried && isUniqueViolation(error, "idempotency_keys")) return resolvePriorUse(ctx, requests, shape, claim);
     throw new UnavailableError("The database did not accept the message; nothing was stored. Retry.");
@@ -102,7 +126,9 @@ export async function acceptMessages<T>(
     await undoAcceptance(ctx, rows, claim);
     throw new UnavailableError("The delivery queue is unavailable; the message was not accepted. Retry.");
   }
-  if (claim) await completeClaim(ctx.db, claim).catch(() => undefined);
+  // The answer now names each message's conversation, which only the batch could find.
+  const answer = { status: 202, body: shape(rows.map(messageView)) };
+  if (claim) await completeClaim(ctx.db, claim, answer).catch(() => undefined);
   return { answer, replayed: false };
 }
 
