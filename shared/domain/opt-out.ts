@@ -7,3 +7,8 @@ export type OptOutSource = (typeof OPT_OUT_SOURCES)[number];
 
 /** The error a send to a suppressed address fails with. */
 export const OPTED_OUT_ERROR = "recipient_opted_out";
+
+/** How a suppression list names an address: E.164 as given, email in lower case. */
+export function suppressionAddress(address: string): string {
+  return address.trim().toLowerCase();
+}

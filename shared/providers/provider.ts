@@ -182,6 +182,8 @@ export type CallbackTarget<C extends ProviderConfig> = { route: CallbackRoute; p
 export type CallbackSpec<C extends ProviderConfig> = {
   url: CallbackUrl;
   handle(request: CallbackRequest, target: CallbackTarget<C>, deps: CallbackDeps): Promise<CallbackResult>;
+  /** The provider's answer to an inbound message that also replies to its sender with `text` (Twilio: TwiML `<Message>`). */
+  replyWith?(text: string): CallbackReply;
 };
 
 /** One provider's whole life: its config, its adapter, and its callbacks where it has any. */

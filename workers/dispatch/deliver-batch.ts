@@ -43,11 +43,14 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
     return;
   }
 
-  const deliveries: Delivery[] = claim.owned.map((row) =>
-    claim.uncertain.has(row.id)
+  const deliveries: Delivery[] = claim.owned.map((row) => {
+    const suppressed = claim.suppressed.get(row.id);
+    // Decided before any provider is asked: a suppressed recipient is never sent to.
+    if (suppressed) return { row, attempts: [], skipped: [], fate: { kind: "suppressed", reason: suppressed } };
+    return claim.uncertain.has(row.id)
       ? { row, attempts: [], skipped: [], uncertainSince: earliestSendOf(row) }
-      : { row, attempts: [], skipped: [] },
-  );
+      : { row, attempts: [], skipped: [] };
+  });
   const requestIdOf = (delivery: Delivery) => jobs.get(delivery.row.id)?.body.requestId ?? delivery.row.requestId ?? "";
   const recorder = new OutcomeRecorder(db, claimedAt.toISOString(), settings.outcomeFlushMs);
   const leaseMs = settings.leaseSeconds * 1000;

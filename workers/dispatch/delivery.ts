@@ -8,7 +8,9 @@ export type Fate =
   | { kind: "sent"; provider: ProviderConfigRow; providerMessageId: string; cost?: number; reconciled?: boolean }
   | { kind: "rejected"; provider: ProviderConfigRow; reason: string }
   | { kind: "retry"; reason: string; hintSeconds: number }
-  | { kind: "deferred"; provider: ProviderConfigRow; delaySeconds: number };
+  | { kind: "deferred"; provider: ProviderConfigRow; delaySeconds: number }
+  /** The recipient is on the tenant's suppression list: failed without a provider call. */
+  | { kind: "suppressed"; reason: string };
 
 export type Delivery = {
   row: MessageRow;

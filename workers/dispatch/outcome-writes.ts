@@ -5,6 +5,7 @@ import { eventIfChanged, heldUnder } from "../../shared/db/message-lifecycle";
 import { messageEvents, messages } from "../../shared/db/schema";
 import type { MessageStatus } from "../../shared/domain/enums";
 import { newId } from "../../shared/domain/ids";
+import { OPTED_OUT_ERROR } from "../../shared/domain/opt-out";
 import { REACHED_PROVIDER } from "../../shared/domain/status";
 import { type Attempt, type Delivery, describeOutcome } from "./delivery";
 
@@ -68,6 +69,8 @@ function statusUpdate(db: Database, delivery: Delivery, now: string, delaySecond
       .update(messages)
       .set({ status: "failed", providerId: fate.provider.id, lastError: fate.reason, leaseExpiresAt: null, updatedAt: now })
       .where(owned);
+  if (fate?.kind === "suppressed")
+    return db.update(messages).set({ status: "failed", lastError: OPTED_OUT_ERROR, leaseExpiresAt: null, updatedAt: now }).where(owned);
   const lastError = fate?.kind === "retry" ? fate.reason : `rate limited; waiting ${delaySeconds}s`;
   // A message whose earlier send could not be looked up keeps a lapsed lease (the claim's own
   // time): the next claim sees it as taken over from a lost outcome and looks again first.
@@ -82,6 +85,7 @@ function notRecordedElsewhere(providerMessageId: string, messageId: string) {
 function closingEvent(delivery: Delivery, now: string, requestId: string, delaySeconds: number): EventRow | undefined {
   const fate = delivery.fate;
   if (fate?.kind === "retry") return event(delivery.row.id, "sending", `${fate.reason}; retrying in ${delaySeconds}s`, now, requestId);
+  if (fate?.kind === "suppressed") return event(delivery.row.id, "failed", `${OPTED_OUT_ERROR}: not sent, ${fate.reason}`, now, requestId);
   if (fate?.kind === "deferred")
     return event(
       delivery.row.id,

@@ -15,6 +15,7 @@ import { conversationRoutes } from "./routes/conversations";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { healthRoutes } from "./routes/health";
 import { messageRoutes } from "./routes/messages";
+import { optOutRoutes } from "./routes/opt-outs";
 import { providerRoutes } from "./routes/providers";
 import { tenantRoutes } from "./routes/tenants";
 
@@ -58,6 +59,7 @@ export function createApp() {
   app.route("/", deadLetterRoutes);
   app.route("/", contactRoutes);
   app.route("/", conversationRoutes);
+  app.route("/", optOutRoutes);
   // Plain Hono routes: the dashboard's pages are not part of the OpenAPI document.
   app.route("/dashboard", createDashboard());
 

@@ -37,6 +37,10 @@ export const OPERATION_IDS: Record<string, string> = {
   "get /v1/conversations/{id}/messages": "listConversationMessages",
   "post /v1/conversations/{id}/messages": "replyInConversation",
   "post /v1/conversations/{id}/read": "markConversationRead",
+  "post /v1/opt-outs": "createOptOut",
+  "get /v1/opt-outs": "listOptOuts",
+  "patch /v1/opt-outs/{id}": "updateOptOut",
+  "delete /v1/opt-outs/{id}": "deleteOptOut",
 };
 
 export const TAGS = [
@@ -46,6 +50,7 @@ export const TAGS = [
   { name: "Dead letters", description: "Messages that exhausted their retries: inspect, redrive, discard." },
   { name: "Contacts", description: "The people a tenant talks to; a phone number is unique per tenant." },
   { name: "Conversations", description: "Two-way messages grouped by counterpart and thread: read, reply, poll for changes." },
+  { name: "Opt-outs", description: "Addresses a tenant never sends to: SMS STOP, unsubscribed, hard bounces, complaints, or an operator." },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CONVERSATION_STATUSES } from "../../../shared/domain/conversation-status";
 import { CHANNELS, DIRECTIONS, EVENT_SOURCES, MESSAGE_STATUSES, PROVIDER_TYPES } from "../../../shared/domain/enums";
 import { messageContentSchema } from "../../../shared/domain/message-content";
+import { OPT_OUT_SOURCES } from "../../../shared/domain/opt-out";
 import { API_KEY_SCOPES } from "../../../shared/domain/scopes";
 import { ERROR_CODES } from "../../../shared/http/error-codes";
 
@@ -161,6 +162,20 @@ export const conversationChangesSchema = z
     hasMore: z.boolean().meta({ description: "More changes are waiting: poll again at once" }),
   })
   .meta({ id: "ConversationChanges" });
+
+export const optOutSchema = z
+  .object({
+    id: z.string().meta({ example: "opt_V1StGXR8Z5jdHi6BmyT12" }),
+    channel: z.enum(CHANNELS),
+    address: z.string().meta({ description: "E.164 for SMS, lower case for email" }),
+    source: z.enum(OPT_OUT_SOURCES).meta({ description: "keyword (STOP), provider (e.g. Twilio 21610), bounce, complaint, operator" }),
+    reason: z.string(),
+    receivedBy: z.string().nullable().meta({ description: "Our endpoint the keyword was sent to" }),
+    note: z.string().nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "OptOut" });
 
 export const healthSchema = z
   .object({

@@ -6,6 +6,7 @@ import { contacts, conversations, messageEvents, messages } from "../../../share
 import { newId } from "../../../shared/domain/ids";
 import type { Inbound, RecordResult } from "./callback";
 import { inboundContact } from "./inbound-contact";
+import { keywordEffect } from "./inbound-keyword";
 import { keepUnmatched } from "./unmatched";
 
 /** A new conversation for the key (every column, in table order), none when the message joins a current one. */
@@ -42,12 +43,13 @@ export async function recordInbound(db: Database, inbound: Inbound): Promise<Rec
     thread: inbound.thread ?? "",
   };
   const contact = inboundContact(tenantId, inbound.sender, now);
+  const keyword = await keywordEffect(db, inbound, tenantId, now);
   const writes: BatchItem<"sqlite">[] = [
     db.insert(messageEvents).values({
       id: newId("event"),
       messageId: id,
       status: "delivered",
-      reason,
+      reason: keyword ? `${reason}; ${keyword.note}` : reason,
       source: "provider",
       providerId: inbound.provider.id,
       rawPayload: inbound.rawPayload,
@@ -81,6 +83,7 @@ export async function recordInbound(db: Database, inbound: Inbound): Promise<Rec
       providerId: inbound.provider.id,
       contactId: contact?.id,
     }),
+    ...(keyword?.writes ?? []),
   ];
   try {
     await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
@@ -88,5 +91,5 @@ export async function recordInbound(db: Database, inbound: Inbound): Promise<Rec
     if (isUniqueViolation(error, "message_events")) return { result: "duplicate", messageIds: [] };
     throw error;
   }
-  return { result: "recorded", messageIds: [id] };
+  return { result: "recorded", messageIds: [id], ...(keyword?.reply ? { reply: keyword.reply } : {}) };
 }
