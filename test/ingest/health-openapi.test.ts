@@ -42,6 +42,16 @@ const ROUTES: [string, string[]][] = [
   ["/v1/dead-letters/{id}/redrive", ["post"]],
   ["/v1/dead-letters/redrive", ["post"]],
   ["/v1/dead-letters/{id}/discard", ["post"]],
+  ["/v1/contacts", ["get", "post"]],
+  ["/v1/contacts/{id}", ["delete", "get", "patch"]],
+  ["/v1/conversations", ["get"]],
+  ["/v1/conversations/changes", ["get"]],
+  ["/v1/conversations/settings", ["get", "put"]],
+  ["/v1/conversations/{id}", ["get", "patch"]],
+  ["/v1/conversations/{id}/messages", ["get", "post"]],
+  ["/v1/conversations/{id}/read", ["post"]],
+  ["/v1/opt-outs", ["get", "post"]],
+  ["/v1/opt-outs/{id}", ["delete", "patch"]],
   ["/health", ["get"]],
 ];
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
