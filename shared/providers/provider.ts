@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Channel, MessageStatus, ProviderType } from "../domain/enums";
 import type { MessageContent } from "../domain/message-content";
+import type { OptOutSource } from "../domain/opt-out";
 import type { OutboundPolicy } from "./outbound-policy";
 
 /** What an adapter needs to send one message. The message id doubles as idempotency key. */
@@ -22,7 +23,8 @@ export type OutboundMessage = {
  */
 export type SendOutcome =
   | { kind: "sent"; providerMessageId: string; cost?: number; reconciled?: boolean }
-  | { kind: "rejected"; code?: string; message: string }
+  /** `suppresses`: the provider says the recipient unsubscribed (Twilio 21610): never send to them again. */
+  | { kind: "rejected"; code?: string; message: string; suppresses?: OptOutSource }
   | { kind: "unavailable"; code?: string; message: string; retryAfterSeconds?: number };
 
 export type CheckResult = { ok: boolean; message: string };
@@ -110,6 +112,8 @@ export type CallbackOutcome = {
   reason: string;
   /** Whether the message itself moves to `status` — and then only forward. */
   advances: boolean;
+  /** A hard bounce or a complaint: the recipient goes on the tenant's suppression list. */
+  suppresses?: OptOutSource;
 };
 
 /** A verified status callback about a message Relay sent. */

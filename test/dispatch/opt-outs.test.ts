@@ -64,3 +64,33 @@ describe("dispatch and the suppression list", () => {
     for (const message of [otherAddress, otherChannel, otherOwner]) expect((await messageRow(message.id)).status).toBe("sent");
   });
 });
+
+describe("a provider's word that the recipient unsubscribed", () => {
+  it("puts the recipient on the suppression list when a rejection says so (Twilio 21610)", async () => {
+    const { outcomeWrites } = await import("../../workers/dispatch/outcome-writes");
+    const tenantId = await newTenant();
+    const providerId = await addProvider({ tenantId });
+    const provider = await db().query.providerConfigs.findFirst({ where: (p, { eq }) => eq(p.id, providerId) });
+    if (!provider) throw new Error("no provider");
+    const message = await queuedMessage(tenantId, {
+      recipient: "+14155550303",
+      status: "sending",
+      leaseExpiresAt: "2099-01-01T00:00:00.000Z",
+    });
+    const fate = {
+      kind: "rejected" as const,
+      provider,
+      reason: "21610: Attempt to send to unsubscribed recipient",
+      suppresses: "provider" as const,
+    };
+    const writes = outcomeWrites(
+      db(),
+      [{ delivery: { row: message, attempts: [], skipped: [], fate }, delaySeconds: 0, requestId: "req_test" }],
+      new Date().toISOString(),
+    );
+    await db().batch(writes as [(typeof writes)[number], ...typeof writes]);
+    const rows = await db().query.optOuts.findMany({ where: (o, { eq }) => eq(o.tenantId, tenantId) });
+    expect(rows.map((row) => [row.channel, row.address, row.source])).toEqual([["sms", "+14155550303", "provider"]]);
+    expect((await messageRow(message.id)).status).toBe("failed");
+  });
+});

@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../../shared/db/database";
 import { eventIfChanged, heldUnder } from "../../shared/db/message-lifecycle";
 import { messageEvents, messages } from "../../shared/db/schema";
+import { suppression } from "../../shared/db/suppression";
 import type { MessageStatus } from "../../shared/domain/enums";
 import { newId } from "../../shared/domain/ids";
 import { OPTED_OUT_ERROR } from "../../shared/domain/opt-out";
@@ -121,6 +122,17 @@ export function outcomeWrites(db: Database, settled: Settled[], claimedAt: strin
       ? attemptEvent(row.id, delivery.attempts[delivery.attempts.length - 1], requestId)
       : closingEvent(delivery, now, requestId, delaySeconds);
     if (closing) decisions.push(eventIfChanged(db, closing));
+    if (delivery.fate?.kind === "rejected" && delivery.fate.suppresses)
+      decisions.push(
+        suppression(db, {
+          tenantId: row.tenantId,
+          channel: row.channel,
+          address: row.recipient,
+          source: delivery.fate.suppresses,
+          reason: delivery.fate.reason,
+          at: now,
+        }),
+      );
   }
   return [...facts.map((row) => db.insert(messageEvents).values(row)), ...decisions];
 }

@@ -76,7 +76,8 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
     delivery.attempts.push({ provider, outcome, at: new Date().toISOString() });
     if (outcome.kind === "sent")
       delivery.fate = { kind: "sent", provider, providerMessageId: outcome.providerMessageId, cost: outcome.cost };
-    else if (outcome.kind === "rejected") delivery.fate = { kind: "rejected", provider, reason: describeOutcome(outcome) };
+    else if (outcome.kind === "rejected")
+      delivery.fate = { kind: "rejected", provider, reason: describeOutcome(outcome), suppresses: outcome.suppresses };
     else onward.push(delivery);
     // Recorded as it completes, not when the batch ends: a crash then forgets only sends in flight.
     if (delivery.fate) deps.settledEarly(delivery);
