@@ -13,6 +13,10 @@ export const DONE_NOTICES = {
   "provider-deleted": "The provider was deleted.",
   "tenant-created": "The tenant was created.",
   revoked: "The key was revoked; it no longer works anywhere.",
+  replied: "The reply is queued for delivery.",
+  closed: "The conversation is closed.",
+  reopened: "The conversation is open again.",
+  "contact-saved": "The contact was saved.",
 } as const;
 export type DoneCode = keyof typeof DONE_NOTICES;
 
