@@ -70,7 +70,6 @@ CREATE TABLE `opt_outs` (
 CREATE UNIQUE INDEX `opt_outs_address` ON `opt_outs` (`tenant_id`,`channel`,`address`);--> statement-breakpoint
 CREATE INDEX `opt_outs_tenant_created` ON `opt_outs` (`tenant_id`,`created_at`,`id`);--> statement-breakpoint
 ALTER TABLE `messages` ADD `conversation_id` text;--> statement-breakpoint
-ALTER TABLE `messages` ADD `media` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
 ALTER TABLE `messages` ADD `change_seq` integer;--> statement-breakpoint
 CREATE INDEX `messages_conversation` ON `messages` (`conversation_id`,`created_at`,`id`) WHERE "messages"."conversation_id" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX `messages_change_seq` ON `messages` (`tenant_id`,`change_seq`) WHERE "messages"."change_seq" IS NOT NULL;--> statement-breakpoint

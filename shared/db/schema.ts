@@ -2,7 +2,6 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { ConversationStatus } from "../domain/conversation-status";
 import type { Channel, Direction, EventSource, MessageStatus, ProviderType } from "../domain/enums";
-import type { StoredMedia } from "../domain/media";
 import type { MessageContent } from "../domain/message-content";
 import type { OptOutSource } from "../domain/opt-out";
 import type { ApiKeyScope } from "../domain/scopes";
@@ -83,8 +82,6 @@ export const messages = sqliteTable(
     requestId: text("request_id"),
     /** The conversation the message belongs to; null for a send to a counterpart with none. */
     conversationId: text("conversation_id"),
-    /** Files that came with an inbound message, stored in the MEDIA bucket. */
-    media: json<StoredMedia[]>("media").notNull().default(sql`'[]'`),
     /**
      * The tenant's change sequence at this row's last visible change, set by triggers (see the
      * conversations migration) only for conversation messages: `GET /v1/conversations/changes`.

@@ -1,5 +1,4 @@
 import type { MessageEventRow, MessageRow } from "../db/schema";
-import { mediaUrl } from "./media";
 
 /** A message as the API shows it (SPEC §8). */
 export function messageView(row: MessageRow) {
@@ -23,7 +22,6 @@ export function messageView(row: MessageRow) {
     lastError: row.lastError,
     metadata: row.metadata,
     conversationId: row.conversationId,
-    media: row.media.map((media) => ({ ...media, url: mediaUrl(media.id) })),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

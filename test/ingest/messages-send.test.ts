@@ -89,7 +89,6 @@ const MESSAGE_FIELDS = [
   "lastError",
   "metadata",
   "conversationId",
-  "media",
   "createdAt",
   "updatedAt",
 ].sort();

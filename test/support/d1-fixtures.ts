@@ -76,7 +76,6 @@ export async function insertMessage(tenantId: string, overrides: Partial<Message
     metadata: {},
     requestId: "req_test",
     conversationId: null,
-    media: [],
     changeSeq: null,
     createdAt: now,
     updatedAt: now,

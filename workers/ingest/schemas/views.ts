@@ -10,15 +10,6 @@ const timestamp = z.string().meta({ description: "ISO-8601 UTC", example: "2026-
 const nullableTimestamp = timestamp.nullable();
 const record = z.record(z.string(), z.unknown());
 
-export const mediaSchema = z
-  .object({
-    id: z.string().meta({ example: "med_V1StGXR8Z5jdHi6BmyT12" }),
-    contentType: z.string(),
-    size: z.number().int(),
-    url: z.string().meta({ description: "The authenticated route that serves it: /v1/media/{id}" }),
-  })
-  .meta({ id: "Media" });
-
 export const messageSchema = z
   .object({
     id: z.string().meta({ example: "msg_V1StGXR8Z5jdHi6BmyT12" }),
@@ -40,7 +31,6 @@ export const messageSchema = z
     lastError: z.string().nullable(),
     metadata: record,
     conversationId: z.string().nullable().meta({ description: "The conversation the message belongs to, if any" }),
-    media: z.array(mediaSchema).meta({ description: "Files that came with an inbound message" }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })

@@ -60,7 +60,6 @@ function newRow(ctx: AcceptContext, request: MessageRequest, now: string, claim?
     metadata: request.metadata ?? {},
     requestId: ctx.requestId,
     conversationId: null,
-    media: [],
     changeSeq: null,
     createdAt: now,
     updatedAt: now,

@@ -31,15 +31,6 @@ export function ConversationPage({ viewer, conversation, messages, done }: Props
               <Status status={message.status} /> <a href={`${BASE}/messages/${message.id}`}>details</a>
             </p>
             <p class="body">{message.content.text ?? ""}</p>
-            {message.media.length > 0 ? (
-              <ul>
-                {message.media.map((media) => (
-                  <li>
-                    {media.contentType}, {media.size} bytes ({media.url})
-                  </li>
-                ))}
-              </ul>
-            ) : null}
             {message.lastError ? <p class="hint">{message.lastError}</p> : null}
           </li>
         ))}
