@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { ConversationStatus } from "../domain/conversation-status";
 import type { Channel, DevicePlatform, Direction, EventSource, MessageStatus, ProviderType } from "../domain/enums";
 import type { MessageContent } from "../domain/message-content";
+import type { OptOutSource } from "../domain/opt-out";
 import type { Pricing } from "../domain/pricing";
 import type { Quotas } from "../domain/quotas";
 import type { ApiKeyScope } from "../domain/scopes";
@@ -97,11 +99,20 @@ export const messages = sqliteTable(
     /** The template version the content was rendered from (null when the request gave content). */
     templateId: text("template_id"),
     templateVersion: integer("template_version"),
+    /** The conversation the message belongs to; null for a send to a counterpart with none. */
+    conversationId: text("conversation_id"),
+    /**
+     * The tenant's change sequence at this row's last visible change, set by triggers (see the
+     * conversations migration) only for conversation messages: `GET /v1/conversations/changes`.
+     */
+    changeSeq: integer("change_seq"),
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
     index("messages_tenant_created").on(t.tenantId, t.createdAt, t.id),
+    index("messages_conversation").on(t.conversationId, t.createdAt, t.id).where(sql`${t.conversationId} IS NOT NULL`),
+    index("messages_change_seq").on(t.tenantId, t.changeSeq).where(sql`${t.changeSeq} IS NOT NULL`),
     // Partial: a message has no provider message id until sent, so accepting one costs no entry.
     index("messages_provider_message_id").on(t.providerMessageId).where(sql`${t.providerMessageId} IS NOT NULL`),
     index("messages_status_updated").on(t.status, t.updatedAt),
@@ -452,6 +463,117 @@ export const eventCursors = sqliteTable("event_cursors", {
   updatedAt: text("updated_at").notNull(),
 });
 
+/** A person a tenant talks to, on any channel. */
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    name: text("name"),
+    /** E.164, unique per tenant. */
+    phone: text("phone"),
+    email: text("email"),
+    telegramChatId: text("telegram_chat_id"),
+    slackUserId: text("slack_user_id"),
+    metadata: json<Record<string, unknown>>("metadata").notNull().default(sql`'{}'`),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("contacts_tenant_created").on(t.tenantId, t.createdAt, t.id),
+    uniqueIndex("contacts_tenant_phone").on(t.tenantId, t.phone).where(sql`${t.phone} IS NOT NULL`),
+    index("contacts_tenant_email").on(t.tenantId, t.email).where(sql`${t.email} IS NOT NULL`),
+    index("contacts_tenant_telegram").on(t.tenantId, t.telegramChatId).where(sql`${t.telegramChatId} IS NOT NULL`),
+    index("contacts_tenant_slack").on(t.tenantId, t.slackUserId).where(sql`${t.slackUserId} IS NOT NULL`),
+  ],
+);
+
+/**
+ * The messages between one of our endpoints and one of theirs on a channel (and the platform's
+ * thread, where it has one). Without a platform thread, silence longer than the tenant's idle
+ * gap starts a new conversation of the same pair.
+ */
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    channel: text("channel").$type<Channel>().notNull(),
+    /** The provider the conversation arrived through; replies prefer it. */
+    providerId: text("provider_id"),
+    ourEndpoint: text("our_endpoint").notNull(),
+    theirEndpoint: text("their_endpoint").notNull(),
+    /** The platform's thread ('' when the channel has none), part of the conversation's key. */
+    thread: text("thread").notNull().default(""),
+    contactId: text("contact_id"),
+    status: text("status").$type<ConversationStatus>().notNull().default("open"),
+    unreadCount: integer("unread_count").notNull().default(0),
+    lastMessageAt: text("last_message_at").notNull(),
+    lastMessagePreview: text("last_message_preview"),
+    /** Set by triggers, like messages.change_seq. */
+    changeSeq: integer("change_seq"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("conversations_pair").on(t.tenantId, t.channel, t.theirEndpoint, t.ourEndpoint, t.thread, t.lastMessageAt),
+    index("conversations_tenant_activity").on(t.tenantId, t.lastMessageAt, t.id),
+    index("conversations_change_seq").on(t.tenantId, t.changeSeq),
+    index("conversations_contact").on(t.contactId).where(sql`${t.contactId} IS NOT NULL`),
+  ],
+);
+
+/** One counter per tenant: every visible change of a conversation or of its messages takes the next value, in commit order. */
+export const changeCounters = sqliteTable("change_counters", {
+  tenantId: text("tenant_id").primaryKey(),
+  value: integer("value").notNull(),
+});
+
+/** A tenant's conversation settings; a tenant without a row has the defaults. */
+export const conversationSettings = sqliteTable("conversation_settings", {
+  tenantId: text("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id),
+  /** Silence after which a message starts a new conversation of the same pair (channels without threads). */
+  idleGapMinutes: integer("idle_gap_minutes").notNull(),
+  /** The answer to an inbound SMS `HELP`; null: no answer. */
+  helpReply: text("help_reply"),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/**
+ * Addresses a tenant must not send to on a channel: the recipient said STOP, the provider
+ * reported them unsubscribed, or their mail hard-bounced or complained. Lifted only by an
+ * operator (delete) or the recipient (START).
+ */
+export const optOuts = sqliteTable(
+  "opt_outs",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    channel: text("channel").$type<Channel>().notNull(),
+    /** E.164 for SMS, lower-case for email. */
+    address: text("address").notNull(),
+    source: text("source").$type<OptOutSource>().notNull(),
+    reason: text("reason").notNull(),
+    /** Our endpoint the keyword was sent to, when it came by keyword. */
+    receivedBy: text("received_by"),
+    note: text("note"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("opt_outs_address").on(t.tenantId, t.channel, t.address),
+    index("opt_outs_tenant_created").on(t.tenantId, t.createdAt, t.id),
+  ],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
@@ -465,3 +587,6 @@ export type TemplateVersionRow = typeof templateVersions.$inferSelect;
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;
+export type ContactRow = typeof contacts.$inferSelect;
+export type ConversationRow = typeof conversations.$inferSelect;
+export type OptOutRow = typeof optOuts.$inferSelect;

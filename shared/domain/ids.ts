@@ -18,6 +18,10 @@ export const ID_PREFIXES = {
   webhookEndpoint: "wep",
   webhookDelivery: "whd",
   webhookAttempt: "wat",
+  contact: "ctc",
+  conversation: "cnv",
+  media: "med",
+  optOut: "opt",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

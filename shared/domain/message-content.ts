@@ -38,3 +38,9 @@ export const messageContentSchema = z
   .meta({ id: "MessageContent", description: "The body of a message. Email needs `html` or `text`." });
 
 export type MessageContent = z.infer<typeof messageContentSchema>;
+
+/** The platform thread a message's content names (chat channels' `content.thread`), '' for none. */
+export function threadOf(content: MessageContent): string {
+  const thread = "thread" in content ? content.thread : undefined;
+  return typeof thread === "string" ? thread : "";
+}

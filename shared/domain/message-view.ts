@@ -25,6 +25,7 @@ export function messageView(row: MessageRow) {
     metadata: row.metadata,
     templateId: row.templateId,
     templateVersion: row.templateVersion,
+    conversationId: row.conversationId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Channel, DevicePlatform, MessageStatus, ProviderType } from "../domain/enums";
 import type { MessageContent } from "../domain/message-content";
+import type { OptOutSource } from "../domain/opt-out";
 import type { PushTarget } from "../domain/push-target";
 import type { OutboundPolicy } from "./outbound-policy";
 
@@ -26,7 +27,11 @@ export type OutboundMessage = {
  */
 export type SendOutcome =
   | { kind: "sent"; providerMessageId: string; cost?: number; currency?: string; reconciled?: boolean }
-  | { kind: "rejected"; code?: string; message: string; recipientGone?: boolean }
+  /**
+   * `suppresses`: the provider says the recipient unsubscribed (Twilio 21610): never send to them again.
+   * `recipientGone`: a push device's token or subscription is gone (it is marked invalid).
+   */
+  | { kind: "rejected"; code?: string; message: string; suppresses?: OptOutSource; recipientGone?: boolean }
   | { kind: "unavailable"; code?: string; message: string; retryAfterSeconds?: number };
 
 export type CheckResult = { ok: boolean; message: string };
@@ -114,6 +119,8 @@ export type CallbackOutcome = {
   reason: string;
   /** Whether the message itself moves to `status` — and then only forward. */
   advances: boolean;
+  /** A hard bounce or a complaint: the recipient goes on the tenant's suppression list. */
+  suppresses?: OptOutSource;
 };
 
 /** A verified status callback about a message Relay sent. */
@@ -188,6 +195,8 @@ export type CallbackTarget<C extends ProviderConfig> = { route: CallbackRoute; p
 export type CallbackSpec<C extends ProviderConfig> = {
   url: CallbackUrl;
   handle(request: CallbackRequest, target: CallbackTarget<C>, deps: CallbackDeps): Promise<CallbackResult>;
+  /** The provider's answer to an inbound message that also replies to its sender with `text` (Twilio: TwiML `<Message>`). */
+  replyWith?(text: string): CallbackReply;
 };
 
 /**

@@ -59,6 +59,16 @@ const ROUTES: [string, string[]][] = [
   ["/v1/webhook-endpoints/{id}/replay", ["post"]],
   ["/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/replay", ["post"]],
   ["/v1/webhook-endpoints/{id}/test", ["post"]],
+  ["/v1/contacts", ["get", "post"]],
+  ["/v1/contacts/{id}", ["delete", "get", "patch"]],
+  ["/v1/conversations", ["get"]],
+  ["/v1/conversations/changes", ["get"]],
+  ["/v1/conversations/settings", ["get", "put"]],
+  ["/v1/conversations/{id}", ["get", "patch"]],
+  ["/v1/conversations/{id}/messages", ["get", "post"]],
+  ["/v1/conversations/{id}/read", ["post"]],
+  ["/v1/opt-outs", ["get", "post"]],
+  ["/v1/opt-outs/{id}", ["delete", "patch"]],
   ["/health", ["get"]],
 ];
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

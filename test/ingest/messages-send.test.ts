@@ -68,7 +68,7 @@ type EventRow = {
   occurred_at: string;
 };
 
-/** Every field SPEC §8 lists for a message, and nothing else. */
+/** Every field SPEC §8 lists for a message (and §10 adds), and nothing else. */
 const MESSAGE_FIELDS = [
   "id",
   "tenantId",
@@ -92,6 +92,7 @@ const MESSAGE_FIELDS = [
   "metadata",
   "templateId",
   "templateVersion",
+  "conversationId",
   "createdAt",
   "updatedAt",
 ].sort();

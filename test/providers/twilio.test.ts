@@ -101,7 +101,8 @@ describe("twilio outcomes", () => {
     "error %i blames the recipient or content: rejected, with Twilio's code and message",
     async (code) => {
       const outcome = await sendAgainst(400, { code, message: `Twilio says ${code}`, status: 400 });
-      expect(outcome).toEqual({ kind: "rejected", code: String(code), message: `Twilio says ${code}` });
+      const suppresses = code === 21610 ? { suppresses: "provider" } : {};
+      expect(outcome).toEqual({ kind: "rejected", code: String(code), message: `Twilio says ${code}`, ...suppresses });
     },
   );
 

@@ -80,6 +80,8 @@ export async function insertMessage(tenantId: string, overrides: Partial<Message
     templateVersion: null,
     metadata: {},
     requestId: "req_test",
+    conversationId: null,
+    changeSeq: null,
     createdAt: now,
     updatedAt: now,
     ...overrides,

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../shared/db/database";
 import { claimable, leaseAbandoned } from "../../shared/db/message-lifecycle";
-import { type DeviceRow, type MessageRow, messages, type ProviderConfigRow, providerConfigs } from "../../shared/db/schema";
+import { type DeviceRow, type MessageRow, messages, optOuts, type ProviderConfigRow, providerConfigs } from "../../shared/db/schema";
 import { claimedDevices } from "./push-recipient";
 
 export type Claim = {
@@ -17,6 +17,8 @@ export type Claim = {
    * after it may have sent them, so their earlier outcome is unknown.
    */
   uncertain: Set<string>;
+  /** Claimed messages whose recipient opted out (or is suppressed) on that channel, with why. */
+  suppressed: Map<string, string>;
 };
 
 const ids = (messageIds: string[]): SQL => sql`(SELECT value FROM json_each(${JSON.stringify(messageIds)}))`;
@@ -31,7 +33,7 @@ const ids = (messageIds: string[]): SQL => sql`(SELECT value FROM json_each(${JS
 export async function claimBatch(db: Database, messageIds: string[], now: Date, leaseSeconds: number): Promise<Claim> {
   const nowIso = now.toISOString();
   const lease = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
-  const [lapsed, owned, early, providers, pushDevices] = await db.batch([
+  const [lapsed, owned, early, providers, pushDevices, optedOut] = await db.batch([
     // Read before the update in the same transaction: afterwards the old lease is gone.
     db
       .select({ id: messages.id })
@@ -59,6 +61,14 @@ export async function claimBatch(db: Database, messageIds: string[], now: Date, 
       )
       .orderBy(providerConfigs.priority, providerConfigs.createdAt),
     claimedDevices(db, messageIds),
+    db
+      .select({ messageId: messages.id, source: optOuts.source, reason: optOuts.reason, since: optOuts.createdAt })
+      .from(messages)
+      .innerJoin(
+        optOuts,
+        sql`${optOuts.tenantId} = ${messages.tenantId} AND ${optOuts.channel} = ${messages.channel} AND ${optOuts.address} = lower(${messages.recipient})`,
+      )
+      .where(sql`${messages.id} IN ${ids(messageIds)}`),
   ]);
   const ownedIds = new Set(owned.map((row) => row.id));
   return {
@@ -67,5 +77,8 @@ export async function claimBatch(db: Database, messageIds: string[], now: Date, 
     providers,
     devices: pushDevices,
     uncertain: new Set(lapsed.map((row) => row.id).filter((id) => ownedIds.has(id))),
+    suppressed: new Map(
+      optedOut.map((row) => [row.messageId, `the recipient is suppressed since ${row.since} (${row.source}: ${row.reason})`]),
+    ),
   };
 }

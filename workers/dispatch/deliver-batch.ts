@@ -46,6 +46,9 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
   }
 
   const deliveries: Delivery[] = claim.owned.map((row) => {
+    const suppressed = claim.suppressed.get(row.id);
+    // Decided before any provider is asked: a suppressed recipient is never sent to.
+    if (suppressed) return { row, attempts: [], skipped: [], fate: { kind: "suppressed", reason: suppressed } };
     const push = pushRecipientOf(row, claim.devices);
     const delivery: Delivery = { row, attempts: [], skipped: [], ...(push && { push }) };
     return claim.uncertain.has(row.id) ? { ...delivery, uncertainSince: earliestSendOf(row) } : delivery;

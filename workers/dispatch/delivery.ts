@@ -1,4 +1,5 @@
 import type { MessageRow, ProviderConfigRow } from "../../shared/db/schema";
+import type { OptOutSource } from "../../shared/domain/opt-out";
 import type { OutboundMessage, SendOutcome } from "../../shared/providers/provider";
 import type { PushRecipient } from "./push-recipient";
 
@@ -7,9 +8,11 @@ export type Attempt = { provider: ProviderConfigRow; outcome: SendOutcome; at: s
 /** What becomes of a claimed message in this round. */
 export type Fate =
   | { kind: "sent"; provider: ProviderConfigRow; providerMessageId: string; cost?: number; currency?: string; reconciled?: boolean }
-  | { kind: "rejected"; provider: ProviderConfigRow; reason: string }
+  | { kind: "rejected"; provider: ProviderConfigRow; reason: string; suppresses?: OptOutSource }
   | { kind: "retry"; reason: string; hintSeconds: number }
-  | { kind: "deferred"; provider: ProviderConfigRow; delaySeconds: number };
+  | { kind: "deferred"; provider: ProviderConfigRow; delaySeconds: number }
+  /** The recipient is on the tenant's suppression list: failed without a provider call. */
+  | { kind: "suppressed"; reason: string };
 
 export type Delivery = {
   row: MessageRow;

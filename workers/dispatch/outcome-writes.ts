@@ -3,8 +3,10 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../../shared/db/database";
 import { eventIfChanged, heldUnder } from "../../shared/db/message-lifecycle";
 import { messageEvents, messages } from "../../shared/db/schema";
+import { suppression } from "../../shared/db/suppression";
 import type { MessageStatus } from "../../shared/domain/enums";
 import { newId } from "../../shared/domain/ids";
+import { OPTED_OUT_ERROR } from "../../shared/domain/opt-out";
 import { REACHED_PROVIDER } from "../../shared/domain/status";
 import { type Attempt, type Delivery, describeOutcome } from "./delivery";
 import { markDeviceGone } from "./push-recipient";
@@ -70,6 +72,8 @@ function statusUpdate(db: Database, { delivery, delaySeconds, deadLetter }: Sett
       .update(messages)
       .set({ status: "failed", providerId: fate.provider.id, lastError: fate.reason, leaseExpiresAt: null, updatedAt: now })
       .where(owned);
+  if (fate?.kind === "suppressed")
+    return db.update(messages).set({ status: "failed", lastError: OPTED_OUT_ERROR, leaseExpiresAt: null, updatedAt: now }).where(owned);
   const lastError = fate?.kind === "retry" ? fate.reason : `rate limited; waiting ${delaySeconds}s`;
   // A message whose earlier send could not be looked up keeps a lapsed lease (the claim's own
   // time): the next claim sees it as taken over from a lost outcome and looks again first.
@@ -93,6 +97,7 @@ function closingEvent({ delivery, delaySeconds, deadLetter, requestId }: Settled
       requestId,
     );
   if (fate?.kind === "retry") return event(delivery.row.id, "sending", `${fate.reason}; retrying in ${delaySeconds}s`, now, requestId);
+  if (fate?.kind === "suppressed") return event(delivery.row.id, "failed", `${OPTED_OUT_ERROR}: not sent, ${fate.reason}`, now, requestId);
   if (fate?.kind === "deferred")
     return event(
       delivery.row.id,
@@ -136,6 +141,17 @@ export function outcomeWrites(db: Database, settled: Settled[], claimedAt: strin
     if (closing) decisions.push(eventIfChanged(db, closing));
     const gone = goneRecipient(delivery);
     if (gone) decisions.push(markDeviceGone(db, row, gone, now));
+    if (delivery.fate?.kind === "rejected" && delivery.fate.suppresses)
+      decisions.push(
+        suppression(db, {
+          tenantId: row.tenantId,
+          channel: row.channel,
+          address: row.recipient,
+          source: delivery.fate.suppresses,
+          reason: delivery.fate.reason,
+          at: now,
+        }),
+      );
   }
   return [...facts.map((row) => db.insert(messageEvents).values(row)), ...decisions];
 }

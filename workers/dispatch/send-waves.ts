@@ -82,7 +82,8 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
         providerMessageId: outcome.providerMessageId,
         ...sendCost(outcome, provider, delivery.row),
       };
-    else if (outcome.kind === "rejected") delivery.fate = { kind: "rejected", provider, reason: describeOutcome(outcome) };
+    else if (outcome.kind === "rejected")
+      delivery.fate = { kind: "rejected", provider, reason: describeOutcome(outcome), suppresses: outcome.suppresses };
     else onward.push(delivery);
     // Recorded as it completes, not when the batch ends: a crash then forgets only sends in flight.
     if (delivery.fate) deps.settledEarly(delivery);

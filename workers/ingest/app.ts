@@ -11,10 +11,13 @@ import { authenticate } from "./middleware";
 import { finishDocument, type OpenApiDocument } from "./openapi/finish-document";
 import { isJson, type RouteTable, routeTable } from "./openapi/route-table";
 import { archiveRoutes } from "./routes/archive";
+import { contactRoutes } from "./routes/contacts";
+import { conversationRoutes } from "./routes/conversations";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { deviceRoutes } from "./routes/devices";
 import { healthRoutes } from "./routes/health";
 import { messageRoutes } from "./routes/messages";
+import { optOutRoutes } from "./routes/opt-outs";
 import { providerRoutes } from "./routes/providers";
 import { templateRoutes } from "./routes/templates";
 import { tenantRoutes } from "./routes/tenants";
@@ -64,6 +67,9 @@ export function createApp() {
   app.route("/", deviceRoutes);
   app.route("/", templateRoutes);
   app.route("/", webhookEndpointRoutes);
+  app.route("/", contactRoutes);
+  app.route("/", conversationRoutes);
+  app.route("/", optOutRoutes);
   // Plain Hono routes: the dashboard's pages are not part of the OpenAPI document.
   app.route("/dashboard", createDashboard());
 

@@ -32,9 +32,14 @@ export function resendEventOutcome(event: ResendEvent): CallbackOutcome | null {
     case "email.delivery_delayed":
       return { status: "sent", reason: "delivery delayed", advances: false };
     case "email.bounced":
-      return { status: "failed", reason: data.bounce ? bounceReason(data.bounce) : "bounce", advances: true };
+      return {
+        status: "failed",
+        reason: data.bounce ? bounceReason(data.bounce) : "bounce",
+        advances: true,
+        ...(data.bounce?.type === "Transient" ? {} : { suppresses: "bounce" as const }),
+      };
     case "email.complained":
-      return { status: "delivered", reason: "complaint", advances: false };
+      return { status: "delivered", reason: "complaint", advances: false, suppresses: "complaint" };
     case "email.failed":
       return { status: "failed", reason: `failed${data.failed?.reason ? `: ${data.failed.reason}` : ""}`, advances: true };
     case "email.opened":

@@ -70,14 +70,24 @@ export function sesOutcome(kind: string, notification: SesNotification): SesMapp
       const reason = [`bounce ${bounce.bounceType}/${bounce.bounceSubType ?? "Undetermined"}`, recipients.join(", "), detail]
         .filter(Boolean)
         .join(": ");
-      if (bounce.bounceType === "Permanent") return { kind, recipients, outcome: { status: "failed", reason, advances: true } };
+      if (bounce.bounceType === "Permanent")
+        return { kind, recipients, outcome: { status: "failed", reason, advances: true, suppresses: "bounce" } };
       return { kind, recipients, outcome: { status: "sent", reason, advances: false } };
     }
     case "Complaint": {
       const complaint = notification.complaint ?? missing("Complaint");
       const recipients = complaint.complainedRecipients.map((r) => r.emailAddress);
       const feedback = complaint.complaintFeedbackType ? ` (${complaint.complaintFeedbackType})` : "";
-      return { kind, outcome: { status: "delivered", reason: `complaint${feedback}: ${recipients.join(", ")}`, advances: false } };
+      return {
+        kind,
+        recipients,
+        outcome: {
+          status: "delivered",
+          reason: `complaint${feedback}: ${recipients.join(", ")}`,
+          advances: false,
+          suppresses: "complaint",
+        },
+      };
     }
     case "Send":
       return { kind, outcome: { status: "sent", reason: "ses send", advances: true } };

@@ -145,8 +145,12 @@ function classify(response: Response, body: unknown): SendOutcome {
   if (response.status === 429 || twilioCode === 20429) return unavailable(code, message, retryAfterSeconds(response.headers));
   if (isProviderFaultStatus(response.status) || response.status === 404 || (twilioCode !== undefined && ACCOUNT_AT_FAULT.has(twilioCode)))
     return unavailable(code, message);
+  // The recipient replied STOP to this sender: Twilio refuses until they opt back in.
+  if (twilioCode === UNSUBSCRIBED_RECIPIENT) return { ...rejected(code, message), suppresses: "provider" };
   return rejected(code, message);
 }
+
+const UNSUBSCRIBED_RECIPIENT = 21610;
 
 type ListedMessage = { sid: string; to: string; body: string; createdAt: number; messagingServiceSid: string | undefined };
 

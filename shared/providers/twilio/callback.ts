@@ -22,6 +22,14 @@ const MAX_MEDIA = 10;
 /** Twilio wants TwiML back from an incoming-SMS webhook; an empty Response sends no reply. */
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
+const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+
+/** TwiML that answers the incoming SMS with one message back to its sender. */
+function twimlMessage(text: string): string {
+  const escaped = text.replace(/[&<>"']/g, (char) => XML_ESCAPES[char]);
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escaped}</Message></Response>`;
+}
+
 function inboundMedia(params: Record<string, string>): InboundMedia[] {
   const count = Math.min(Number.parseInt(params.NumMedia ?? "0", 10) || 0, MAX_MEDIA);
   const media: InboundMedia[] = [];
@@ -68,6 +76,7 @@ function inboundSms(params: Record<string, string>, target: CallbackTarget<Twili
 /** Status callbacks and incoming SMS, both signed with the account's auth token. */
 export const twilioCallback: CallbackSpec<TwilioConfig> = {
   url: twilioCallbackUrl,
+  replyWith: (text) => ({ body: twimlMessage(text), contentType: "text/xml" }),
   async handle(request: CallbackRequest, target: CallbackTarget<TwilioConfig>) {
     const params = await verifiedTwilioParams(request, target.config.authToken);
     return target.route.endpoint === "inbound" ? inboundSms(params, target) : statusCallback(params, target);

@@ -10,6 +10,7 @@ import { ErrorPage } from "./pages/error";
 import { pageHeaders, render } from "./render";
 import { requireSession } from "./require-session";
 import { deadLetterRoutes } from "./routes/dead-letters";
+import { inboxRoutes } from "./routes/inbox";
 import { messageRoutes } from "./routes/messages";
 import { overviewRoutes } from "./routes/overview";
 import { providerRoutes } from "./routes/providers";
@@ -56,6 +57,7 @@ export function createDashboard() {
   dashboard.route("/", signOutRoutes);
   dashboard.route("/", overviewRoutes);
   dashboard.route("/", messageRoutes);
+  dashboard.route("/", inboxRoutes);
   dashboard.route("/", deadLetterRoutes);
   dashboard.route("/", providerRoutes);
   dashboard.route("/", templateRoutes);

@@ -3,13 +3,14 @@ import { isOps } from "../principal";
 import { CsrfField } from "./components";
 import { BASE, type Viewer } from "./context";
 
-export type Section = "overview" | "messages" | "dead-letters" | "providers" | "templates" | "webhooks" | "tenants" | "usage";
+export type Section = "overview" | "messages" | "inbox" | "dead-letters" | "providers" | "templates" | "webhooks" | "tenants" | "usage";
 
 function navigation(viewer: Viewer): { section: Section; href: string; label: string }[] {
   const ops = isOps(viewer.principal);
   return [
     { section: "overview", href: BASE, label: "Overview" },
     { section: "messages", href: `${BASE}/messages`, label: "Messages" },
+    { section: "inbox", href: `${BASE}/inbox`, label: "Inbox" },
     { section: "dead-letters", href: `${BASE}/dead-letters`, label: "Dead letters" },
     { section: "providers", href: `${BASE}/providers`, label: "Providers" },
     { section: "templates", href: `${BASE}/templates`, label: "Templates" },

@@ -22,6 +22,10 @@ export const DONE_NOTICES = {
   "webhook-replayed": "Queued: the events will be delivered again.",
   "webhook-rotated": "The secret was rotated: both secrets sign for 24 hours.",
   "webhook-deleted": "The endpoint was deleted.",
+  replied: "The reply is queued for delivery.",
+  closed: "The conversation is closed.",
+  reopened: "The conversation is open again.",
+  "contact-saved": "The contact was saved.",
 } as const;
 export type DoneCode = keyof typeof DONE_NOTICES;
 

@@ -69,4 +69,10 @@ dl.facts dd { margin: 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .secret { font-size: 1.1rem; padding: .5rem; background: #fff8c5; border: 1px solid var(--warn); word-break: break-all; }
 .pager { display: flex; gap: 1.5rem; }
+tr.unread td { font-weight: 600; }
+.thread { list-style: none; padding: 0; max-width: 48rem; }
+.thread li { margin: .5rem 0; padding: .5rem .75rem; border-radius: .5rem; border: 1px solid #ddd; }
+.thread li.inbound { margin-right: 6rem; background: #f6f8fa; }
+.thread li.outbound { margin-left: 6rem; background: #eef6ff; }
+.thread .body { white-space: pre-wrap; }
 `;

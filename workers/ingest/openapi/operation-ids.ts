@@ -49,6 +49,24 @@ export const OPERATION_IDS: Record<string, string> = {
   "post /v1/webhook-endpoints/{id}/replay": "replayWebhookEndpoint",
   "post /v1/webhook-endpoints/{id}/deliveries/{deliveryId}/replay": "replayWebhookDelivery",
   "post /v1/webhook-endpoints/{id}/test": "testWebhookEndpoint",
+  "post /v1/contacts": "createContact",
+  "get /v1/contacts": "listContacts",
+  "get /v1/contacts/{id}": "getContact",
+  "patch /v1/contacts/{id}": "updateContact",
+  "delete /v1/contacts/{id}": "deleteContact",
+  "get /v1/conversations": "listConversations",
+  "get /v1/conversations/changes": "listConversationChanges",
+  "get /v1/conversations/settings": "getConversationSettings",
+  "put /v1/conversations/settings": "putConversationSettings",
+  "get /v1/conversations/{id}": "getConversation",
+  "patch /v1/conversations/{id}": "updateConversation",
+  "get /v1/conversations/{id}/messages": "listConversationMessages",
+  "post /v1/conversations/{id}/messages": "replyInConversation",
+  "post /v1/conversations/{id}/read": "markConversationRead",
+  "post /v1/opt-outs": "createOptOut",
+  "get /v1/opt-outs": "listOptOuts",
+  "patch /v1/opt-outs/{id}": "updateOptOut",
+  "delete /v1/opt-outs/{id}": "deleteOptOut",
 };
 
 export const TAGS = [
@@ -64,6 +82,9 @@ export const TAGS = [
     name: "Webhook endpoints",
     description: "Signed event webhooks (Standard Webhooks) to the tenant's own URLs: endpoints, secrets, attempts, replay.",
   },
+  { name: "Contacts", description: "The people a tenant talks to; a phone number is unique per tenant." },
+  { name: "Conversations", description: "Two-way messages grouped by counterpart and thread: read, reply, poll for changes." },
+  { name: "Opt-outs", description: "Addresses a tenant never sends to: SMS STOP, unsubscribed, hard bounces, complaints, or an operator." },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 

@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { CONVERSATION_STATUSES } from "../../../shared/domain/conversation-status";
 import { CHANNELS, DIRECTIONS, EVENT_SOURCES, MESSAGE_STATUSES, PROVIDER_TYPES } from "../../../shared/domain/enums";
 import { messageContentSchema } from "../../../shared/domain/message-content";
+import { OPT_OUT_SOURCES } from "../../../shared/domain/opt-out";
 import { pricingSchema } from "../../../shared/domain/pricing";
 import { pushContentSchema } from "../../../shared/domain/push-content";
 import { quotasSchema } from "../../../shared/domain/quotas";
@@ -35,6 +37,7 @@ export const messageSchema = z
     metadata: record,
     templateId: z.string().nullable().meta({ description: "The template the content was rendered from" }),
     templateVersion: z.number().int().nullable().meta({ description: "The version of that template" }),
+    conversationId: z.string().nullable().meta({ description: "The conversation the message belongs to, if any" }),
     createdAt: timestamp,
     updatedAt: timestamp,
     fanOut: z
@@ -125,6 +128,63 @@ export const redriveResultSchema = z
     message: z.string().optional(),
   })
   .meta({ id: "RedriveResult" });
+
+export const contactSchema = z
+  .object({
+    id: z.string().meta({ example: "ctc_V1StGXR8Z5jdHi6BmyT12" }),
+    name: z.string().nullable(),
+    phone: z.string().nullable().meta({ description: "E.164" }),
+    email: z.string().nullable(),
+    telegramChatId: z.string().nullable(),
+    slackUserId: z.string().nullable(),
+    metadata: record,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "Contact" });
+
+export const conversationSchema = z
+  .object({
+    id: z.string().meta({ example: "cnv_V1StGXR8Z5jdHi6BmyT12" }),
+    tenantId: z.string(),
+    channel: z.enum(CHANNELS),
+    providerId: z.string().nullable().meta({ description: "The provider it arrived through" }),
+    contactId: z.string().nullable(),
+    contact: contactSchema.nullable(),
+    counterpart: z.string().meta({ description: "Their endpoint: a phone number, chat id, channel id" }),
+    ourEndpoint: z.string().meta({ description: "Ours: our number, the bot, the workspace" }),
+    thread: z.string().nullable().meta({ description: "The platform's thread, where the channel has them" }),
+    status: z.enum(CONVERSATION_STATUSES),
+    unreadCount: z.number().int(),
+    lastMessageAt: timestamp,
+    lastMessagePreview: z.string().nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "Conversation" });
+
+export const conversationChangesSchema = z
+  .object({
+    messages: z.array(messageSchema),
+    conversations: z.array(conversationSchema),
+    next: z.string().meta({ description: "Pass as `since` to the next poll" }),
+    hasMore: z.boolean().meta({ description: "More changes are waiting: poll again at once" }),
+  })
+  .meta({ id: "ConversationChanges" });
+
+export const optOutSchema = z
+  .object({
+    id: z.string().meta({ example: "opt_V1StGXR8Z5jdHi6BmyT12" }),
+    channel: z.enum(CHANNELS),
+    address: z.string().meta({ description: "E.164 for SMS, lower case for email" }),
+    source: z.enum(OPT_OUT_SOURCES).meta({ description: "keyword (STOP), provider (e.g. Twilio 21610), bounce, complaint, operator" }),
+    reason: z.string(),
+    receivedBy: z.string().nullable().meta({ description: "Our endpoint the keyword was sent to" }),
+    note: z.string().nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "OptOut" });
 
 export const healthSchema = z
   .object({

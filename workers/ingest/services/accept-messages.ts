@@ -1,8 +1,11 @@
 import { inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { type ConversationKey, currentConversation, previewOf, touchConversation } from "../../../shared/db/conversation-threading";
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
 import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
+import { threadOf } from "../../../shared/domain/message-content";
+import type { MessageRequest } from "../../../shared/domain/message-request";
 import { type MessageView, messageView } from "../../../shared/domain/message-view";
 import { smsSegments } from "../../../shared/domain/sms-segments";
 import { InvalidInputError, PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";
@@ -17,7 +20,20 @@ export type AcceptContext = {
   queue: Queue<DeliveryJob>;
   tenantId: string;
   requestId: string;
+  /** A reply names its conversation; any other send joins its counterpart's current conversation, if any. */
+  conversationId?: (row: MessageRow) => string;
 };
+
+/** An outbound message's conversation key: our endpoint is its sender (any of ours when the provider picks it). */
+function conversationKeyOf(row: MessageRow): ConversationKey {
+  return {
+    tenantId: row.tenantId,
+    channel: row.channel,
+    ourEndpoint: row.sender,
+    theirEndpoint: row.recipient,
+    thread: threadOf(row.content),
+  };
+}
 
 export type Acceptance<T> = { answer: { status: number; body: T }; replayed: boolean };
 
@@ -52,6 +68,8 @@ function newRow(ctx: AcceptContext, request: AcceptableMessage, now: string, cla
     requestId: ctx.requestId,
     templateId: request.rendered?.templateId ?? null,
     templateVersion: request.rendered?.templateVersion ?? null,
+    conversationId: null,
+    changeSeq: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -93,19 +111,28 @@ export async function acceptMessages<T>(
   const nowDate = new Date();
   const now = nowDate.toISOString();
   const rows = resolved.map((request) => newRow(ctx, request, now, claim));
-  const answer = { status: 202, body: shape(rows.map(messageView)) };
-  if (claim) assertStorable(answer.body);
+  const claimed = { status: 202, body: shape(rows.map(messageView)) };
+  if (claim) assertStorable(claimed.body);
 
   const charges = chargesFor(await tenantQuotas(ctx.db, ctx.tenantId), rows);
+  const inserts = rows.map((row) =>
+    ctx.db
+      .insert(messages)
+      .values({ ...row, conversationId: ctx.conversationId?.(row) ?? currentConversation(conversationKeyOf(row), now) })
+      .returning({ conversationId: messages.conversationId }),
+  );
   const writes: BatchItem<"sqlite">[] = [
     ...chargeStatements(ctx.db, ctx.tenantId, charges, nowDate),
-    ...rows.map((row) => ctx.db.insert(messages).values(row)),
     ...rows.map((row, index) => ctx.db.insert(messageEvents).values(queuedEvent(row, resolved[index]))),
+    ...rows.map((row) => touchConversation(ctx.db, row.id, { at: now, preview: previewOf(row.content.text), inbound: false })),
   ];
-  if (claim) writes.unshift(claimStatement(ctx.db, claim, answer, nowDate));
+  if (claim) writes.unshift(claimStatement(ctx.db, claim, claimed, nowDate));
 
   try {
-    await ctx.db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    const results = await ctx.db.batch([...inserts, ...writes] as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    results.slice(0, rows.length).forEach((inserted, index) => {
+      rows[index].conversationId = (inserted as { conversationId: string | null }[])[0]?.conversationId ?? null;
+    });
   } catch (error) {
     if (claim && !retried && isUniqueViolation(error, "idempotency_keys")) return resolvePriorUse(ctx, requests, shape, claim);
     if (isQuotaViolation(error)) throw await quotaExceeded(ctx.db, ctx.tenantId, charges, nowDate);
@@ -118,7 +145,9 @@ export async function acceptMessages<T>(
     await undoAcceptance(ctx, rows, claim, refundStatements(ctx.db, ctx.tenantId, charges, nowDate));
     throw new UnavailableError("The delivery queue is unavailable; the message was not accepted. Retry.");
   }
-  if (claim) await completeClaim(ctx.db, claim).catch(() => undefined);
+  // The answer now names each message's conversation, which only the batch could find.
+  const answer = { status: 202, body: shape(rows.map(messageView)) };
+  if (claim) await completeClaim(ctx.db, claim, answer).catch(() => undefined);
   return { answer, replayed: false };
 }
 

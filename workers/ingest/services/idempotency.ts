@@ -29,10 +29,11 @@ export function releaseStatement(db: Database, claim: IdempotencyClaim) {
   return db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, claim.tenantId), eq(idempotencyKeys.key, claim.key)));
 }
 
-export async function completeClaim(db: Database, claim: IdempotencyClaim): Promise<void> {
+/** The request finished: its final answer (which may know more than the claim did) replays from now on. */
+export async function completeClaim(db: Database, claim: IdempotencyClaim, answer: StoredAnswer): Promise<void> {
   await db
     .update(idempotencyKeys)
-    .set({ completedAt: new Date().toISOString() })
+    .set({ completedAt: new Date().toISOString(), responseBody: answer.body })
     .where(and(eq(idempotencyKeys.tenantId, claim.tenantId), eq(idempotencyKeys.key, claim.key)));
 }
 

@@ -11,4 +11,5 @@ export type VerifiedCallback = Omit<StatusCallback, "kind"> & Received;
 /** An incoming message whose signature checked out, ready to record. */
 export type Inbound = Omit<InboundCallback, "kind" | "reply"> & Received;
 
-export type RecordResult = { result: "recorded" | "duplicate" | "unmatched" | "ignored"; messageIds: string[] };
+/** `reply`: text to answer the sender with in the provider's own reply (an SMS HELP). */
+export type RecordResult = { result: "recorded" | "duplicate" | "unmatched" | "ignored"; messageIds: string[]; reply?: string };

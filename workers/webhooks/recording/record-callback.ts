@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
 import { mayBecome } from "../../../shared/db/message-lifecycle";
 import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
+import { suppression } from "../../../shared/db/suppression";
 import { newId } from "../../../shared/domain/ids";
 import { REACHED_PROVIDER } from "../../../shared/domain/status";
 import type { CallbackOutcome } from "../../../shared/providers/provider";
@@ -42,11 +43,13 @@ async function messagesFor(db: Database, callback: VerifiedCallback): Promise<Me
 }
 
 /** A notification about other recipients of the same send is recorded on this message without moving it. */
+function concernsRecipient(callback: VerifiedCallback, message: MessageRow): boolean {
+  const { recipients } = callback;
+  return !recipients || recipients.some((recipient) => recipient.toLowerCase() === message.recipient.toLowerCase());
+}
+
 function outcomeFor(callback: VerifiedCallback, message: MessageRow): CallbackOutcome {
-  const { outcome, recipients } = callback;
-  if (!recipients) return outcome;
-  const concernsThisRecipient = recipients.some((recipient) => recipient.toLowerCase() === message.recipient.toLowerCase());
-  return concernsThisRecipient ? outcome : { ...outcome, advances: false };
+  return concernsRecipient(callback, message) ? callback.outcome : { ...callback.outcome, advances: false };
 }
 
 /** Moves the message to the outcome's status only from a status that may still become it. */
@@ -79,7 +82,19 @@ function writesFor(db: Database, callback: VerifiedCallback, message: MessageRow
     requestId: callback.requestId,
     occurredAt: now,
   });
-  return outcome.advances ? [advance(db, callback, message, outcome, now), event] : [event];
+  const writes: BatchItem<"sqlite">[] = outcome.advances ? [advance(db, callback, message, outcome, now), event] : [event];
+  if (callback.outcome.suppresses && concernsRecipient(callback, message))
+    writes.push(
+      suppression(db, {
+        tenantId: message.tenantId,
+        channel: message.channel,
+        address: message.recipient,
+        source: callback.outcome.suppresses,
+        reason: callback.outcome.reason,
+        at: now,
+      }),
+    );
+  return writes;
 }
 
 /**

@@ -1,12 +1,26 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { type ConversationKey, currentConversation, previewOf, touchConversation } from "../../../shared/db/conversation-threading";
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
-import { messageEvents, messages } from "../../../shared/db/schema";
+import { contacts, conversations, messageEvents, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
 import type { Inbound, RecordResult } from "./callback";
+import { inboundContact } from "./inbound-contact";
+import { keywordEffect } from "./inbound-keyword";
 import { keepUnmatched } from "./unmatched";
+
+/** A new conversation for the key (every column, in table order), none when the message joins a current one. */
+function conversationUnlessCurrent(inbound: Inbound, key: ConversationKey, tenantId: string, contactId: SQL | null, now: string): SQL {
+  return sql`SELECT ${newId("conversation")}, ${tenantId}, ${key.channel}, ${inbound.provider.id}, ${inbound.to}, ${inbound.from},
+      ${key.thread}, ${contactId ?? null}, 'open', 0, ${now}, NULL, NULL, ${now}, ${now}
+    WHERE ${currentConversation(key, now)} IS NULL`;
+}
 
 /**
  * An incoming message becomes an `inbound` message of the provider's tenant, `delivered` on
- * arrival, with its event — one batch, deduplicated by the callback's dedupe key. A system
+ * arrival, in its conversation (the current one of its key, or a new one) with the sender's
+ * contact (found, or made from the sender's hints), and its event — one D1 batch, deduplicated
+ * by the callback's dedupe key: a replay aborts the whole batch and records nothing. A system
  * default provider belongs to no tenant, so what it receives is kept for diagnosis instead.
  */
 export async function recordInbound(db: Database, inbound: Inbound): Promise<RecordResult> {
@@ -21,40 +35,61 @@ export async function recordInbound(db: Database, inbound: Inbound): Promise<Rec
     });
   const now = new Date().toISOString();
   const id = newId("message");
+  const key: ConversationKey = {
+    tenantId,
+    channel: inbound.channel,
+    ourEndpoint: inbound.to,
+    theirEndpoint: inbound.from,
+    thread: inbound.thread ?? "",
+  };
+  const contact = inboundContact(tenantId, inbound.sender, now);
+  const keyword = await keywordEffect(db, inbound, tenantId, now);
+  const writes: BatchItem<"sqlite">[] = [
+    db.insert(messageEvents).values({
+      id: newId("event"),
+      messageId: id,
+      status: "delivered",
+      reason: keyword ? `${reason}; ${keyword.note}` : reason,
+      source: "provider",
+      providerId: inbound.provider.id,
+      rawPayload: inbound.rawPayload,
+      dedupeKey: inbound.dedupeKey,
+      requestId: inbound.requestId,
+      occurredAt: now,
+    }),
+    ...(contact ? [db.insert(contacts).select(contact.rows)] : []),
+    db.insert(conversations).select(conversationUnlessCurrent(inbound, key, tenantId, contact?.id ?? null, now)),
+    db.insert(messages).values({
+      id,
+      tenantId,
+      channel: inbound.channel,
+      direction: "inbound",
+      recipient: inbound.to,
+      sender: inbound.from,
+      content: inbound.body ? { text: inbound.body } : {},
+      status: "delivered",
+      providerId: inbound.provider.id,
+      providerMessageId: inbound.providerMessageId,
+      metadata: inbound.media.length > 0 ? { mediaUrls: inbound.media.map((media) => media.url) } : {},
+      requestId: inbound.requestId,
+      conversationId: currentConversation(key, now),
+      createdAt: now,
+      updatedAt: now,
+    }),
+    touchConversation(db, id, {
+      at: now,
+      preview: previewOf(inbound.body, inbound.media.length),
+      inbound: true,
+      providerId: inbound.provider.id,
+      contactId: contact?.id,
+    }),
+    ...(keyword?.writes ?? []),
+  ];
   try {
-    await db.batch([
-      db.insert(messages).values({
-        id,
-        tenantId,
-        channel: inbound.channel,
-        direction: "inbound",
-        recipient: inbound.to,
-        sender: inbound.from,
-        content: inbound.body ? { text: inbound.body } : {},
-        status: "delivered",
-        providerId: inbound.provider.id,
-        providerMessageId: inbound.providerMessageId,
-        metadata: inbound.media.length > 0 ? { mediaUrls: inbound.media.map((media) => media.url) } : {},
-        requestId: inbound.requestId,
-        createdAt: now,
-        updatedAt: now,
-      }),
-      db.insert(messageEvents).values({
-        id: newId("event"),
-        messageId: id,
-        status: "delivered",
-        reason,
-        source: "provider",
-        providerId: inbound.provider.id,
-        rawPayload: inbound.rawPayload,
-        dedupeKey: inbound.dedupeKey,
-        requestId: inbound.requestId,
-        occurredAt: now,
-      }),
-    ]);
+    await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   } catch (error) {
     if (isUniqueViolation(error, "message_events")) return { result: "duplicate", messageIds: [] };
     throw error;
   }
-  return { result: "recorded", messageIds: [id] };
+  return { result: "recorded", messageIds: [id], ...(keyword?.reply ? { reply: keyword.reply } : {}) };
 }

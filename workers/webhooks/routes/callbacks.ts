@@ -21,7 +21,7 @@ function callbackAt(url: string): { module: AnyProviderModule; route: CallbackRo
   return undefined;
 }
 
-async function recorded(c: Context<WebhooksBindings>, provider: CallbackProvider, result: CallbackResult) {
+async function recorded(c: Context<WebhooksBindings>, module: AnyProviderModule, provider: CallbackProvider, result: CallbackResult) {
   const received = { provider: { id: provider.id, tenantId: provider.tenantId }, requestId: c.var.requestId };
   switch (result.kind) {
     case "status": {
@@ -31,7 +31,8 @@ async function recorded(c: Context<WebhooksBindings>, provider: CallbackProvider
     case "inbound": {
       const { kind: _kind, reply, ...inbound } = result;
       const recordResult = await recordInbound(c.var.db, { ...inbound, ...received });
-      return reply ? c.body(reply.body, 200, { "content-type": reply.contentType }) : envelope(c, recordResult);
+      const answer = recordResult.reply && module.callback?.replyWith ? module.callback.replyWith(recordResult.reply) : reply;
+      return answer ? c.body(answer.body, 200, { "content-type": answer.contentType }) : envelope(c, recordResult);
     }
     case "subscription-confirmed":
       log.info("webhooks.sns_subscription_confirmed", { providerId: provider.id, topicArn: result.topicArn });
@@ -54,5 +55,5 @@ export const callbackRoutes = new Hono<WebhooksBindings>().post("/webhooks/*", a
   const provider = await enabledProvider(c.var.db, c.env, target.module, target.route.providerId);
   const request = { url: c.req.url, headers: c.req.raw.headers, rawBody: await rawBody(c.req) };
   const result = await callback.handle(request, { route: target.route, providerId: provider.id, config: provider.config }, deps);
-  return recorded(c, provider, result);
+  return recorded(c, target.module, provider, result);
 });

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeCredentials } from "../support/node/fakes/fake-credentials";
+import { type FakeTwilio, startFakeTwilio, twilioSignature } from "../support/node/fakes/fake-twilio";
+import { addProvider } from "./harness/providers-setup";
+import { eventually, type RelayClient, relayClient } from "./harness/relay-client";
+import { type StackProcess, startStackProcess } from "./harness/stack-process";
+
+type Message = {
+  id: string;
+  status: string;
+  direction: string;
+  to: string;
+  from: string | null;
+  lastError: string | null;
+  conversationId: string | null;
+};
+type Conversation = { id: string; counterpart: string; ourEndpoint: string; unreadCount: number; contact: { phone: string | null } | null };
+
+const OURS = "+15005550006";
+const THEIRS = "+14155550601";
+
+let stack: StackProcess;
+let relay: RelayClient;
+let twilio: FakeTwilio;
+let twilioId: string;
+const creds = fakeCredentials();
+
+beforeAll(async () => {
+  stack = await startStackProcess();
+  relay = relayClient(() => stack.credentials);
+  twilio = await startFakeTwilio(creds.twilio.accountSid, creds.twilio.authToken);
+  twilioId = await addProvider(relay, stack.credentials.tenantId, {
+    type: "twilio",
+    name: "twilio",
+    config: { ...creds.twilio, from: OURS, baseUrl: twilio.baseUrl },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await twilio?.close();
+});
+
+let sidCounter = 0;
+async function textUs(body: string) {
+  const url = `${stack.credentials.webhooksUrl}/webhooks/twilio/${twilioId}/inbound`;
+  const params = {
+    MessageSid: `SM${String(++sidCounter).padStart(32, "7")}`,
+    AccountSid: creds.twilio.accountSid,
+    From: THEIRS,
+    To: OURS,
+    Body: body,
+  };
+  const answer = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-twilio-signature": twilioSignature(creds.twilio.authToken, url, params),
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+  expect(answer.status).toBe(200);
+}
+
+const read = async (id: string) => (await relay.asTenant<Message>("GET", `/v1/messages/${id}`)).body.data;
+const settles = (id: string) =>
+  eventually(async () => {
+    const message = await read(id);
+    return ["sent", "delivered", "failed"].includes(message.status) ? message : undefined;
+  });
+const sendsTo = (number: string) => twilio.sends.filter((send) => send.to === number).length;
+
+describe("two-way SMS on the local stack", () => {
+  it("threads a signed inbound SMS, replies through Twilio from our number, and honours STOP and START", async () => {
+    await textUs("Hello, is this Acme?");
+    const conversation = await eventually(async () => {
+      const page = await relay.asTenant<{ items: Conversation[] }>("GET", `/v1/conversations?q=${encodeURIComponent(THEIRS)}`);
+      return page.body.data.items[0];
+    });
+    expect(conversation).toMatchObject({ counterpart: THEIRS, ourEndpoint: OURS, unreadCount: 1, contact: { phone: THEIRS } });
+
+    const reply = async (text: string) => {
+      const answer = await relay.asTenant<Message>("POST", `/v1/conversations/${conversation.id}/messages`, { content: { text } });
+      expect(answer.status).toBe(202);
+      expect(answer.body.data.conversationId).toBe(conversation.id);
+      return settles(answer.body.data.id);
+    };
+
+    const sent = await reply("Yes, how can we help?");
+    expect(sent.status).not.toBe("failed");
+    expect(twilio.sends.find((send) => send.body === "Yes, how can we help?")).toMatchObject({ to: THEIRS, from: OURS });
+
+    await textUs("STOP");
+    const before = sendsTo(THEIRS);
+    const refused = await reply("Are you sure?");
+    expect(refused).toMatchObject({ status: "failed", lastError: "recipient_opted_out" });
+    expect(sendsTo(THEIRS)).toBe(before);
+
+    await textUs("start");
+    const again = await reply("Welcome back");
+    expect(again.status).not.toBe("failed");
+    expect(sendsTo(THEIRS)).toBe(before + 1);
+
+    const thread = await relay.asTenant<{ items: Message[] }>("GET", `/v1/conversations/${conversation.id}/messages?limit=100`);
+    expect(thread.body.data.items.map((message) => message.direction)).toEqual([
+      "outbound",
+      "inbound",
+      "outbound",
+      "inbound",
+      "outbound",
+      "inbound",
+    ]);
+  });
+});

@@ -1,0 +1,67 @@
+import type { ConversationView } from "../../../../shared/domain/conversation";
+import type { MessageView } from "../../../../shared/domain/message-view";
+import { CsrfField, Notice, Status, Time } from "../components";
+import { BASE, type Viewer } from "../context";
+import { Layout } from "../layout";
+
+type Props = { viewer: Viewer; conversation: ConversationView; messages: MessageView[]; done?: string };
+
+/** One conversation: both directions oldest first, a reply box, the contact's name, close or reopen. */
+export function ConversationPage({ viewer, conversation, messages, done }: Props) {
+  const path = `${BASE}/inbox/${conversation.id}`;
+  const canWrite = viewer.principal.tenantId !== null;
+  return (
+    <Layout title={`Conversation with ${conversation.contact?.name ?? conversation.counterpart}`} viewer={viewer} section="inbox">
+      {done ? <Notice kind="ok">{done}</Notice> : null}
+      <dl class="facts">
+        <dt>Channel</dt>
+        <dd>{conversation.channel}</dd>
+        <dt>Them</dt>
+        <dd>{conversation.counterpart}</dd>
+        <dt>Us</dt>
+        <dd>{conversation.ourEndpoint}</dd>
+        <dt>Status</dt>
+        <dd>{conversation.status}</dd>
+      </dl>
+      <ol class="thread" aria-label="Messages">
+        {messages.map((message) => (
+          <li class={message.direction}>
+            <p>
+              <strong>{message.direction === "inbound" ? "They" : "We"}</strong> <Time iso={message.createdAt} />{" "}
+              <Status status={message.status} /> <a href={`${BASE}/messages/${message.id}`}>details</a>
+            </p>
+            <p class="body">{message.content.text ?? ""}</p>
+            {message.lastError ? <p class="hint">{message.lastError}</p> : null}
+          </li>
+        ))}
+      </ol>
+      {canWrite ? (
+        <>
+          <form method="post" action={`${path}/reply`}>
+            <CsrfField token={viewer.csrf} />
+            <p>
+              <label for="reply-text">Reply</label>
+              <textarea id="reply-text" name="text" required rows={3} />
+            </p>
+            <button type="submit">Send reply</button>
+          </form>
+          <form method="post" action={`${path}/status`}>
+            <CsrfField token={viewer.csrf} />
+            <input type="hidden" name="status" value={conversation.status === "open" ? "closed" : "open"} />
+            <button type="submit">{conversation.status === "open" ? "Close conversation" : "Reopen conversation"}</button>
+          </form>
+          {conversation.contact ? (
+            <form method="post" action={`${path}/contact`}>
+              <CsrfField token={viewer.csrf} />
+              <p>
+                <label for="contact-name">Contact name</label>
+                <input id="contact-name" name="name" type="text" value={conversation.contact.name ?? ""} />
+              </p>
+              <button type="submit">Save contact</button>
+            </form>
+          ) : null}
+        </>
+      ) : null}
+    </Layout>
+  );
+}

@@ -1,0 +1,68 @@
+import type { ConversationView } from "../../../../shared/domain/conversation";
+import { Pager, Time } from "../components";
+import { BASE, type Viewer } from "../context";
+import { Layout } from "../layout";
+
+type Props = { viewer: Viewer; items: ConversationView[]; nextCursor: string | null; query: Record<string, string> };
+
+/** Conversations by latest activity, unread ones marked. */
+export function InboxPage({ viewer, items, nextCursor, query }: Props) {
+  return (
+    <Layout title="Inbox" viewer={viewer} section="inbox">
+      <form method="get" action={`${BASE}/inbox`} class="filters">
+        <p>
+          <label for="inbox-status">Status</label>
+          <select id="inbox-status" name="status">
+            {[
+              ["", "Any"],
+              ["open", "Open"],
+              ["closed", "Closed"],
+            ].map(([value, label]) => (
+              <option value={value} selected={query.status === value || (!query.status && value === "")}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </p>
+        <p>
+          <label for="inbox-q">Search</label>
+          <input id="inbox-q" name="q" type="search" value={query.q} />
+        </p>
+        <button type="submit">Filter</button>
+      </form>
+      {items.length === 0 ? (
+        <p>No conversations.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">With</th>
+              <th scope="col">Channel</th>
+              <th scope="col">Last message</th>
+              <th scope="col">When</th>
+              <th scope="col">Unread</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr class={item.unreadCount > 0 ? "unread" : undefined}>
+                <td>
+                  <a href={`${BASE}/inbox/${item.id}`}>{item.contact?.name ?? item.counterpart}</a>
+                </td>
+                <td>{item.channel}</td>
+                <td>{item.lastMessagePreview ?? ""}</td>
+                <td>
+                  <Time iso={item.lastMessageAt} />
+                </td>
+                <td>{item.unreadCount > 0 ? <strong>{item.unreadCount}</strong> : "0"}</td>
+                <td>{item.status}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager path={`${BASE}/inbox`} query={query} nextCursor={nextCursor} />
+    </Layout>
+  );
+}
