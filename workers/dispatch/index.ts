@@ -7,6 +7,7 @@ import { deliverBatch } from "./deliver-batch";
 import { dispatchSettings } from "./dispatch-settings";
 import type { DispatchEnv } from "./env";
 import { deleteExpiredDashboardSessions, deleteExpiredIdempotencyKeys } from "./expired-rows";
+import { newGuardMeter } from "./guard-client";
 import { dispatchFetch } from "./health";
 import { sweep } from "./sweeper";
 
@@ -16,10 +17,11 @@ export default {
   fetch: dispatchFetch,
   async queue(batch, env) {
     const metered = meterEnv(env, "dispatch");
+    const guardMeter = newGuardMeter();
     const deadLetters = batch.queue === DEAD_LETTER_QUEUE || batch.queue.endsWith(`-${DEAD_LETTER_QUEUE}`);
     if (deadLetters) await deadLetterBatch(metered.env, batch);
-    else await deliverBatch(metered.env, batch);
-    metered.report(deadLetters ? "dead-letter batch" : "delivery batch", batch.messages.length);
+    else await deliverBatch(metered.env, batch, guardMeter);
+    metered.report(deadLetters ? "dead-letter batch" : "delivery batch", batch.messages.length, guardMeter);
   },
   async scheduled(_controller, env) {
     const stuckAfter = dispatchSettings(env).sweepAfterSeconds;

@@ -1,4 +1,5 @@
 import type { ProviderConfigRow } from "../../shared/db/schema";
+import type { ReportedOutcome } from "../../shared/providers/guard-contract";
 import type { Provider, SendOutcome } from "../../shared/providers/provider";
 import { mapBounded } from "./bounded-concurrency";
 import { type Delivery, describeOutcome, outbound } from "./delivery";
@@ -67,12 +68,15 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
     else delivery.skipped.push(`${provider.name} (${provider.id}) skipped: circuit ${reservation.state}`);
   }
   const onward = rest.filter((delivery) => !delivery.fate);
-  const outcomes = await mapBounded(now, deps.settings.concurrency, async (delivery) => {
+  const reported: ReportedOutcome[] = [];
+  await mapBounded(now, deps.settings.concurrency, async (delivery) => {
     if (Date.now() >= deps.sendDeadline) {
       delivery.fate = { kind: "retry", reason: "the batch ran out of time before this send could start", hintSeconds: 0 };
       return undefined;
     }
+    const startedAt = Date.now();
     const outcome = await attempt(adapter, delivery, deps);
+    reported.push(reportedOutcome(outcome, Date.now() - startedAt));
     delivery.attempts.push({ provider, outcome, at: new Date().toISOString() });
     if (outcome.kind === "sent")
       delivery.fate = { kind: "sent", provider, providerMessageId: outcome.providerMessageId, cost: outcome.cost };
@@ -80,13 +84,16 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
     else onward.push(delivery);
     // Recorded as it completes, not when the batch ends: a crash then forgets only sends in flight.
     if (delivery.fate) deps.settledEarly(delivery);
-    return outcome;
   });
-  await deps.guard.report(
-    provider,
-    outcomes.flatMap((outcome) => (outcome ? [outcome.kind === "unavailable"] : [])),
-  );
+  await deps.guard.report(provider, reported);
   return onward;
+}
+
+/** A rejection is its own series (the provider answered; the recipient or content was at fault). */
+function reportedOutcome(outcome: SendOutcome, latencyMs: number): ReportedOutcome {
+  if (outcome.kind === "sent") return { kind: "sent", latencyMs };
+  const kind = outcome.kind === "unavailable" && outcome.code === "timeout" ? "timeout" : outcome.kind;
+  return { kind, latencyMs, error: describeOutcome(outcome) };
 }
 
 async function attempt(adapter: Provider, delivery: Delivery, deps: WaveDeps): Promise<SendOutcome> {

@@ -59,10 +59,18 @@ dl.facts dd { margin: 0; }
 .chart .bar-failed { fill: var(--bad); }
 .chart text { font-size: 11px; fill: var(--muted); }
 .chart .axis { stroke: var(--line); }
+.chart .bar-rejected { fill: var(--warn); }
+.chart .bar-unavailable { fill: var(--bad); }
+.chart .bar-timeouts { fill: #6e2b8f; }
 .legend span { margin-right: 1rem; }
-.legend .sent::before, .legend .failed::before { content: ""; display: inline-block; width: .8rem; height: .8rem; margin-right: .3rem; vertical-align: -1px; }
+.legend span::before { content: ""; display: inline-block; width: .8rem; height: .8rem; margin-right: .3rem; vertical-align: -1px; }
 .legend .sent::before { background: var(--ok); }
-.legend .failed::before { background: var(--bad); }
+.legend .failed::before, .legend .unavailable::before { background: var(--bad); }
+.legend .rejected::before { background: var(--warn); }
+.legend .timeouts::before { background: #6e2b8f; }
+.breaker-opened { color: var(--bad); border-color: var(--bad); }
+.breaker-closed { color: var(--ok); border-color: var(--ok); }
+.breaker-probe { color: var(--warn); border-color: var(--warn); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .secret { font-size: 1.1rem; padding: .5rem; background: #fff8c5; border: 1px solid var(--warn); word-break: break-all; }
 .pager { display: flex; gap: 1.5rem; }
