@@ -279,7 +279,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a dead letter */
+        /** Get a dead letter, with every provider's attempts and last error */
         get: operations["getDeadLetter"];
         put?: never;
         post?: never;
@@ -629,6 +629,46 @@ export interface components {
         };
         BulkRedriveRequest: {
             ids: string[];
+        };
+        DeadLetterDetail: {
+            id: string;
+            messageId: string;
+            tenantId: string;
+            providerId: string | null;
+            lastError: string | null;
+            attempts: number;
+            body?: unknown;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            deadLetteredAt: string;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            redrivenAt: string | null;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            discardedAt: string | null;
+            /** @description Every provider the message was tried with, most recently tried first, from its attempt events */
+            providerAttempts: components["schemas"]["ProviderAttempts"][];
+        };
+        ProviderAttempts: {
+            providerId: string;
+            /** @description null once the provider was deleted */
+            providerName: string | null;
+            /** @description How many times this provider was called for the message */
+            attempts: number;
+            /** @description What the provider said the last time (null if that call sent it) */
+            lastError: string | null;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            lastAttemptAt: string;
         };
         SmsMessageRequest: {
             /**
@@ -2632,7 +2672,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {boolean} */
                         success: true;
-                        data: components["schemas"]["DeadLetter"];
+                        data: components["schemas"]["DeadLetterDetail"];
                         meta: {
                             requestId: string;
                             duration: number;

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { deadLetters, providerConfigs } from "../../shared/db/schema";
 import { redriveDeadLetter } from "../../workers/ingest/services/dead-letters";
+import { providerAttemptsOf } from "../../workers/ingest/services/provider-attempts";
 import { addProvider, batchOf, consume, db, eventsOf, messageRow, newTenant, queuedMessage } from "../support/dispatch-fixtures";
 
 describe("dead letters", () => {
@@ -44,6 +45,24 @@ describe("dead letters", () => {
     const events = await eventsOf(message.id);
     expect(events.some((e) => e.reason?.includes(`redriven from dead letter ${letter.id}`))).toBe(true);
     expect(events.filter((e) => e.providerId === down).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("names every provider tried, with its calls and its last error", async () => {
+    const tenantId = await newTenant();
+    const first = await addProvider({ tenantId, priority: 0, config: { fail: "transient" } });
+    const second = await addProvider({ tenantId, priority: 1, config: { fail: "transient" } });
+    const message = await queuedMessage(tenantId);
+    for (const attempt of [1, 2, 3]) await consume(batchOf([message], "delivery", attempt));
+    await consume(batchOf([message], "delivery-dlq"));
+
+    const [letter] = await db().select().from(deadLetters).where(eq(deadLetters.messageId, message.id));
+    expect(letter.providerId).toBe(second);
+    const attempts = await providerAttemptsOf(db(), message.id);
+    expect(attempts.map((a) => [a.providerId, a.attempts, a.lastError])).toEqual([
+      [second, 3, "system_transient: system provider configured to fail (transient)"],
+      [first, 3, "system_transient: system provider configured to fail (transient)"],
+    ]);
+    expect(attempts[0].providerName).toBeTruthy();
   });
 
   it("leaves a message that was sent after all out of the dead letters", async () => {

@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../../shared/db/database";
 import { eventIfChanged, heldUnder } from "../../shared/db/message-lifecycle";
 import { messageEvents, messages } from "../../shared/db/schema";
+import { rejectedReason, unavailableReason } from "../../shared/domain/attempt-reason";
 import type { MessageStatus } from "../../shared/domain/enums";
 import { newId } from "../../shared/domain/ids";
 import { REACHED_PROVIDER } from "../../shared/domain/status";
@@ -28,8 +29,8 @@ function attemptEvent(messageId: string, attempt: Attempt, requestId: string): E
     );
   if (outcome.kind === "sent") return event(messageId, "sent", `sent via ${via}`, attempt.at, requestId, provider.id);
   if (outcome.kind === "rejected")
-    return event(messageId, "failed", `rejected by ${via} — ${describeOutcome(outcome)}`, attempt.at, requestId, provider.id);
-  return event(messageId, "sending", `${via} unavailable — ${describeOutcome(outcome)}`, attempt.at, requestId, provider.id);
+    return event(messageId, "failed", rejectedReason(via, describeOutcome(outcome)), attempt.at, requestId, provider.id);
+  return event(messageId, "sending", unavailableReason(via, describeOutcome(outcome)), attempt.at, requestId, provider.id);
 }
 
 /**

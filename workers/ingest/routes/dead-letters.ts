@@ -5,8 +5,9 @@ import { requireScope, tenantScope } from "../principal";
 import { envelope } from "../respond";
 import { deadLetterListQuery, idParam } from "../schemas/params";
 import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
-import { deadLetterSchema, listOf, redriveResultSchema } from "../schemas/views";
+import { deadLetterDetailSchema, deadLetterSchema, listOf, redriveResultSchema } from "../schemas/views";
 import { discardDeadLetter, findDeadLetter, listDeadLetters, redriveDeadLetter, redriveMany } from "../services/dead-letters";
+import { providerAttemptsOf } from "../services/provider-attempts";
 
 const tags = ["Dead letters"];
 const id = idParam("dlq_V1StGXR8Z5jdHi6BmyT12");
@@ -28,9 +29,9 @@ const get = createRoute({
   path: "/v1/dead-letters/{id}",
   tags,
   security: bearer,
-  summary: "Get a dead letter",
+  summary: "Get a dead letter, with every provider's attempts and last error",
   request: { params: id },
-  responses: { 200: success(deadLetterSchema, "The dead letter"), ...errors(404) },
+  responses: { 200: success(deadLetterDetailSchema, "The dead letter"), ...errors(404) },
 });
 
 const redrive = createRoute({
@@ -78,7 +79,8 @@ export const deadLetterRoutes = new OpenAPIHono<IngestBindings>()
   })
   .openapi(get, async (c) => {
     requireScope(c.var.principal, "admin");
-    return envelope(c, await findDeadLetter(c.var.db, c.req.valid("param").id, c.var.principal.tenantId));
+    const letter = await findDeadLetter(c.var.db, c.req.valid("param").id, c.var.principal.tenantId);
+    return envelope(c, { ...letter, providerAttempts: await providerAttemptsOf(c.var.db, letter.messageId) });
   })
   .openapi(redrive, async (c) => {
     requireScope(c.var.principal, "admin");

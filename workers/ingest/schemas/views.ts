@@ -99,6 +99,24 @@ export const deadLetterSchema = z
   })
   .meta({ id: "DeadLetter" });
 
+export const providerAttemptsSchema = z
+  .object({
+    providerId: z.string(),
+    providerName: z.string().nullable().meta({ description: "null once the provider was deleted" }),
+    attempts: z.number().int().meta({ description: "How many times this provider was called for the message" }),
+    lastError: z.string().nullable().meta({ description: "What the provider said the last time (null if that call sent it)" }),
+    lastAttemptAt: timestamp,
+  })
+  .meta({ id: "ProviderAttempts" });
+
+export const deadLetterDetailSchema = deadLetterSchema
+  .extend({
+    providerAttempts: z
+      .array(providerAttemptsSchema)
+      .meta({ description: "Every provider the message was tried with, most recently tried first, from its attempt events" }),
+  })
+  .meta({ id: "DeadLetterDetail" });
+
 export const redriveResultSchema = z
   .object({
     id: z.string(),

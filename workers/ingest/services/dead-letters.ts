@@ -51,6 +51,14 @@ export async function findDeadLetter(db: Database, id: string, tenantId: string 
   return row;
 }
 
+/** The message's most recent dead letter, if it has one (tenant-scoped like the message). */
+export async function latestDeadLetterOf(db: Database, messageId: string, tenantId: string | null): Promise<DeadLetterRow | undefined> {
+  return db.query.deadLetters.findFirst({
+    where: and(eq(deadLetters.messageId, messageId), tenantId ? eq(deadLetters.tenantId, tenantId) : undefined),
+    orderBy: [desc(deadLetters.deadLetteredAt), desc(deadLetters.id)],
+  });
+}
+
 export type RedriveContext = { db: Database; queue: Queue<DeliveryJob>; tenantId: string | null; requestId: string };
 
 /**

@@ -11,10 +11,11 @@ import {
   redriveDeadLetter,
   redriveMany,
 } from "../../services/dead-letters";
+import { providerAttemptsOf } from "../../services/provider-attempts";
 import { listProviders } from "../../services/providers";
 import { listTenants } from "../../services/tenants";
 import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
-import { fields, formOf, present, requireConfirmation } from "../form";
+import { field, fields, formOf, present, requireConfirmation } from "../form";
 import { doneNotice, withDone } from "../notices";
 import { DeadLetterPage } from "../pages/dead-letter";
 import { DeadLettersPage } from "../pages/dead-letters";
@@ -90,12 +91,16 @@ export const deadLetterRoutes = new Hono<DashboardBindings>()
   .get("/dead-letters/:id", async (c) => {
     const viewer = signedIn(c);
     const letter = await findDeadLetter(c.var.db, c.req.param("id"), viewer.principal.tenantId);
-    return render(c, <DeadLetterPage viewer={viewer} letter={letter} done={doneNotice(c.req.query("done"))} />);
+    const attempts = await providerAttemptsOf(c.var.db, letter.messageId);
+    return render(c, <DeadLetterPage viewer={viewer} letter={letter} attempts={attempts} done={doneNotice(c.req.query("done"))} />);
   })
   .post("/dead-letters/:id/redrive", async (c) => {
-    requireConfirmation(await formOf(c));
+    const form = await formOf(c);
+    requireConfirmation(form);
     const letter = await redriveDeadLetter(redriveContext(c), c.req.param("id"));
-    return c.redirect(withDone(`${BASE}/dead-letters/${letter.id}`, "redriven"), 303);
+    // Redriven from the message's page: back there, where its new events will show.
+    const back = field(form, "from") === "message" ? `${BASE}/messages/${letter.messageId}` : `${BASE}/dead-letters/${letter.id}`;
+    return c.redirect(withDone(back, "redriven"), 303);
   })
   .post("/dead-letters/:id/discard", async (c) => {
     requireConfirmation(await formOf(c));
