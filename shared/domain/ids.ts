@@ -12,6 +12,8 @@ export const ID_PREFIXES = {
   apiKey: "key",
   deadLetter: "dlq",
   request: "req",
+  bulkOperation: "bop",
+  audit: "aud",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

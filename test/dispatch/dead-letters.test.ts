@@ -65,6 +65,18 @@ describe("dead letters", () => {
     expect(attempts[0].providerName).toBeTruthy();
   });
 
+  it("a redrive to a chosen provider tries it first, ahead of the message's usual chain", async () => {
+    const tenantId = await newTenant();
+    const primary = await addProvider({ tenantId, priority: 0 });
+    const spare = await addProvider({ tenantId, priority: 1 });
+    const message = await queuedMessage(tenantId);
+    const batch = batchOf([message]);
+    Object.assign(batch.messages[0].body, { providerId: spare });
+    await consume(batch);
+    expect(await messageRow(message.id)).toMatchObject({ status: "sent", providerId: spare });
+    expect((await eventsOf(message.id)).some((e) => e.providerId === primary)).toBe(false);
+  });
+
   it("leaves a message that was sent after all out of the dead letters", async () => {
     const tenantId = await newTenant();
     const message = await queuedMessage(tenantId, { status: "sent" });

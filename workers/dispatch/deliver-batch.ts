@@ -43,11 +43,13 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
     return;
   }
 
-  const deliveries: Delivery[] = claim.owned.map((row) =>
-    claim.uncertain.has(row.id)
-      ? { row, attempts: [], skipped: [], uncertainSince: earliestSendOf(row) }
-      : { row, attempts: [], skipped: [] },
-  );
+  const deliveries: Delivery[] = claim.owned.map((row) => {
+    const delivery: Delivery = { row, attempts: [], skipped: [] };
+    if (claim.uncertain.has(row.id)) delivery.uncertainSince = earliestSendOf(row);
+    const preferred = jobs.get(row.id)?.body.providerId;
+    if (preferred) delivery.preferredProviderId = preferred;
+    return delivery;
+  });
   const requestIdOf = (delivery: Delivery) => jobs.get(delivery.row.id)?.body.requestId ?? delivery.row.requestId ?? "";
   const recorder = new OutcomeRecorder(db, claimedAt.toISOString(), settings.outcomeFlushMs);
   const leaseMs = settings.leaseSeconds * 1000;

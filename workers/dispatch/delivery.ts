@@ -17,6 +17,8 @@ export type Delivery = {
   fate?: Fate;
   /** Set when an earlier attempt's outcome was lost (a lapsed lease): sends since then are looked up first. */
   uncertainSince?: Date;
+  /** An operator's redrive to this provider: tried first when it is in the message's chain. */
+  preferredProviderId?: string;
 };
 
 /** Clock skew between Relay and a provider, allowed for when looking up earlier sends. */

@@ -6,7 +6,7 @@ import { type Delivery, describeOutcome, outbound } from "./delivery";
 import type { DispatchSettings } from "./dispatch-settings";
 import { lookUpEarlierSends } from "./earlier-sends";
 import type { Guard } from "./guard-client";
-import type { ChainFor } from "./provider-resolution";
+import { type ChainFor, preferring } from "./provider-resolution";
 
 export type WaveDeps = {
   chainFor: ChainFor;
@@ -34,7 +34,7 @@ export async function sendInWaves(deliveries: Delivery[], deps: WaveDeps): Promi
   for (let level = 0; pending.length > 0; level++) {
     const groups = new Map<ProviderConfigRow, Delivery[]>();
     for (const delivery of pending) {
-      const provider = deps.chainFor(delivery.row.tenantId, delivery.row.channel)[level];
+      const provider = preferring(deps.chainFor(delivery.row.tenantId, delivery.row.channel), delivery.preferredProviderId)[level];
       if (!provider) {
         delivery.fate = exhausted(delivery);
         continue;

@@ -10,6 +10,8 @@ import { docsRoutes } from "./docs-page";
 import { authenticate } from "./middleware";
 import { finishDocument, type OpenApiDocument } from "./openapi/finish-document";
 import { isJson, type RouteTable, routeTable } from "./openapi/route-table";
+import { auditLogRoutes } from "./routes/audit-log";
+import { deadLetterOperationRoutes } from "./routes/dead-letter-operations";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { healthRoutes } from "./routes/health";
 import { messageRoutes } from "./routes/messages";
@@ -54,6 +56,8 @@ export function createApp() {
   app.route("/", providerRoutes);
   app.route("/", tenantRoutes);
   app.route("/", deadLetterRoutes);
+  app.route("/", deadLetterOperationRoutes);
+  app.route("/", auditLogRoutes);
   // Plain Hono routes: the dashboard's pages are not part of the OpenAPI document.
   app.route("/dashboard", createDashboard());
 

@@ -23,6 +23,9 @@ export const OPERATION_IDS: Record<string, string> = {
   "get /v1/dead-letters/{id}": "getDeadLetter",
   "post /v1/dead-letters/{id}/redrive": "redriveDeadLetter",
   "post /v1/dead-letters/{id}/discard": "discardDeadLetter",
+  "post /v1/dead-letter-operations": "startDeadLetterOperation",
+  "get /v1/dead-letter-operations/{id}": "getDeadLetterOperation",
+  "get /v1/audit-log": "listAuditLog",
 };
 
 export const TAGS = [
@@ -30,6 +33,7 @@ export const TAGS = [
   { name: "Providers", description: "The tenant's delivery providers; credentials are write-only." },
   { name: "Tenants and API keys", description: "Ops keys create tenants and issue or revoke keys." },
   { name: "Dead letters", description: "Messages that exhausted their retries: inspect, redrive, discard." },
+  { name: "Audit log", description: "Ops' and tenant admins' actions: who, what, when, from where." },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 

@@ -117,6 +117,44 @@ export const deadLetterDetailSchema = deadLetterSchema
   })
   .meta({ id: "DeadLetterDetail" });
 
+export const bulkOperationSchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string().nullable().meta({ description: "null: an ops operation over every tenant the filter matched" }),
+    action: z.enum(["redrive", "discard"]),
+    filter: z.object({
+      tenantId: z.string().nullable(),
+      providerId: z.string().optional(),
+      q: z.string().optional(),
+      since: z.string().optional(),
+      until: z.string().optional(),
+    }),
+    targetProviderId: z.string().nullable(),
+    state: z.enum(["running", "done"]),
+    total: z.number().int().meta({ description: "Pending dead letters the filter matched at the start" }),
+    processed: z.number().int(),
+    succeeded: z.number().int().meta({ description: "Redriven or discarded; the rest were no longer pending or redrivable" }),
+    lastError: z.string().nullable().meta({ description: "Why the last chunk stopped short (it is retried)" }),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    finishedAt: nullableTimestamp,
+  })
+  .meta({ id: "DeadLetterOperation" });
+
+export const auditRecordSchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string().nullable(),
+    actorKeyId: z.string().meta({ description: "The API key that acted" }),
+    action: z.string(),
+    target: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    clientAddress: z.string().nullable().meta({ description: "The client's address as Cloudflare's edge saw it" }),
+    requestId: z.string().nullable(),
+    occurredAt: timestamp,
+  })
+  .meta({ id: "AuditRecord" });
+
 export const redriveResultSchema = z
   .object({
     id: z.string(),
