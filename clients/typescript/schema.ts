@@ -793,6 +793,8 @@ export interface components {
             tenantId: string | null;
             /** @description The API key that acted */
             actorKeyId: string;
+            /** @description That key's name */
+            actorKeyName: string | null;
             action: string;
             target: string | null;
             details: {

@@ -9,6 +9,7 @@ import { advanceBulkOperation, advanceRunningBulkOperations } from "../../shared
 import { call, callApp, countRows, createOpsKey, createTenant, downQueue, expectSuccessEnvelope, spyQueue } from "../support/api";
 import { expectInvalid } from "../support/checks";
 import { insertProvider } from "../support/d1-fixtures";
+import { csrfOf, signedInBrowser } from "../support/dashboard-browser";
 
 type Operation = { id: string; state: string; total: number; processed: number; succeeded: number; lastError: string | null };
 
@@ -211,5 +212,83 @@ describe("dead-letter operations: resumable", () => {
       succeeded: 5,
       lastError: null,
     });
+  });
+});
+
+describe("dead-letter operations in the dashboard", () => {
+  it("redrives everything matching the filter after a confirmation page, shows progress, keeps the filters, and audits it", async () => {
+    const opsKey = await createOpsKey();
+    const tenant = await createTenant(opsKey);
+    const other = await createTenant(opsKey, "Other");
+    await seedDeadLetters(tenant.tenantId, 60, { providerId: "prv_down" });
+    const spared = await seedDeadLetters(tenant.tenantId, 2, { providerId: "prv_fine" });
+    const browser = await signedInBrowser(tenant.adminKey);
+
+    const confirm = await browser.get("/dashboard/dead-letters/bulk?action=redrive&providerId=prv_down");
+    expect(confirm.status).toBe(200);
+    expect(confirm.html).toContain("<strong>60</strong> dead letters match now.");
+    expect(confirm.html).toContain("No enabled provider has an open circuit.");
+
+    const unconfirmed = await browser.post("/dashboard/dead-letters/bulk", {
+      _csrf: csrfOf(confirm.html),
+      action: "redrive",
+      providerId: "prv_down",
+    });
+    expect(unconfirmed.status).toBe(400);
+    expect(await countRows("bulk_operations", "tenant_id = ?", tenant.tenantId)).toBe(0);
+
+    const started = await browser.post("/dashboard/dead-letters/bulk", {
+      _csrf: csrfOf(confirm.html),
+      action: "redrive",
+      providerId: "prv_down",
+      confirm: "yes",
+    });
+    expect(started.status).toBe(303);
+    expect(started.location).toMatch(/^\/dashboard\/dead-letters\/operations\/bop_\w+\?providerId=prv_down$/);
+    const progress = await browser.get(started.location ?? "");
+    expect(progress.html).toContain("Done: 60 of 60 redriven");
+    expect(progress.html).toContain('href="/dashboard/dead-letters?providerId=prv_down"');
+    for (const row of spared) expect(await countRows("dead_letters", "id = ? AND redriven_at IS NULL", row.id)).toBe(1);
+
+    const audit = await browser.get("/dashboard/audit-log");
+    expect(audit.html).toContain("dead-letters.bulk-redrive");
+    expect(audit.html).toContain("dashboard.sign-in");
+
+    const operationId = started.location?.split("/").at(-1)?.split("?")[0] ?? "";
+    const outsider = await signedInBrowser(other.adminKey);
+    expect((await outsider.get(`/dashboard/dead-letters/operations/${operationId}`)).status).toBe(404);
+    expect((await outsider.get("/dashboard/audit-log")).html).not.toContain(operationId);
+  });
+
+  it("redrives every one on the page and shows the list again under the same filters", async () => {
+    const opsKey = await createOpsKey();
+    const tenant = await createTenant(opsKey);
+    const matching = await seedDeadLetters(tenant.tenantId, 3, { lastError: "Twilio 30003 unreachable" });
+    const browser = await signedInBrowser(tenant.adminKey);
+    const page = await browser.get("/dashboard/dead-letters?q=30003");
+    expect(page.html).toContain("Redrive all 3 on this page");
+    const answer = await browser.post("/dashboard/dead-letters/redrive", {
+      _csrf: csrfOf(page.html),
+      confirm: "yes",
+      scope: "page",
+      q: "30003",
+      pageIds: matching.map((m) => m.id),
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.html).toContain("3 of 3 redriven.");
+    expect(answer.html).toContain('name="q" type="search" value="30003"');
+    expect(await countRows("dead_letters", "tenant_id = ? AND redriven_at IS NOT NULL", tenant.tenantId)).toBe(3);
+  });
+
+  it("filters by the day a dead letter was written", async () => {
+    const opsKey = await createOpsKey();
+    const tenant = await createTenant(opsKey);
+    const first = await seedDeadLetters(tenant.tenantId, 1, { at: "2026-01-01T10:00:00.000Z" });
+    const second = await seedDeadLetters(tenant.tenantId, 1, { at: "2026-01-02T10:00:00.000Z" });
+    const browser = await signedInBrowser(tenant.adminKey);
+    const page = await browser.get("/dashboard/dead-letters?since=2026-01-02&until=2026-01-02");
+    expect(page.html).toContain(second[0].id);
+    expect(page.html).not.toContain(first[0].id);
+    expect((await browser.get("/dashboard/dead-letters?since=yesterday")).status).toBe(400);
   });
 });

@@ -42,6 +42,9 @@ const ROUTES: [string, string[]][] = [
   ["/v1/dead-letters/{id}/redrive", ["post"]],
   ["/v1/dead-letters/redrive", ["post"]],
   ["/v1/dead-letters/{id}/discard", ["post"]],
+  ["/v1/dead-letter-operations", ["post"]],
+  ["/v1/dead-letter-operations/{id}", ["get"]],
+  ["/v1/audit-log", ["get"]],
   ["/health", ["get"]],
 ];
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

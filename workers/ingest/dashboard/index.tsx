@@ -9,6 +9,7 @@ import { verifyForm } from "./csrf";
 import { ErrorPage } from "./pages/error";
 import { pageHeaders, render } from "./render";
 import { requireSession } from "./require-session";
+import { auditLogRoutes } from "./routes/audit-log";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { messageRoutes } from "./routes/messages";
 import { overviewRoutes } from "./routes/overview";
@@ -56,6 +57,7 @@ export function createDashboard() {
   dashboard.route("/", deadLetterRoutes);
   dashboard.route("/", providerRoutes);
   dashboard.route("/", tenantRoutes);
+  dashboard.route("/", auditLogRoutes);
   dashboard.all("*", () => {
     throw new NotFoundError("Page");
   });

@@ -3,7 +3,7 @@ import { isOps } from "../principal";
 import { CsrfField } from "./components";
 import { BASE, type Viewer } from "./context";
 
-export type Section = "overview" | "messages" | "dead-letters" | "providers" | "tenants";
+export type Section = "overview" | "messages" | "dead-letters" | "providers" | "tenants" | "audit-log";
 
 function navigation(viewer: Viewer): { section: Section; href: string; label: string }[] {
   const ops = isOps(viewer.principal);
@@ -15,6 +15,7 @@ function navigation(viewer: Viewer): { section: Section; href: string; label: st
     ops
       ? { section: "tenants", href: `${BASE}/tenants`, label: "Tenants and keys" }
       : { section: "tenants", href: `${BASE}/tenants/${viewer.principal.tenantId}`, label: "API keys" },
+    { section: "audit-log", href: `${BASE}/audit-log`, label: "Audit log" },
   ];
 }
 
@@ -53,12 +54,13 @@ function Header({ viewer, section }: { viewer: Viewer; section?: Section }) {
   );
 }
 
-export function Layout(props: { title: string; viewer?: Viewer; section?: Section; children?: Child }) {
+export function Layout(props: { title: string; viewer?: Viewer; section?: Section; refreshSeconds?: number; children?: Child }) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
         <title>{props.title} · Relay</title>
         <link rel="stylesheet" href={`${BASE}/style.css`} />
       </head>

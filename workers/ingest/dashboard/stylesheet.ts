@@ -74,4 +74,19 @@ dl.facts dd { margin: 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .secret { font-size: 1.1rem; padding: .5rem; background: #fff8c5; border: 1px solid var(--warn); word-break: break-all; }
 .pager { display: flex; gap: 1.5rem; }
+.actions-row { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: center; }
+.bulk-actions { margin: .8rem 0; }
+progress { width: 100%; height: 1.2rem; }
+input, select, textarea { max-width: 100%; }
+td, dd, .notice { overflow-wrap: anywhere; }
+/* Narrow screens: the page never scrolls sideways; a wide table scrolls inside itself. */
+@media (max-width: 40rem) {
+  header { padding: .5rem .8rem; }
+  main { padding: .8rem .8rem 2rem; }
+  table { display: block; overflow-x: auto; }
+  dl.facts { grid-template-columns: 1fr; }
+  dl.facts dd { margin-bottom: .4rem; }
+  .actions form { min-width: 0; width: 100%; }
+  form.filters > * { flex: 1 1 100%; }
+}
 `;

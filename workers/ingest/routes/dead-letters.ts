@@ -6,6 +6,7 @@ import { envelope } from "../respond";
 import { deadLetterListQuery, idParam } from "../schemas/params";
 import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
 import { deadLetterDetailSchema, deadLetterSchema, listOf, redriveResultSchema } from "../schemas/views";
+import { apiActor, recordAudit } from "../services/audit-log";
 import { discardDeadLetter, findDeadLetter, listDeadLetters, redriveDeadLetter, redriveMany } from "../services/dead-letters";
 import { providerAttemptsOf } from "../services/provider-attempts";
 
@@ -74,7 +75,14 @@ export const deadLetterRoutes = new OpenAPIHono<IngestBindings>()
   })
   .openapi(redriveBulk, async (c) => {
     requireScope(c.var.principal, "admin");
-    const items = await redriveMany(redriveContext(c), c.req.valid("json").ids);
+    const ids = c.req.valid("json").ids;
+    const items = await redriveMany(redriveContext(c), ids);
+    const redriven = items.filter((item) => item.outcome === "redriven").length;
+    await recordAudit(c.var.db, apiActor(c), {
+      action: "dead-letter.redrive",
+      tenantId: c.var.principal.tenantId,
+      details: { ids, redriven },
+    });
     return envelope(c, { items });
   })
   .openapi(get, async (c) => {
@@ -84,11 +92,15 @@ export const deadLetterRoutes = new OpenAPIHono<IngestBindings>()
   })
   .openapi(redrive, async (c) => {
     requireScope(c.var.principal, "admin");
-    return envelope(c, await redriveDeadLetter(redriveContext(c), c.req.valid("param").id));
+    const letter = await redriveDeadLetter(redriveContext(c), c.req.valid("param").id);
+    await recordAudit(c.var.db, apiActor(c), { action: "dead-letter.redrive", tenantId: letter.tenantId, target: letter.id });
+    return envelope(c, letter);
   })
   .openapi(discard, async (c) => {
     requireScope(c.var.principal, "admin");
-    return envelope(c, await discardDeadLetter(c.var.db, c.req.valid("param").id, c.var.principal.tenantId, c.var.requestId));
+    const letter = await discardDeadLetter(c.var.db, c.req.valid("param").id, c.var.principal.tenantId, c.var.requestId);
+    await recordAudit(c.var.db, apiActor(c), { action: "dead-letter.discard", tenantId: letter.tenantId, target: letter.id });
+    return envelope(c, letter);
   });
 
 function redriveContext(c: { env: IngestBindings["Bindings"]; var: IngestBindings["Variables"] }) {

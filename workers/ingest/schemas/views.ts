@@ -146,6 +146,7 @@ export const auditRecordSchema = z
     id: z.string(),
     tenantId: z.string().nullable(),
     actorKeyId: z.string().meta({ description: "The API key that acted" }),
+    actorKeyName: z.string().nullable().meta({ description: "That key's name" }),
     action: z.string(),
     target: z.string().nullable(),
     details: z.record(z.string(), z.unknown()),

@@ -1,6 +1,6 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, getTableColumns } from "drizzle-orm";
 import type { Database } from "../../../shared/db/database";
-import { auditLog } from "../../../shared/db/schema";
+import { apiKeys, auditLog } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
 import type { Principal } from "../principal";
 import { decodeCursor, pageOf } from "./cursor";
@@ -29,6 +29,11 @@ export function actorOf(request: Request, principal: Principal, requestId: strin
   return { principal, clientAddress: request.headers.get("cf-connecting-ip"), requestId, via };
 }
 
+/** The actor of an API request. */
+export function apiActor(c: { req: { raw: Request }; var: { principal: Principal; requestId: string } }): AuditActor {
+  return actorOf(c.req.raw, c.var.principal, c.var.requestId, "api");
+}
+
 type Entry = { action: AuditAction; tenantId: string | null; target?: string; details?: Record<string, unknown> };
 
 /** The insert for one audit record, to go in the same D1 batch as the change it records where it can. */
@@ -55,8 +60,9 @@ export type AuditFilter = { tenantId: string | null; action?: AuditAction; limit
 /** Newest first; a tenant's key sees its tenant's records only, an ops key every record. */
 export async function listAuditLog(db: Database, filter: AuditFilter) {
   const rows = await db
-    .select()
+    .select({ ...getTableColumns(auditLog), actorKeyName: apiKeys.name })
     .from(auditLog)
+    .leftJoin(apiKeys, eq(apiKeys.id, auditLog.actorKeyId))
     .where(
       and(
         filter.tenantId ? eq(auditLog.tenantId, filter.tenantId) : undefined,
