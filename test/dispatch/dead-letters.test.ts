@@ -77,6 +77,24 @@ describe("dead letters", () => {
     expect((await eventsOf(message.id)).some((e) => e.providerId === primary)).toBe(false);
   });
 
+  it("a message that only met an open circuit is dead-lettered under that provider", async () => {
+    const tenantId = await newTenant();
+    const open = await addProvider({ tenantId, priority: 0, config: { fail: "transient" } });
+    const down = { kind: "unavailable" as const, latencyMs: 5, error: "http_503" };
+    await env.PROVIDER_GUARD.get(env.PROVIDER_GUARD.idFromName(open)).report([down, down, down, down, down], {
+      failureThreshold: 5,
+      cooldownSeconds: 600,
+    });
+    const message = await queuedMessage(tenantId);
+    const skipped = { ...env, BREAKER_COOLDOWN_SECONDS: "600" };
+    for (const attempt of [1, 2, 3]) await consume(batchOf([message], "delivery", attempt), skipped);
+    await consume(batchOf([message], "delivery-dlq"), skipped);
+    expect((await eventsOf(message.id)).some((e) => e.reason?.includes("unavailable —"))).toBe(false);
+    const [letter] = await db().select().from(deadLetters).where(eq(deadLetters.messageId, message.id));
+    expect(letter.providerId).toBe(open);
+    expect(letter.lastError).toContain("every provider is paused");
+  });
+
   it("leaves a message that was sent after all out of the dead letters", async () => {
     const tenantId = await newTenant();
     const message = await queuedMessage(tenantId, { status: "sent" });

@@ -14,6 +14,8 @@ export type Delivery = {
   row: MessageRow;
   attempts: Attempt[];
   skipped: string[];
+  /** The last provider skipped because its circuit was open: the one to name when no call was made. */
+  skippedProviderId?: string;
   fate?: Fate;
   /** Set when an earlier attempt's outcome was lost (a lapsed lease): sends since then are looked up first. */
   uncertainSince?: Date;

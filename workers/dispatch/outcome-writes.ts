@@ -82,7 +82,12 @@ function notRecordedElsewhere(providerMessageId: string, messageId: string) {
 
 function closingEvent(delivery: Delivery, now: string, requestId: string, delaySeconds: number): EventRow | undefined {
   const fate = delivery.fate;
-  if (fate?.kind === "retry") return event(delivery.row.id, "sending", `${fate.reason}; retrying in ${delaySeconds}s`, now, requestId);
+  if (fate?.kind === "retry") {
+    // Names the provider the round ended at (called, or skipped for an open circuit), so a
+    // message that only ever met open circuits is still found under that provider's dead letters.
+    const providerId = delivery.attempts.at(-1)?.provider.id ?? delivery.skippedProviderId;
+    return event(delivery.row.id, "sending", `${fate.reason}; retrying in ${delaySeconds}s`, now, requestId, providerId);
+  }
   if (fate?.kind === "deferred")
     return event(
       delivery.row.id,

@@ -65,7 +65,10 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
   const rest = group.slice(reservation.granted);
   for (const delivery of rest) {
     if (reservation.state === "closed") delivery.fate = { kind: "deferred", provider, delaySeconds: reservation.retryAfterSeconds };
-    else delivery.skipped.push(`${provider.name} (${provider.id}) skipped: circuit ${reservation.state}`);
+    else {
+      delivery.skipped.push(`${provider.name} (${provider.id}) skipped: circuit ${reservation.state}`);
+      delivery.skippedProviderId = provider.id;
+    }
   }
   const onward = rest.filter((delivery) => !delivery.fate);
   const reported: ReportedOutcome[] = [];
