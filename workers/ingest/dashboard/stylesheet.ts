@@ -48,7 +48,7 @@ button.danger { background: var(--bad); border-color: var(--bad); }
 .status-failed, .state-open { color: var(--bad); border-color: var(--bad); }
 .status-queued, .status-sending, .state-half-open { color: var(--warn); border-color: var(--warn); }
 .status-canceled, .state-unknown { color: var(--muted); }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; }
+dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .3rem 1.2rem; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
 .cards { display: flex; flex-wrap: wrap; gap: 1rem; }
@@ -78,15 +78,20 @@ dl.facts dd { margin: 0; }
 .bulk-actions { margin: .8rem 0; }
 progress { width: 100%; height: 1.2rem; }
 input, select, textarea { max-width: 100%; }
-td, dd, .notice { overflow-wrap: anywhere; }
+select { text-overflow: ellipsis; }
+/* A cell of long machine text (JSON, ids) may break anywhere rather than widen its table. */
+.wrap { overflow-wrap: anywhere; min-width: 10rem; }
+main { overflow-wrap: break-word; }
 /* Narrow screens: the page never scrolls sideways; a wide table scrolls inside itself. */
 @media (max-width: 40rem) {
   header { padding: .5rem .8rem; }
   main { padding: .8rem .8rem 2rem; }
   table { display: block; overflow-x: auto; }
-  dl.facts { grid-template-columns: 1fr; }
+  dl.facts { grid-template-columns: minmax(0, 1fr); }
   dl.facts dd { margin-bottom: .4rem; }
   .actions form { min-width: 0; width: 100%; }
-  form.filters > * { flex: 1 1 100%; }
+  form.filters > * { flex: 1 1 100%; min-width: 0; }
+  form.filters select, form.filters input { width: 100%; }
+  p, form { min-width: 0; }
 }
 `;

@@ -40,10 +40,9 @@ function ProvidersTried({ attempts }: { attempts: ProviderAttempts[] }) {
   );
 }
 
-type Props = { viewer: Viewer; letter: DeadLetterRow; attempts: ProviderAttempts[]; done?: string };
+type Props = { viewer: Viewer; letter: DeadLetterRow; attempts: ProviderAttempts[]; providerName?: string; done?: string };
 
-export function DeadLetterPage({ viewer, letter, attempts, done }: Props) {
-  const lastTried = attempts.find((a) => a.providerId === letter.providerId);
+export function DeadLetterPage({ viewer, letter, attempts, providerName, done }: Props) {
   const action = (verb: string) => `${BASE}/dead-letters/${letter.id}/${verb}`;
   return (
     <Layout title={`Dead letter ${letter.id}`} viewer={viewer} section="dead-letters">
@@ -58,9 +57,7 @@ export function DeadLetterPage({ viewer, letter, attempts, done }: Props) {
         <dt>Tenant</dt>
         <dd>{letter.tenantId}</dd>
         <dt>Last provider tried</dt>
-        <dd>
-          {letter.providerId ? <a href={`${BASE}/providers/${letter.providerId}`}>{lastTried?.providerName ?? letter.providerId}</a> : "—"}
-        </dd>
+        <dd>{letter.providerId ? <a href={`${BASE}/providers/${letter.providerId}`}>{providerName ?? letter.providerId}</a> : "—"}</dd>
         <dt>Error</dt>
         <dd>{letter.lastError ?? "—"}</dd>
         <dt>Delivery rounds</dt>

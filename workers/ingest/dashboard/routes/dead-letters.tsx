@@ -163,8 +163,20 @@ export const deadLetterRoutes = new Hono<DashboardBindings>()
   .get("/dead-letters/:id", async (c) => {
     const viewer = signedIn(c);
     const letter = await findDeadLetter(c.var.db, c.req.param("id"), viewer.principal.tenantId);
-    const attempts = await providerAttemptsOf(c.var.db, letter.messageId);
-    return render(c, <DeadLetterPage viewer={viewer} letter={letter} attempts={attempts} done={doneNotice(c.req.query("done"))} />);
+    const [attempts, provider] = await Promise.all([
+      providerAttemptsOf(c.var.db, letter.messageId),
+      letter.providerId ? findProvider(c.var.db, viewer.principal, letter.providerId).catch(() => undefined) : undefined,
+    ]);
+    const page = (
+      <DeadLetterPage
+        viewer={viewer}
+        letter={letter}
+        attempts={attempts}
+        providerName={provider?.name}
+        done={doneNotice(c.req.query("done"))}
+      />
+    );
+    return render(c, page);
   })
   .post("/dead-letters/:id/redrive", async (c) => {
     const form = await formOf(c);
