@@ -7,7 +7,7 @@ import { BreakerHistory, ProviderHealthChart } from "./provider-health-chart";
 
 export type CheckOutcome = { ok: boolean; message: string; latencyMs: number };
 
-type Props = { viewer: Viewer; provider: ProviderView; health: ProviderHealth; check?: CheckOutcome; done?: string };
+type Props = { viewer: Viewer; provider: ProviderView; ownerName?: string; health: ProviderHealth; check?: CheckOutcome; done?: string };
 
 function CheckResult({ check }: { check: CheckOutcome }) {
   return (
@@ -29,7 +29,7 @@ function HealthSection({ health }: { health: ProviderHealth }) {
   );
 }
 
-export function ProviderPage({ viewer, provider, health, check, done }: Props) {
+export function ProviderPage({ viewer, provider, ownerName, health, check, done }: Props) {
   const action = (verb: string) => `${BASE}/providers/${provider.id}/${verb}`;
   return (
     <Layout title={`Provider ${provider.name}`} viewer={viewer} section="providers">
@@ -45,7 +45,7 @@ export function ProviderPage({ viewer, provider, health, check, done }: Props) {
         <dt>Channel</dt>
         <dd>{provider.channel}</dd>
         <dt>Owner</dt>
-        <dd>{provider.tenantId ?? "system default"}</dd>
+        <dd>{provider.tenantId ? (ownerName ?? provider.tenantId) : "system default"}</dd>
         <dt>State</dt>
         <dd>{provider.enabled ? "enabled" : "disabled"}</dd>
         <dt>Priority</dt>

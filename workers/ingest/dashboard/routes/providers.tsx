@@ -15,7 +15,7 @@ import {
   providerView,
   updateProvider,
 } from "../../services/providers";
-import { listTenants } from "../../services/tenants";
+import { findTenant, listTenants } from "../../services/tenants";
 import { dashboardActor } from "../audit-actor";
 import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
 import { type Form, field, formOf, requireConfirmation } from "../form";
@@ -62,8 +62,12 @@ function echoed(form: Form): Record<string, string> {
 async function providerPage(c: DashboardContext, id: string, extra: { check?: CheckOutcome; done?: string } = {}) {
   const viewer = signedIn(c);
   const provider = providerView(await findProvider(c.var.db, viewer.principal, id));
-  const health = (await providerHealth(c.env, [provider.id])).get(provider.id) ?? { state: "unknown" as const };
-  return render(c, <ProviderPage viewer={viewer} provider={provider} health={health} {...extra} />);
+  const [healthById, owner] = await Promise.all([
+    providerHealth(c.env, [provider.id]),
+    provider.tenantId ? findTenant(c.var.db, viewer.principal, provider.tenantId) : undefined,
+  ]);
+  const health = healthById.get(provider.id) ?? { state: "unknown" as const };
+  return render(c, <ProviderPage viewer={viewer} provider={provider} ownerName={owner?.name} health={health} {...extra} />);
 }
 
 async function tenantsFor(c: DashboardContext) {
