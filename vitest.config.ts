@@ -17,7 +17,7 @@ const dispatchStandIn: WorkerOptions = {
   compatibilityDate: "2026-04-20",
   script: `import { DurableObject } from "cloudflare:workers";
 export class ProviderGuard extends DurableObject {
-  status() { return { state: "closed", consecutiveFailures: 0, recentAttempts: 0, recentFailures: 0 }; }
+  status() { return { state: "closed", consecutiveFailures: 0, openedAt: null, buckets: [], history: [] }; }
 }
 export default { fetch: () => new Response(null, { status: 404 }) };`,
 };

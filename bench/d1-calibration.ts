@@ -1,4 +1,12 @@
-export type MeterLine = { worker: string; unit: string; count: number; roundTrips: number; statements: number };
+export type MeterLine = {
+  worker: string;
+  unit: string;
+  count: number;
+  roundTrips: number;
+  statements: number;
+  guardReports?: number;
+  guardReportMs?: number;
+};
 
 export type D1Costs = {
   ingestRoundTripsPerMessage: number;
@@ -7,6 +15,10 @@ export type D1Costs = {
   dispatchStatementsPerMessage: number;
   /** Round trips of each delivery batch, by batch size: constant when D1 work is batched. */
   dispatchRoundTripsByBatchSize: Record<string, number[]>;
+  /** ProviderGuard reports (breaker + durable health, one RPC and one storage put each) per message. */
+  guardReportsPerMessage: number;
+  /** Time dispatch awaited those reports, per message sent (ms). */
+  guardReportMsPerMessage: number;
 };
 
 const average = (values: number[]) => (values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100 : 0);
@@ -25,5 +37,7 @@ export function d1Costs(lines: string[]): D1Costs {
     dispatchRoundTripsPerMessage: Math.round((batches.reduce((sum, m) => sum + m.roundTrips, 0) / delivered) * 1000) / 1000,
     dispatchStatementsPerMessage: Math.round((batches.reduce((sum, m) => sum + m.statements, 0) / delivered) * 100) / 100,
     dispatchRoundTripsByBatchSize: byBatchSize,
+    guardReportsPerMessage: Math.round((batches.reduce((sum, m) => sum + (m.guardReports ?? 0), 0) / delivered) * 1000) / 1000,
+    guardReportMsPerMessage: Math.round((batches.reduce((sum, m) => sum + (m.guardReportMs ?? 0), 0) / delivered) * 1000) / 1000,
   };
 }

@@ -43,6 +43,7 @@ export function table(report: BenchReport): string {
     row("D1 statements/msg, dispatch", d1.dispatchStatementsPerMessage, 1),
     `dispatch round trips by batch size: ${sizes(d1)}`,
     `with a 200 ms provider: ${report.d1SlowProvider.dispatchRoundTripsPerMessage} round trips/msg; by batch size: ${sizes(report.d1SlowProvider)}`,
+    `provider guard (breaker + health) reports: ${d1.guardReportsPerMessage}/msg, ${d1.guardReportMsPerMessage} ms awaited/msg; with a 200 ms provider: ${report.d1SlowProvider.guardReportsPerMessage}/msg, ${report.d1SlowProvider.guardReportMsPerMessage} ms/msg`,
     `messages lost: ${relay.accepted - (relay.providerSends ?? relay.accepted)} (provider received ${relay.providerSends} of ${relay.accepted})`,
     ...eventLines(report),
   ].join("\n");

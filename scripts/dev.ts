@@ -19,6 +19,11 @@ function dispatchOverrides(): Record<string, string> {
   );
 }
 
+function breakerOverrides(): Record<string, string> {
+  const overrides = dispatchOverrides();
+  return Object.fromEntries(Object.entries(overrides).filter(([name]) => name.startsWith("BREAKER_")));
+}
+
 /**
  * `npm run dev`: migrations, seed, all three workers with their queues on one local D1.
  * RELAY_STATE_DIR, RELAY_INGEST_PORT, RELAY_WEBHOOKS_PORT and RELAY_CRON_MS override the defaults.
@@ -29,7 +34,8 @@ const stack = await startStack({
   ingestPort: Number(process.env.RELAY_INGEST_PORT ?? 8787),
   webhooksPort: Number(process.env.RELAY_WEBHOOKS_PORT ?? 8788),
   cronIntervalMs: Number(process.env.RELAY_CRON_MS ?? 10_000),
-  vars: { dispatch: dispatchOverrides() },
+  // The dashboard judges a circuit with the same breaker settings as dispatch.
+  vars: { dispatch: dispatchOverrides(), ingest: breakerOverrides() },
 });
 const credentialsPath = process.env.RELAY_CREDENTIALS ?? ".relay/dev-credentials.json";
 const credentials = await seed(stack.mf, { ingestUrl: stack.ingestUrl, webhooksUrl: stack.webhooksUrl }, credentialsPath);

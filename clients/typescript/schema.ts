@@ -283,7 +283,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a dead letter */
+        /** Get a dead letter, with every provider's attempts and last error */
         get: operations["getDeadLetter"];
         put?: never;
         post?: never;
@@ -880,6 +880,63 @@ export interface paths {
         patch: operations["updateOptOut"];
         trace?: never;
     };
+    "/v1/dead-letter-operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redrive or discard every pending dead letter matching a filter
+         * @description Needs the `admin` scope. Matches the dead letters pending now (a tenant's key: its own only), records one audit record, and works through them in chunks: a small operation is done in the answer, a large one continues (read its progress; the dispatch cron also advances it) and survives restarts.
+         */
+        post: operations["startDeadLetterOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dead-letter-operations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A dead-letter operation's progress */
+        get: operations["getDeadLetterOperation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who did what, when and from where, newest first
+         * @description Needs the `admin` scope. Sign-ins, redrives and discards (one record per bulk operation), provider and key changes. A tenant's key sees its tenant's records; an ops key every record, or one tenant's with `tenantId`.
+         */
+        get: operations["listAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1307,6 +1364,46 @@ export interface components {
         };
         BulkRedriveRequest: {
             ids: string[];
+        };
+        DeadLetterDetail: {
+            id: string;
+            messageId: string;
+            tenantId: string;
+            providerId: string | null;
+            lastError: string | null;
+            attempts: number;
+            body?: unknown;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            deadLetteredAt: string;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            redrivenAt: string | null;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            discardedAt: string | null;
+            /** @description Every provider the message was tried with, most recently tried first, from its attempt events */
+            providerAttempts: components["schemas"]["ProviderAttempts"][];
+        };
+        ProviderAttempts: {
+            providerId: string;
+            /** @description null once the provider was deleted */
+            providerName: string | null;
+            /** @description How many times this provider was called for the message */
+            attempts: number;
+            /** @description What the provider said the last time (null if that call sent it) */
+            lastError: string | null;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            lastAttemptAt: string;
         };
         UsageItem: {
             /** @description The day (YYYY-MM-DD), channel, provider id (`none`: never reached one) or tenant id */
@@ -1810,6 +1907,88 @@ export interface components {
         };
         UpdateOptOutRequest: {
             note: string | null;
+        };
+        DeadLetterOperation: {
+            id: string;
+            /** @description null: an ops operation over every tenant the filter matched */
+            tenantId: string | null;
+            /** @enum {string} */
+            action: "redrive" | "discard";
+            filter: {
+                tenantId: string | null;
+                providerId?: string;
+                q?: string;
+                since?: string;
+                until?: string;
+            };
+            targetProviderId: string | null;
+            /** @enum {string} */
+            state: "running" | "done";
+            /** @description Pending dead letters the filter matched at the start */
+            total: number;
+            processed: number;
+            /** @description Redriven or discarded; the rest were no longer pending or redrivable */
+            succeeded: number;
+            /** @description Why the last chunk stopped short (it is retried) */
+            lastError: string | null;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            finishedAt: string | null;
+        };
+        DeadLetterOperationRequest: {
+            /** @enum {string} */
+            action: "redrive" | "discard";
+            /** @description Ops keys: only this tenant's dead letters */
+            tenantId?: string;
+            /** @description Only those whose last provider tried is this one */
+            providerId?: string;
+            /** @description Only those whose last error contains this text */
+            q?: string;
+            /**
+             * Format: date-time
+             * @description Dead-lettered at or after
+             */
+            since?: string;
+            /**
+             * Format: date-time
+             * @description Dead-lettered before
+             */
+            until?: string;
+            /** @description Redrive only: each message tries this enabled provider first (when it is in the message's chain) */
+            targetProviderId?: string;
+        };
+        AuditRecord: {
+            id: string;
+            tenantId: string | null;
+            /** @description The API key that acted */
+            actorKeyId: string;
+            /** @description That key's name */
+            actorKeyName: string | null;
+            action: string;
+            target: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            /** @description The client's address as Cloudflare's edge saw it */
+            clientAddress: string | null;
+            requestId: string | null;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            occurredAt: string;
         };
         SmsMessageRequest: {
             /**
@@ -3790,6 +3969,10 @@ export interface operations {
                 /** @description Text the last error contains, at most 200 characters; ASCII letters match either case, `%` `_` `\` match literally */
                 q?: string;
                 state?: "pending" | "redriven" | "discarded" | "all";
+                /** @description Dead-lettered at or after */
+                since?: string;
+                /** @description Dead-lettered before */
+                until?: string;
             };
             header?: never;
             path?: never;
@@ -3994,7 +4177,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {boolean} */
                         success: true;
-                        data: components["schemas"]["DeadLetter"];
+                        data: components["schemas"]["DeadLetterDetail"];
                         meta: {
                             requestId: string;
                             duration: number;
@@ -8311,6 +8494,293 @@ export interface operations {
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: The request body is not sent as Content-Type: application/json. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startDeadLetterOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadLetterOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description The operation, as far as it got */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["DeadLetterOperation"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than the endpoint accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The request body is not sent as Content-Type: application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: A dependency (database, queue) is unavailable; nothing was accepted. Retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDeadLetterOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["DeadLetterOperation"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                /** @description Page size, at most 100 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Ops keys: only this tenant */
+                tenantId?: string;
+                action?: "dashboard.sign-in" | "dead-letter.redrive" | "dead-letter.discard" | "dead-letters.bulk-redrive" | "dead-letters.bulk-discard" | "provider.create" | "provider.update" | "provider.delete" | "tenant.create" | "api-key.issue" | "api-key.revoke";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            items: components["schemas"]["AuditRecord"][];
+                            nextCursor: string | null;
+                        };
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -61,18 +61,22 @@ export function meteredD1(inner: D1Database, meter: D1Meter): D1Database {
 }
 
 /** Logs the meter as one JSON line, which the benchmark reads from the runtime's output. */
-export function logMeter(worker: string, unit: string, count: number, meter: D1Meter): void {
-  log.info("d1.meter", { worker, unit, count, ...meter });
+export function logMeter(worker: string, unit: string, count: number, meter: D1Meter, extra: Record<string, number> = {}): void {
+  log.info("d1.meter", { worker, unit, count, ...meter, ...extra });
 }
 
 type MeterableEnv = { DB: D1Database; D1_METER?: string };
 
 /**
  * With `D1_METER = "log"`, returns the env with a counting DB and a `report` that logs what
- * one unit of work (a request, a queue batch) cost; otherwise the env untouched.
+ * one unit of work (a request, a queue batch) cost, with any other counts the unit kept
+ * (`extra`); otherwise the env untouched.
  */
-export function meterEnv<E extends MeterableEnv>(env: E, worker: string): { env: E; report(unit: string, count: number): void } {
+export function meterEnv<E extends MeterableEnv>(
+  env: E,
+  worker: string,
+): { env: E; report(unit: string, count: number, extra?: Record<string, number>): void } {
   if (env.D1_METER !== "log") return { env, report: () => undefined };
   const meter = newMeter();
-  return { env: { ...env, DB: meteredD1(env.DB, meter) }, report: (unit, count) => logMeter(worker, unit, count, meter) };
+  return { env: { ...env, DB: meteredD1(env.DB, meter) }, report: (unit, count, extra) => logMeter(worker, unit, count, meter, extra) };
 }

@@ -574,6 +574,62 @@ export const optOuts = sqliteTable(
   ],
 );
 
+/** What a filter-wide dead-letter operation matches (the dashboard's and the API's list filter). */
+
+/**
+ * A redrive or discard of every pending dead letter matching a filter, worked through in
+ * chunks (by the request that starts it, the progress page and the dispatch cron) under a
+ * lease, so thousands never hold one Worker invocation and a crash resumes at the cursor.
+ */
+export const bulkOperations = sqliteTable(
+  "bulk_operations",
+  {
+    id: text("id").primaryKey(),
+    /** The tenant it may touch; null = an ops operation over every tenant the filter matches. */
+    tenantId: text("tenant_id"),
+    action: text("action").$type<"redrive" | "discard">().notNull(),
+    filter: json<DeadLetterMatch>("filter").notNull(),
+    /** Redrive only: the provider each message tries first. */
+    targetProviderId: text("target_provider_id"),
+    state: text("state").$type<"running" | "done">().notNull(),
+    /** Only dead letters written up to the start are matched, so the work has an end. */
+    upTo: text("up_to").notNull(),
+    cursorAt: text("cursor_at"),
+    cursorId: text("cursor_id"),
+    /** How many pending dead letters matched at the start. */
+    total: integer("total").notNull(),
+    processed: integer("processed").notNull().default(0),
+    succeeded: integer("succeeded").notNull().default(0),
+    /** Why the last chunk stopped short (the queue was down); the next one retries. */
+    lastError: text("last_error"),
+    leaseUntil: text("lease_until"),
+    createdByKeyId: text("created_by_key_id").notNull(),
+    requestId: text("request_id").notNull(),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+    finishedAt: text("finished_at"),
+  },
+  (t) => [index("bulk_operations_state").on(t.state), index("bulk_operations_tenant").on(t.tenantId, t.createdAt)],
+);
+
+/** Ops' and tenant admins' actions: who (the key), what, on what, when, from where. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    /** The tenant acted on; null = an ops action on no one tenant. */
+    tenantId: text("tenant_id"),
+    actorKeyId: text("actor_key_id").notNull(),
+    action: text("action").notNull(),
+    target: text("target"),
+    details: json<Record<string, unknown>>("details").notNull().default(sql`'{}'`),
+    clientAddress: text("client_address"),
+    requestId: text("request_id"),
+    occurredAt: text("occurred_at").notNull(),
+  },
+  (t) => [index("audit_log_tenant").on(t.tenantId, t.occurredAt, t.id), index("audit_log_time").on(t.occurredAt, t.id)],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
@@ -590,3 +646,6 @@ export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;
 export type ContactRow = typeof contacts.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
 export type OptOutRow = typeof optOuts.$inferSelect;
+export type DeadLetterMatch = { tenantId: string | null; providerId?: string; q?: string; since?: string; until?: string };
+export type BulkOperationRow = typeof bulkOperations.$inferSelect;
+export type AuditLogRow = typeof auditLog.$inferSelect;

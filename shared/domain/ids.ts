@@ -22,6 +22,8 @@ export const ID_PREFIXES = {
   conversation: "cnv",
   media: "med",
   optOut: "opt",
+  bulkOperation: "bop",
+  audit: "aud",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

@@ -8,6 +8,8 @@ export type DeliveryJob = {
   tenantId: string;
   /** The x-request-id of the request that accepted (or redrove) the message. */
   requestId: string;
+  /** An operator's redrive to a chosen provider: tried first, before the message's usual chain. */
+  providerId?: string;
 };
 
 /** The queue the delivery queue hands a message to after its last retry. */

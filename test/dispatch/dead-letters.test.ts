@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { deadLetters, providerConfigs } from "../../shared/db/schema";
 import { redriveDeadLetter } from "../../workers/ingest/services/dead-letters";
+import { providerAttemptsOf } from "../../workers/ingest/services/provider-attempts";
 import { addProvider, batchOf, consume, db, eventsOf, messageRow, newTenant, queuedMessage } from "../support/dispatch-fixtures";
 
 describe("dead letters", () => {
@@ -44,6 +45,54 @@ describe("dead letters", () => {
     const events = await eventsOf(message.id);
     expect(events.some((e) => e.reason?.includes(`redriven from dead letter ${letter.id}`))).toBe(true);
     expect(events.filter((e) => e.providerId === down).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("names every provider tried, with its calls and its last error", async () => {
+    const tenantId = await newTenant();
+    const first = await addProvider({ tenantId, priority: 0, config: { fail: "transient" } });
+    const second = await addProvider({ tenantId, priority: 1, config: { fail: "transient" } });
+    const message = await queuedMessage(tenantId);
+    for (const attempt of [1, 2, 3]) await consume(batchOf([message], "delivery", attempt));
+    await consume(batchOf([message], "delivery-dlq"));
+
+    const [letter] = await db().select().from(deadLetters).where(eq(deadLetters.messageId, message.id));
+    expect(letter.providerId).toBe(second);
+    const attempts = await providerAttemptsOf(db(), message.id);
+    expect(attempts.map((a) => [a.providerId, a.attempts, a.lastError])).toEqual([
+      [second, 3, "system_transient: system provider configured to fail (transient)"],
+      [first, 3, "system_transient: system provider configured to fail (transient)"],
+    ]);
+    expect(attempts[0].providerName).toBeTruthy();
+  });
+
+  it("a redrive to a chosen provider tries it first, ahead of the message's usual chain", async () => {
+    const tenantId = await newTenant();
+    const primary = await addProvider({ tenantId, priority: 0 });
+    const spare = await addProvider({ tenantId, priority: 1 });
+    const message = await queuedMessage(tenantId);
+    const batch = batchOf([message]);
+    Object.assign(batch.messages[0].body, { providerId: spare });
+    await consume(batch);
+    expect(await messageRow(message.id)).toMatchObject({ status: "sent", providerId: spare });
+    expect((await eventsOf(message.id)).some((e) => e.providerId === primary)).toBe(false);
+  });
+
+  it("a message that only met an open circuit is dead-lettered under that provider", async () => {
+    const tenantId = await newTenant();
+    const open = await addProvider({ tenantId, priority: 0, config: { fail: "transient" } });
+    const down = { kind: "unavailable" as const, latencyMs: 5, error: "http_503" };
+    await env.PROVIDER_GUARD.get(env.PROVIDER_GUARD.idFromName(open)).report([down, down, down, down, down], {
+      failureThreshold: 5,
+      cooldownSeconds: 600,
+    });
+    const message = await queuedMessage(tenantId);
+    const skipped = { ...env, BREAKER_COOLDOWN_SECONDS: "600" };
+    for (const attempt of [1, 2, 3]) await consume(batchOf([message], "delivery", attempt), skipped);
+    await consume(batchOf([message], "delivery-dlq"), skipped);
+    expect((await eventsOf(message.id)).some((e) => e.reason?.includes("unavailable —"))).toBe(false);
+    const [letter] = await db().select().from(deadLetters).where(eq(deadLetters.messageId, message.id));
+    expect(letter.providerId).toBe(open);
+    expect(letter.lastError).toContain("every provider is paused");
   });
 
   it("leaves a message that was sent after all out of the dead letters", async () => {

@@ -12,6 +12,7 @@ import { createSession } from "../../workers/ingest/dashboard/session-store";
 import { lastDayHours, overview } from "../../workers/ingest/services/overview";
 import { call, countRows, createOpsKey, createTenant, sms } from "../support/api";
 import { countingD1 } from "../support/d1-counter";
+import { insertProvider } from "../support/d1-fixtures";
 import { Browser, csrfOf, ORIGIN, signedInBrowser } from "../support/dashboard-browser";
 
 async function sendMessage(key: string): Promise<string> {
@@ -470,5 +471,18 @@ describe("dashboard actions", () => {
     await waitOnExecutionContext(ctx);
     expect(response.status).toBe(200);
     expect((await response.text()).replaceAll(/\s+/g, " ")).toMatch(/role="alert">\s*Encryption secret: ENCRYPTION_SECRET does not open/);
+  });
+});
+
+describe("dashboard names", () => {
+  it("names a provider's owning tenant on its page and on the overview, not its id", async () => {
+    const opsKey = await createOpsKey();
+    const tenant = await createTenant(opsKey, "Named Tenant Ltd");
+    const provider = await insertProvider({ tenantId: tenant.tenantId, type: "system", channel: "sms", name: "Named SMS", config: {} });
+    const browser = await signedInBrowser(opsKey);
+    const page = await browser.get(`/dashboard/providers/${provider}`);
+    expect(page.html).toContain("<dd>Named Tenant Ltd</dd>");
+    const overview = await browser.get(`/dashboard?tenantId=${tenant.tenantId}`);
+    expect(overview.html).toContain("<td>Named Tenant Ltd</td>");
   });
 });

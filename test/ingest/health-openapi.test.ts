@@ -69,6 +69,9 @@ const ROUTES: [string, string[]][] = [
   ["/v1/conversations/{id}/read", ["post"]],
   ["/v1/opt-outs", ["get", "post"]],
   ["/v1/opt-outs/{id}", ["delete", "patch"]],
+  ["/v1/dead-letter-operations", ["post"]],
+  ["/v1/dead-letter-operations/{id}", ["get"]],
+  ["/v1/audit-log", ["get"]],
   ["/health", ["get"]],
 ];
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

@@ -12,7 +12,7 @@ import { type Delivery, earliestSendOf } from "./delivery";
 import { type DispatchSettings, dispatchSettings } from "./dispatch-settings";
 import { earlierSendClaimer } from "./earlier-sends";
 import type { DispatchEnv } from "./env";
-import { guardClient } from "./guard-client";
+import { type GuardMeter, guardClient } from "./guard-client";
 import { OutcomeRecorder } from "./outcome-recorder";
 import { outcomeWrites, type Settled } from "./outcome-writes";
 import { providerChains } from "./provider-resolution";
@@ -29,7 +29,7 @@ const LEASE_MARGIN_MS = 5_000;
  * A batch that finishes within one interval costs two round trips whatever its size.
  * Then each queue message is acked, retried with backoff, or put back with a delay.
  */
-export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<DeliveryJob>): Promise<void> {
+export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<DeliveryJob>, guardMeter?: GuardMeter): Promise<void> {
   const db = database(env.DB);
   const settings = dispatchSettings(env);
   const claimedAt = new Date();
@@ -51,7 +51,10 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
     if (suppressed) return { row, attempts: [], skipped: [], fate: { kind: "suppressed", reason: suppressed } };
     const push = pushRecipientOf(row, claim.devices);
     const delivery: Delivery = { row, attempts: [], skipped: [], ...(push && { push }) };
-    return claim.uncertain.has(row.id) ? { ...delivery, uncertainSince: earliestSendOf(row) } : delivery;
+    if (claim.uncertain.has(row.id)) delivery.uncertainSince = earliestSendOf(row);
+    const preferred = jobs.get(row.id)?.body.providerId;
+    if (preferred) delivery.preferredProviderId = preferred;
+    return delivery;
   });
   const requestIdOf = (delivery: Delivery) => jobs.get(delivery.row.id)?.body.requestId ?? delivery.row.requestId ?? "";
   const recorder = new OutcomeRecorder(db, claimedAt.toISOString(), settings.outcomeFlushMs);
@@ -61,7 +64,7 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
     await sendInWaves(deliveries, {
       chainFor: providerChains(claim.providers),
       adapterFor: adapterCache(keyringFromEnv(env), { webhooksPublicUrl: env.WEBHOOKS_PUBLIC_URL, outbound: outboundPolicyFromEnv(env) }),
-      guard: guardClient(env, settings),
+      guard: guardClient(env, settings, guardMeter),
       settings,
       sendDeadline: claimedAt.getTime() + leaseMs - settings.sendTimeoutMs - Math.min(LEASE_MARGIN_MS, leaseMs / 10),
       settledEarly: (delivery) => recorder.settled({ delivery, delaySeconds: 0, requestId: requestIdOf(delivery) }),

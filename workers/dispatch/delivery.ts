@@ -18,11 +18,15 @@ export type Delivery = {
   row: MessageRow;
   attempts: Attempt[];
   skipped: string[];
+  /** The last provider skipped because its circuit was open: the one to name when no call was made. */
+  skippedProviderId?: string;
   fate?: Fate;
   /** Set when an earlier attempt's outcome was lost (a lapsed lease): sends since then are looked up first. */
   uncertainSince?: Date;
   /** A push's device, as it was at the claim. */
   push?: PushRecipient;
+  /** An operator's redrive to this provider: tried first when it is in the message's chain. */
+  preferredProviderId?: string;
 };
 
 /** Clock skew between Relay and a provider, allowed for when looking up earlier sends. */

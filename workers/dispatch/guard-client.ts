@@ -1,13 +1,20 @@
 import type { ProviderConfigRow } from "../../shared/db/schema";
 import { log } from "../../shared/observability/logger";
-import type { GuardSettings, Reservation } from "../../shared/providers/guard-contract";
+import type { GuardSettings, ReportedOutcome, Reservation } from "../../shared/providers/guard-contract";
 import type { DispatchSettings } from "./dispatch-settings";
 import type { DispatchEnv } from "./env";
 
 export type Guard = {
   reserve(provider: ProviderConfigRow, requested: number): Promise<Reservation>;
-  report(provider: ProviderConfigRow, failures: boolean[]): Promise<void>;
+  report(provider: ProviderConfigRow, outcomes: ReportedOutcome[]): Promise<void>;
 };
+
+/** What reporting to the guards cost one queue batch: RPCs, outcomes carried, time awaited (for the benchmark). */
+export type GuardMeter = { guardReports: number; guardOutcomes: number; guardReportMs: number };
+
+export function newGuardMeter(): GuardMeter {
+  return { guardReports: 0, guardOutcomes: 0, guardReportMs: 0 };
+}
 
 function tpsLimitOf(provider: ProviderConfigRow): number | undefined {
   const limit = Number(provider.metadata?.tpsLimit);
@@ -16,9 +23,10 @@ function tpsLimitOf(provider: ProviderConfigRow): number | undefined {
 
 /**
  * Talks to each provider's ProviderGuard: one reserve and one report per provider per wave.
- * If the guard itself cannot be reached, delivery goes on unguarded rather than stalling.
+ * If the guard itself cannot be reached, delivery goes on unguarded rather than stalling, and
+ * that wave's health is not recorded: recording never holds a send back.
  */
-export function guardClient(env: DispatchEnv, settings: DispatchSettings): Guard {
+export function guardClient(env: DispatchEnv, settings: DispatchSettings, meter = newGuardMeter()): Guard {
   const settingsFor = (provider: ProviderConfigRow): GuardSettings => ({
     failureThreshold: settings.breakerThreshold,
     cooldownSeconds: settings.breakerCooldownSeconds,
@@ -34,11 +42,15 @@ export function guardClient(env: DispatchEnv, settings: DispatchSettings): Guard
         return { granted: requested, state: "closed", retryAfterSeconds: 0 };
       }
     },
-    async report(provider, failures) {
-      if (failures.length === 0) return;
+    async report(provider, outcomes) {
+      if (outcomes.length === 0) return;
+      const startedAt = Date.now();
       await stub(provider)
-        .report(failures, settingsFor(provider))
+        .report(outcomes, settingsFor(provider))
         .catch((error) => log.error("dispatch.guard_unreachable", { providerId: provider.id, error: String(error) }));
+      meter.guardReports++;
+      meter.guardOutcomes += outcomes.length;
+      meter.guardReportMs += Date.now() - startedAt;
     },
   };
 }

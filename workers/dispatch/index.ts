@@ -3,18 +3,23 @@ import { database } from "../../shared/db/database";
 import { log } from "../../shared/observability/logger";
 import { DEAD_LETTER_QUEUE, type DeliveryJob } from "../../shared/queue/delivery-job";
 import { EVENTS_DEAD_LETTER_QUEUE, EVENTS_QUEUE, type EventDeliveryJob, isQueue } from "../../shared/queue/event-delivery-job";
+import { advanceRunningBulkOperations } from "../../shared/recovery/bulk-operation";
 import { archiveTick } from "./archive/archive-runs";
 import { deadLetterBatch } from "./dead-letter-batch";
 import { deliverBatch } from "./deliver-batch";
 import { dispatchSettings } from "./dispatch-settings";
 import type { DispatchEnv } from "./env";
 import { deleteExpiredDashboardSessions, deleteExpiredIdempotencyKeys } from "./expired-rows";
+import { newGuardMeter } from "./guard-client";
 import { dispatchFetch } from "./health";
 import { sweep } from "./sweeper";
 import { eventCron } from "./tenant-events/cron";
 import { deliverEvents, eventDeadLetters } from "./tenant-events/deliver-events";
 
 export { ProviderGuard } from "./provider-guard";
+
+/** Each cron run works on dead-letter bulk operations for at most this long (the cron has 30 s of CPU at most, more of wall time). */
+const BULK_BUDGET_MS = 20_000;
 
 export default {
   fetch: dispatchFetch,
@@ -23,10 +28,11 @@ export default {
     if (isQueue(batch.queue, EVENTS_QUEUE)) return deliverEvents(env, batch as MessageBatch<EventDeliveryJob>);
     if (isQueue(batch.queue, EVENTS_DEAD_LETTER_QUEUE)) return eventDeadLetters(env, batch as MessageBatch<EventDeliveryJob>);
     const metered = meterEnv(env, "dispatch");
+    const guardMeter = newGuardMeter();
     const deadLetters = batch.queue === DEAD_LETTER_QUEUE || batch.queue.endsWith(`-${DEAD_LETTER_QUEUE}`);
     if (deadLetters) await deadLetterBatch(metered.env, batch as MessageBatch<DeliveryJob>);
-    else await deliverBatch(metered.env, batch as MessageBatch<DeliveryJob>);
-    metered.report(deadLetters ? "dead-letter batch" : "delivery batch", batch.messages.length);
+    else await deliverBatch(metered.env, batch as MessageBatch<DeliveryJob>, guardMeter);
+    metered.report(deadLetters ? "dead-letter batch" : "delivery batch", batch.messages.length, guardMeter);
   },
   async scheduled(_controller, env) {
     const settings = dispatchSettings(env);
@@ -35,8 +41,14 @@ export default {
     const swept = await sweep(db, env.DELIVERY_QUEUE, stuckAfter);
     const expiredKeys = await deleteExpiredIdempotencyKeys(db);
     const expiredSessions = await deleteExpiredDashboardSessions(db);
-    if (swept + expiredKeys + expiredSessions > 0)
-      log.info("dispatch.cron", { requeued: swept, expiredIdempotencyKeys: expiredKeys, expiredDashboardSessions: expiredSessions });
+    const bulkOperations = await advanceRunningBulkOperations({ db, queue: env.DELIVERY_QUEUE }, BULK_BUDGET_MS);
+    if (swept + expiredKeys + expiredSessions + bulkOperations > 0)
+      log.info("dispatch.cron", {
+        requeued: swept,
+        expiredIdempotencyKeys: expiredKeys,
+        expiredDashboardSessions: expiredSessions,
+        bulkOperationsAdvanced: bulkOperations,
+      });
     // Last, each on its own: archiving and tenant events never hold up the sweeper or the releases above.
     await archiveTick({ db, bucket: env.ARCHIVE }, settings.archiveBudgetMs).catch((error) =>
       log.error("dispatch.archive_failed", { error: String(error) }),

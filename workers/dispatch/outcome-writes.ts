@@ -4,6 +4,7 @@ import type { Database } from "../../shared/db/database";
 import { eventIfChanged, heldUnder } from "../../shared/db/message-lifecycle";
 import { messageEvents, messages } from "../../shared/db/schema";
 import { suppression } from "../../shared/db/suppression";
+import { rejectedReason, unavailableReason } from "../../shared/domain/attempt-reason";
 import type { MessageStatus } from "../../shared/domain/enums";
 import { newId } from "../../shared/domain/ids";
 import { OPTED_OUT_ERROR } from "../../shared/domain/opt-out";
@@ -31,8 +32,8 @@ function attemptEvent(messageId: string, attempt: Attempt, requestId: string): E
     );
   if (outcome.kind === "sent") return event(messageId, "sent", `sent via ${via}`, attempt.at, requestId, provider.id);
   if (outcome.kind === "rejected")
-    return event(messageId, "failed", `rejected by ${via} — ${describeOutcome(outcome)}`, attempt.at, requestId, provider.id);
-  return event(messageId, "sending", `${via} unavailable — ${describeOutcome(outcome)}`, attempt.at, requestId, provider.id);
+    return event(messageId, "failed", rejectedReason(via, describeOutcome(outcome)), attempt.at, requestId, provider.id);
+  return event(messageId, "sending", unavailableReason(via, describeOutcome(outcome)), attempt.at, requestId, provider.id);
 }
 
 /**
@@ -88,15 +89,15 @@ function notRecordedElsewhere(providerMessageId: string, messageId: string) {
 
 function closingEvent({ delivery, delaySeconds, deadLetter, requestId }: Settled, now: string): EventRow | undefined {
   const fate = delivery.fate;
-  if (fate?.kind === "retry" && deadLetter)
-    return event(
-      delivery.row.id,
-      "sending",
-      `${fate.reason}; the ${delivery.row.channel} retry schedule is spent: dead-lettering`,
-      now,
-      requestId,
-    );
-  if (fate?.kind === "retry") return event(delivery.row.id, "sending", `${fate.reason}; retrying in ${delaySeconds}s`, now, requestId);
+  if (fate?.kind === "retry") {
+    // Names the provider the round ended at (called, or skipped for an open circuit), so a
+    // message that only ever met open circuits is still found under that provider's dead letters.
+    const providerId = delivery.attempts.at(-1)?.provider.id ?? delivery.skippedProviderId;
+    const reason = deadLetter
+      ? `${fate.reason}; the ${delivery.row.channel} retry schedule is spent: dead-lettering`
+      : `${fate.reason}; retrying in ${delaySeconds}s`;
+    return event(delivery.row.id, "sending", reason, now, requestId, providerId);
+  }
   if (fate?.kind === "suppressed") return event(delivery.row.id, "failed", `${OPTED_OUT_ERROR}: not sent, ${fate.reason}`, now, requestId);
   if (fate?.kind === "deferred")
     return event(

@@ -22,3 +22,9 @@ export function providerChains(rows: ProviderConfigRow[]): ChainFor {
     return chain.filter((row) => reaches(row, platform));
   };
 }
+
+/** The chain with the preferred provider moved to the front; a provider not in it changes nothing. */
+export function preferring(chain: ProviderConfigRow[], providerId: string | undefined): ProviderConfigRow[] {
+  const preferred = providerId ? chain.find((row) => row.id === providerId) : undefined;
+  return preferred ? [preferred, ...chain.filter((row) => row !== preferred)] : chain;
+}

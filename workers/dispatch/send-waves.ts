@@ -1,11 +1,12 @@
 import type { ProviderConfigRow } from "../../shared/db/schema";
+import type { ReportedOutcome } from "../../shared/providers/guard-contract";
 import type { Provider, SendOutcome } from "../../shared/providers/provider";
 import { mapBounded } from "./bounded-concurrency";
 import { type Delivery, describeOutcome, outbound } from "./delivery";
 import type { DispatchSettings } from "./dispatch-settings";
 import { lookUpEarlierSends } from "./earlier-sends";
 import type { Guard } from "./guard-client";
-import type { ChainFor } from "./provider-resolution";
+import { type ChainFor, preferring } from "./provider-resolution";
 import { sendCost } from "./send-cost";
 
 export type WaveDeps = {
@@ -34,7 +35,10 @@ export async function sendInWaves(deliveries: Delivery[], deps: WaveDeps): Promi
   for (let level = 0; pending.length > 0; level++) {
     const groups = new Map<ProviderConfigRow, Delivery[]>();
     for (const delivery of pending) {
-      const provider = deps.chainFor(delivery.row.tenantId, delivery.row.channel, delivery.push?.platform)[level];
+      const provider = preferring(
+        deps.chainFor(delivery.row.tenantId, delivery.row.channel, delivery.push?.platform),
+        delivery.preferredProviderId,
+      )[level];
       if (!provider) {
         delivery.fate = exhausted(delivery);
         continue;
@@ -65,15 +69,21 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
   const rest = group.slice(reservation.granted);
   for (const delivery of rest) {
     if (reservation.state === "closed") delivery.fate = { kind: "deferred", provider, delaySeconds: reservation.retryAfterSeconds };
-    else delivery.skipped.push(`${provider.name} (${provider.id}) skipped: circuit ${reservation.state}`);
+    else {
+      delivery.skipped.push(`${provider.name} (${provider.id}) skipped: circuit ${reservation.state}`);
+      delivery.skippedProviderId = provider.id;
+    }
   }
   const onward = rest.filter((delivery) => !delivery.fate);
-  const outcomes = await mapBounded(now, deps.settings.concurrency, async (delivery) => {
+  const reported: ReportedOutcome[] = [];
+  await mapBounded(now, deps.settings.concurrency, async (delivery) => {
     if (Date.now() >= deps.sendDeadline) {
       delivery.fate = { kind: "retry", reason: "the batch ran out of time before this send could start", hintSeconds: 0 };
       return undefined;
     }
+    const startedAt = Date.now();
     const outcome = await attempt(adapter, delivery, deps);
+    reported.push(reportedOutcome(outcome, Date.now() - startedAt));
     delivery.attempts.push({ provider, outcome, at: new Date().toISOString() });
     if (outcome.kind === "sent")
       delivery.fate = {
@@ -87,13 +97,16 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
     else onward.push(delivery);
     // Recorded as it completes, not when the batch ends: a crash then forgets only sends in flight.
     if (delivery.fate) deps.settledEarly(delivery);
-    return outcome;
   });
-  await deps.guard.report(
-    provider,
-    outcomes.flatMap((outcome) => (outcome ? [outcome.kind === "unavailable"] : [])),
-  );
+  await deps.guard.report(provider, reported);
   return onward;
+}
+
+/** A rejection is its own series (the provider answered; the recipient or content was at fault). */
+function reportedOutcome(outcome: SendOutcome, latencyMs: number): ReportedOutcome {
+  if (outcome.kind === "sent") return { kind: "sent", latencyMs };
+  const kind = outcome.kind === "unavailable" && outcome.code === "timeout" ? "timeout" : outcome.kind;
+  return { kind, latencyMs, error: describeOutcome(outcome) };
 }
 
 async function attempt(adapter: Provider, delivery: Delivery, deps: WaveDeps): Promise<SendOutcome> {

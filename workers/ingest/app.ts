@@ -11,8 +11,10 @@ import { authenticate } from "./middleware";
 import { finishDocument, type OpenApiDocument } from "./openapi/finish-document";
 import { isJson, type RouteTable, routeTable } from "./openapi/route-table";
 import { archiveRoutes } from "./routes/archive";
+import { auditLogRoutes } from "./routes/audit-log";
 import { contactRoutes } from "./routes/contacts";
 import { conversationRoutes } from "./routes/conversations";
+import { deadLetterOperationRoutes } from "./routes/dead-letter-operations";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { deviceRoutes } from "./routes/devices";
 import { healthRoutes } from "./routes/health";
@@ -70,6 +72,8 @@ export function createApp() {
   app.route("/", contactRoutes);
   app.route("/", conversationRoutes);
   app.route("/", optOutRoutes);
+  app.route("/", deadLetterOperationRoutes);
+  app.route("/", auditLogRoutes);
   // Plain Hono routes: the dashboard's pages are not part of the OpenAPI document.
   app.route("/dashboard", createDashboard());
 

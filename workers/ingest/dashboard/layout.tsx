@@ -3,7 +3,17 @@ import { isOps } from "../principal";
 import { CsrfField } from "./components";
 import { BASE, type Viewer } from "./context";
 
-export type Section = "overview" | "messages" | "inbox" | "dead-letters" | "providers" | "templates" | "webhooks" | "tenants" | "usage";
+export type Section =
+  | "overview"
+  | "messages"
+  | "inbox"
+  | "dead-letters"
+  | "providers"
+  | "templates"
+  | "webhooks"
+  | "tenants"
+  | "usage"
+  | "audit-log";
 
 function navigation(viewer: Viewer): { section: Section; href: string; label: string }[] {
   const ops = isOps(viewer.principal);
@@ -19,6 +29,7 @@ function navigation(viewer: Viewer): { section: Section; href: string; label: st
     ops
       ? { section: "tenants", href: `${BASE}/tenants`, label: "Tenants and keys" }
       : { section: "tenants", href: `${BASE}/tenants/${viewer.principal.tenantId}`, label: "API keys" },
+    { section: "audit-log", href: `${BASE}/audit-log`, label: "Audit log" },
   ];
 }
 
@@ -57,12 +68,13 @@ function Header({ viewer, section }: { viewer: Viewer; section?: Section }) {
   );
 }
 
-export function Layout(props: { title: string; viewer?: Viewer; section?: Section; children?: Child }) {
+export function Layout(props: { title: string; viewer?: Viewer; section?: Section; refreshSeconds?: number; children?: Child }) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
         <title>{props.title} · Relay</title>
         <link rel="stylesheet" href={`${BASE}/style.css`} />
       </head>

@@ -51,7 +51,7 @@ button.danger { background: var(--bad); border-color: var(--bad); }
 .status-failed, .state-open { color: var(--bad); border-color: var(--bad); }
 .status-queued, .status-sending, .state-half-open { color: var(--warn); border-color: var(--warn); }
 .status-canceled, .state-unknown { color: var(--muted); }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; }
+dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .3rem 1.2rem; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
 .cards { display: flex; flex-wrap: wrap; gap: 1rem; }
@@ -62,10 +62,18 @@ dl.facts dd { margin: 0; }
 .chart .bar-failed { fill: var(--bad); }
 .chart text { font-size: 11px; fill: var(--muted); }
 .chart .axis { stroke: var(--line); }
+.chart .bar-rejected { fill: var(--warn); }
+.chart .bar-unavailable { fill: var(--bad); }
+.chart .bar-timeouts { fill: #6e2b8f; }
 .legend span { margin-right: 1rem; }
-.legend .sent::before, .legend .failed::before { content: ""; display: inline-block; width: .8rem; height: .8rem; margin-right: .3rem; vertical-align: -1px; }
+.legend span::before { content: ""; display: inline-block; width: .8rem; height: .8rem; margin-right: .3rem; vertical-align: -1px; }
 .legend .sent::before { background: var(--ok); }
-.legend .failed::before { background: var(--bad); }
+.legend .failed::before, .legend .unavailable::before { background: var(--bad); }
+.legend .rejected::before { background: var(--warn); }
+.legend .timeouts::before { background: #6e2b8f; }
+.breaker-opened { color: var(--bad); border-color: var(--bad); }
+.breaker-closed { color: var(--ok); border-color: var(--ok); }
+.breaker-probe { color: var(--warn); border-color: var(--warn); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .secret { font-size: 1.1rem; padding: .5rem; background: #fff8c5; border: 1px solid var(--warn); word-break: break-all; }
 .pager { display: flex; gap: 1.5rem; }
@@ -75,4 +83,24 @@ tr.unread td { font-weight: 600; }
 .thread li.inbound { margin-right: 6rem; background: #f6f8fa; }
 .thread li.outbound { margin-left: 6rem; background: #eef6ff; }
 .thread .body { white-space: pre-wrap; }
+.actions-row { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: center; }
+.bulk-actions { margin: .8rem 0; }
+progress { width: 100%; height: 1.2rem; }
+input, select, textarea { max-width: 100%; }
+select { text-overflow: ellipsis; }
+/* A cell of long machine text (JSON, ids) may break anywhere rather than widen its table. */
+.wrap { overflow-wrap: anywhere; min-width: 10rem; }
+main { overflow-wrap: break-word; }
+/* Narrow screens: the page never scrolls sideways; a wide table scrolls inside itself. */
+@media (max-width: 40rem) {
+  header { padding: .5rem .8rem; }
+  main { padding: .8rem .8rem 2rem; }
+  table { display: block; overflow-x: auto; }
+  dl.facts { grid-template-columns: minmax(0, 1fr); }
+  dl.facts dd { margin-bottom: .4rem; }
+  .actions form { min-width: 0; width: 100%; }
+  form.filters > * { flex: 1 1 100%; min-width: 0; }
+  form.filters select, form.filters input { width: 100%; }
+  p, form { min-width: 0; }
+}
 `;

@@ -67,6 +67,9 @@ export const OPERATION_IDS: Record<string, string> = {
   "get /v1/opt-outs": "listOptOuts",
   "patch /v1/opt-outs/{id}": "updateOptOut",
   "delete /v1/opt-outs/{id}": "deleteOptOut",
+  "post /v1/dead-letter-operations": "startDeadLetterOperation",
+  "get /v1/dead-letter-operations/{id}": "getDeadLetterOperation",
+  "get /v1/audit-log": "listAuditLog",
 };
 
 export const TAGS = [
@@ -85,6 +88,7 @@ export const TAGS = [
   { name: "Contacts", description: "The people a tenant talks to; a phone number is unique per tenant." },
   { name: "Conversations", description: "Two-way messages grouped by counterpart and thread: read, reply, poll for changes." },
   { name: "Opt-outs", description: "Addresses a tenant never sends to: SMS STOP, unsubscribed, hard bounces, complaints, or an operator." },
+  { name: "Audit log", description: "Ops' and tenant admins' actions: who, what, when, from where." },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 

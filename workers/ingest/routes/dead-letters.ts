@@ -5,8 +5,10 @@ import { requireScope, tenantScope } from "../principal";
 import { envelope } from "../respond";
 import { deadLetterListQuery, idParam } from "../schemas/params";
 import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
-import { deadLetterSchema, listOf, redriveResultSchema } from "../schemas/views";
+import { deadLetterDetailSchema, deadLetterSchema, listOf, redriveResultSchema } from "../schemas/views";
+import { apiActor, recordAudit } from "../services/audit-log";
 import { discardDeadLetter, findDeadLetter, listDeadLetters, redriveDeadLetter, redriveMany } from "../services/dead-letters";
+import { providerAttemptsOf } from "../services/provider-attempts";
 
 const tags = ["Dead letters"];
 const id = idParam("dlq_V1StGXR8Z5jdHi6BmyT12");
@@ -28,9 +30,9 @@ const get = createRoute({
   path: "/v1/dead-letters/{id}",
   tags,
   security: bearer,
-  summary: "Get a dead letter",
+  summary: "Get a dead letter, with every provider's attempts and last error",
   request: { params: id },
-  responses: { 200: success(deadLetterSchema, "The dead letter"), ...errors(404) },
+  responses: { 200: success(deadLetterDetailSchema, "The dead letter"), ...errors(404) },
 });
 
 const redrive = createRoute({
@@ -73,20 +75,32 @@ export const deadLetterRoutes = new OpenAPIHono<IngestBindings>()
   })
   .openapi(redriveBulk, async (c) => {
     requireScope(c.var.principal, "admin");
-    const items = await redriveMany(redriveContext(c), c.req.valid("json").ids);
+    const ids = c.req.valid("json").ids;
+    const items = await redriveMany(redriveContext(c), ids);
+    const redriven = items.filter((item) => item.outcome === "redriven").length;
+    await recordAudit(c.var.db, apiActor(c), {
+      action: "dead-letter.redrive",
+      tenantId: c.var.principal.tenantId,
+      details: { ids, redriven },
+    });
     return envelope(c, { items });
   })
   .openapi(get, async (c) => {
     requireScope(c.var.principal, "admin");
-    return envelope(c, await findDeadLetter(c.var.db, c.req.valid("param").id, c.var.principal.tenantId));
+    const letter = await findDeadLetter(c.var.db, c.req.valid("param").id, c.var.principal.tenantId);
+    return envelope(c, { ...letter, providerAttempts: await providerAttemptsOf(c.var.db, letter.messageId) });
   })
   .openapi(redrive, async (c) => {
     requireScope(c.var.principal, "admin");
-    return envelope(c, await redriveDeadLetter(redriveContext(c), c.req.valid("param").id));
+    const letter = await redriveDeadLetter(redriveContext(c), c.req.valid("param").id);
+    await recordAudit(c.var.db, apiActor(c), { action: "dead-letter.redrive", tenantId: letter.tenantId, target: letter.id });
+    return envelope(c, letter);
   })
   .openapi(discard, async (c) => {
     requireScope(c.var.principal, "admin");
-    return envelope(c, await discardDeadLetter(c.var.db, c.req.valid("param").id, c.var.principal.tenantId, c.var.requestId));
+    const letter = await discardDeadLetter(c.var.db, c.req.valid("param").id, c.var.principal.tenantId, c.var.requestId);
+    await recordAudit(c.var.db, apiActor(c), { action: "dead-letter.discard", tenantId: letter.tenantId, target: letter.id });
+    return envelope(c, letter);
   });
 
 function redriveContext(c: { env: IngestBindings["Bindings"]; var: IngestBindings["Variables"] }) {

@@ -7,6 +7,7 @@ import { envelope } from "../respond";
 import { idParam, pageQuery } from "../schemas/params";
 import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
 import { deletedSchema, listOf, providerSchema, providerTestSchema } from "../schemas/views";
+import { apiActor, recordAudit } from "../services/audit-log";
 import { offsetPageFrom, offsetPageOf } from "../services/cursor";
 import { checkProvider } from "../services/provider-check";
 import {
@@ -95,6 +96,7 @@ export const providerRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(create, async (c) => {
     requireScope(c.var.principal, "admin");
     const provider = await createProvider(c.var.db, configRulesFrom(c.env), c.var.principal, c.req.valid("json"));
+    await recordAudit(c.var.db, apiActor(c), { action: "provider.create", tenantId: provider.tenantId, target: provider.id });
     return envelope(c, provider, 201);
   })
   .openapi(list, async (c) => {
@@ -111,12 +113,19 @@ export const providerRoutes = new OpenAPIHono<IngestBindings>()
   })
   .openapi(update, async (c) => {
     requireScope(c.var.principal, "admin");
-    const provider = await updateProvider(c.var.db, configRulesFrom(c.env), c.var.principal, c.req.valid("param").id, c.req.valid("json"));
+    const input = c.req.valid("json");
+    const provider = await updateProvider(c.var.db, configRulesFrom(c.env), c.var.principal, c.req.valid("param").id, input);
+    // The names of the fields changed, never their values: a config holds secrets.
+    const details = { fields: Object.keys(input), configFields: Object.keys(input.config ?? {}) };
+    await recordAudit(c.var.db, apiActor(c), { action: "provider.update", tenantId: provider.tenantId, target: provider.id, details });
     return envelope(c, provider);
   })
   .openapi(remove, async (c) => {
     requireScope(c.var.principal, "admin");
-    return envelope(c, await deleteProvider(c.var.db, c.var.principal, c.req.valid("param").id));
+    const owner = (await findProvider(c.var.db, c.var.principal, c.req.valid("param").id)).tenantId;
+    const deleted = await deleteProvider(c.var.db, c.var.principal, c.req.valid("param").id);
+    await recordAudit(c.var.db, apiActor(c), { action: "provider.delete", tenantId: owner, target: deleted.id });
+    return envelope(c, deleted);
   })
   .openapi(test, async (c) => {
     requireScope(c.var.principal, "admin");

@@ -8,6 +8,7 @@ import { envelope } from "../respond";
 import { idParam, pageQuery } from "../schemas/params";
 import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
 import { apiKeySchema, createdApiKeySchema, listOf, tenantSchema } from "../schemas/views";
+import { apiActor, recordAudit } from "../services/audit-log";
 import { offsetPageFrom, offsetPageOf } from "../services/cursor";
 import { createTenant, findTenant, issueApiKey, listApiKeys, listTenants, revokeApiKey, updateTenant } from "../services/tenants";
 
@@ -113,7 +114,9 @@ const revokeKey = createRoute({
 export const tenantRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(create, async (c) => {
     requireOps(c.var.principal);
-    return envelope(c, await createTenant(c.var.db, c.req.valid("json").name), 201);
+    const tenant = await createTenant(c.var.db, c.req.valid("json").name);
+    await recordAudit(c.var.db, apiActor(c), { action: "tenant.create", tenantId: tenant.id, target: tenant.id });
+    return envelope(c, tenant, 201);
   })
   .openapi(list, async (c) => {
     requireOps(c.var.principal);
@@ -132,7 +135,14 @@ export const tenantRoutes = new OpenAPIHono<IngestBindings>()
     requireScope(c.var.principal, "admin");
     const tenant = await findTenant(c.var.db, c.var.principal, c.req.valid("param").id);
     const { name, scopes } = c.req.valid("json");
-    return envelope(c, await issueApiKey(c.var.db, tenant.id, name, scopes), 201);
+    const issued = await issueApiKey(c.var.db, tenant.id, name, scopes);
+    await recordAudit(c.var.db, apiActor(c), {
+      action: "api-key.issue",
+      tenantId: tenant.id,
+      target: issued.id,
+      details: { name, scopes },
+    });
+    return envelope(c, issued, 201);
   })
   .openapi(listKeys, async (c) => {
     requireScope(c.var.principal, "admin");
@@ -142,5 +152,7 @@ export const tenantRoutes = new OpenAPIHono<IngestBindings>()
   })
   .openapi(revokeKey, async (c) => {
     requireScope(c.var.principal, "admin");
-    return envelope(c, await revokeApiKey(c.var.db, c.var.principal, c.req.valid("param").id));
+    const revoked = await revokeApiKey(c.var.db, c.var.principal, c.req.valid("param").id);
+    await recordAudit(c.var.db, apiActor(c), { action: "api-key.revoke", tenantId: revoked.tenantId, target: revoked.id });
+    return envelope(c, revoked);
   });

@@ -40,6 +40,8 @@ export const deadLetterListQuery = pageQuery.extend({
     description: "Text the last error contains, at most 200 characters; ASCII letters match either case, `%` `_` `\\` match literally",
   }),
   state: z.enum(["pending", "redriven", "discarded", "all"]).default("pending"),
+  since: isoTime.optional().meta({ description: "Dead-lettered at or after" }),
+  until: isoTime.optional().meta({ description: "Dead-lettered before" }),
 });
 
 export const idempotencyHeader = z.object({

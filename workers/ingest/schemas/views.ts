@@ -121,6 +121,63 @@ export const deadLetterSchema = z
   })
   .meta({ id: "DeadLetter" });
 
+export const providerAttemptsSchema = z
+  .object({
+    providerId: z.string(),
+    providerName: z.string().nullable().meta({ description: "null once the provider was deleted" }),
+    attempts: z.number().int().meta({ description: "How many times this provider was called for the message" }),
+    lastError: z.string().nullable().meta({ description: "What the provider said the last time (null if that call sent it)" }),
+    lastAttemptAt: timestamp,
+  })
+  .meta({ id: "ProviderAttempts" });
+
+export const deadLetterDetailSchema = deadLetterSchema
+  .extend({
+    providerAttempts: z
+      .array(providerAttemptsSchema)
+      .meta({ description: "Every provider the message was tried with, most recently tried first, from its attempt events" }),
+  })
+  .meta({ id: "DeadLetterDetail" });
+
+export const bulkOperationSchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string().nullable().meta({ description: "null: an ops operation over every tenant the filter matched" }),
+    action: z.enum(["redrive", "discard"]),
+    filter: z.object({
+      tenantId: z.string().nullable(),
+      providerId: z.string().optional(),
+      q: z.string().optional(),
+      since: z.string().optional(),
+      until: z.string().optional(),
+    }),
+    targetProviderId: z.string().nullable(),
+    state: z.enum(["running", "done"]),
+    total: z.number().int().meta({ description: "Pending dead letters the filter matched at the start" }),
+    processed: z.number().int(),
+    succeeded: z.number().int().meta({ description: "Redriven or discarded; the rest were no longer pending or redrivable" }),
+    lastError: z.string().nullable().meta({ description: "Why the last chunk stopped short (it is retried)" }),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    finishedAt: nullableTimestamp,
+  })
+  .meta({ id: "DeadLetterOperation" });
+
+export const auditRecordSchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string().nullable(),
+    actorKeyId: z.string().meta({ description: "The API key that acted" }),
+    actorKeyName: z.string().nullable().meta({ description: "That key's name" }),
+    action: z.string(),
+    target: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    clientAddress: z.string().nullable().meta({ description: "The client's address as Cloudflare's edge saw it" }),
+    requestId: z.string().nullable(),
+    occurredAt: timestamp,
+  })
+  .meta({ id: "AuditRecord" });
+
 export const redriveResultSchema = z
   .object({
     id: z.string(),

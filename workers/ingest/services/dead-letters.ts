@@ -1,24 +1,23 @@
-import { and, desc, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../../shared/db/database";
-import { eventIfChanged, eventWritten, redrivable } from "../../../shared/db/message-lifecycle";
-import { type DeadLetterRow, deadLetters, messages } from "../../../shared/db/schema";
+import { eventIfChanged, eventWritten } from "../../../shared/db/message-lifecycle";
+import { type DeadLetterMatch, type DeadLetterRow, deadLetters, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
 import { ConflictError, NotFoundError, UnavailableError } from "../../../shared/http/errors";
 import type { DeliveryJob } from "../../../shared/queue/delivery-job";
+import { deadLetterMatches, pendingDeadLetter } from "../../../shared/recovery/dead-letter-match";
+import { discardWrites, redriveWrites } from "../../../shared/recovery/dead-letter-writes";
 import { decodeCursor, pageOf } from "./cursor";
 import { afterCursor } from "./messages-query";
 
-export type DeadLetterFilter = {
-  tenantId: string | null;
-  providerId?: string;
-  q?: string;
+export type DeadLetterFilter = DeadLetterMatch & {
   state: "pending" | "redriven" | "discarded" | "all";
   limit: number;
   cursor?: string;
 };
 
 function stateCondition(state: DeadLetterFilter["state"]): SQL | undefined {
-  if (state === "pending") return and(isNull(deadLetters.redrivenAt), isNull(deadLetters.discardedAt));
+  if (state === "pending") return pendingDeadLetter();
   if (state === "redriven") return isNotNull(deadLetters.redrivenAt);
   if (state === "discarded") return isNotNull(deadLetters.discardedAt);
   return undefined;
@@ -30,10 +29,7 @@ export async function listDeadLetters(db: Database, filter: DeadLetterFilter) {
     .from(deadLetters)
     .where(
       and(
-        filter.tenantId ? eq(deadLetters.tenantId, filter.tenantId) : undefined,
-        filter.providerId ? eq(deadLetters.providerId, filter.providerId) : undefined,
-        // instr(), not LIKE: D1 refuses LIKE patterns over 50 bytes, and instr has no wildcards to escape.
-        filter.q ? sql`instr(lower(${deadLetters.lastError}), lower(${filter.q})) > 0` : undefined,
+        deadLetterMatches(filter),
         stateCondition(filter.state),
         afterCursor(deadLetters.deadLetteredAt, deadLetters.id, decodeCursor(filter.cursor)),
       ),
@@ -49,6 +45,14 @@ export async function findDeadLetter(db: Database, id: string, tenantId: string 
   });
   if (!row) throw new NotFoundError("Dead letter");
   return row;
+}
+
+/** The message's most recent dead letter, if it has one (tenant-scoped like the message). */
+export async function latestDeadLetterOf(db: Database, messageId: string, tenantId: string | null): Promise<DeadLetterRow | undefined> {
+  return db.query.deadLetters.findFirst({
+    where: and(eq(deadLetters.messageId, messageId), tenantId ? eq(deadLetters.tenantId, tenantId) : undefined),
+    orderBy: [desc(deadLetters.deadLetteredAt), desc(deadLetters.id)],
+  });
 }
 
 export type RedriveContext = { db: Database; queue: Queue<DeliveryJob>; tenantId: string | null; requestId: string };
@@ -67,32 +71,7 @@ export async function redriveDeadLetter(ctx: RedriveContext, id: string): Promis
     columns: { attempts: true, lastError: true },
   });
   const now = new Date().toISOString();
-  // One batch: the dead letter is claimed only with its message reopened, or neither.
-  const [claimed] = await ctx.db.batch([
-    ctx.db
-      .update(deadLetters)
-      .set({ redrivenAt: now })
-      .where(
-        and(
-          eq(deadLetters.id, row.id),
-          isNull(deadLetters.redrivenAt),
-          isNull(deadLetters.discardedAt),
-          sql`EXISTS (SELECT 1 FROM messages WHERE id = ${row.messageId} AND ${redrivable()})`,
-        ),
-      )
-      .returning(),
-    ctx.db
-      .update(messages)
-      .set({ status: "queued", attempts: 0, lastError: null, updatedAt: now })
-      .where(
-        and(
-          eq(messages.id, row.messageId),
-          redrivable(),
-          sql`EXISTS (SELECT 1 FROM dead_letters WHERE id = ${row.id} AND redriven_at = ${now})`,
-        ),
-      ),
-    eventIfChanged(ctx.db, redriveEvent(row, "queued", `redriven from dead letter ${row.id}`, ctx.requestId, now)),
-  ]);
+  const [claimed] = await ctx.db.batch(redriveWrites(ctx.db, row, now, ctx.requestId, `redriven from dead letter ${row.id}`));
   const letter = claimed[0];
   if (!letter || !before) {
     if (row.redrivenAt || row.discardedAt)
@@ -157,22 +136,16 @@ export async function redriveMany(ctx: RedriveContext, ids: string[]): Promise<R
 export async function discardDeadLetter(db: Database, id: string, tenantId: string | null, requestId: string) {
   const row = await findDeadLetter(db, id, tenantId);
   const now = new Date().toISOString();
-  const [discarded] = await db.batch([
-    db
-      .update(deadLetters)
-      .set({ discardedAt: now })
-      .where(and(eq(deadLetters.id, row.id), isNull(deadLetters.redrivenAt), isNull(deadLetters.discardedAt)))
-      .returning({ id: deadLetters.id }),
-    eventIfChanged(db, {
-      id: newId("event"),
-      messageId: row.messageId,
-      status: "failed",
-      reason: `dead letter ${row.id} discarded`,
-      source: "internal",
-      requestId,
-      occurredAt: now,
-    }),
-  ]);
+  const [discarded] = await db.batch(discardWrites(db, row, now, requestId, `dead letter ${row.id} discarded`));
   if (discarded.length !== 1) throw new ConflictError(`This dead letter was already ${row.discardedAt ? "discarded" : "redriven"}`);
   return { ...row, discardedAt: now };
+}
+
+/** How many pending dead letters a filter matches now. */
+export async function countPendingDeadLetters(db: Database, match: DeadLetterMatch): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(deadLetters)
+    .where(and(deadLetterMatches(match), pendingDeadLetter()));
+  return Number(row?.n ?? 0);
 }

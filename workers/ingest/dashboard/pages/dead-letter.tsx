@@ -1,4 +1,5 @@
 import type { DeadLetterRow } from "../../../../shared/db/schema";
+import type { ProviderAttempts } from "../../services/provider-attempts";
 import { ageOf, ConfirmBox, CsrfField, Notice, Pretty, Time } from "../components";
 import { BASE, type Viewer } from "../context";
 import { Layout } from "../layout";
@@ -7,7 +8,41 @@ export function deadLetterState(d: DeadLetterRow): "waiting" | "redriven" | "dis
   return d.discardedAt ? "discarded" : d.redrivenAt ? "redriven" : "waiting";
 }
 
-export function DeadLetterPage({ viewer, letter, done }: { viewer: Viewer; letter: DeadLetterRow; done?: string }) {
+function ProvidersTried({ attempts }: { attempts: ProviderAttempts[] }) {
+  if (attempts.length === 0) return <p>No provider was called for this message (none was enabled, or every circuit was open).</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Provider</th>
+          <th scope="col" class="num">
+            Calls
+          </th>
+          <th scope="col">Last error</th>
+          <th scope="col">Last called</th>
+        </tr>
+      </thead>
+      <tbody>
+        {attempts.map((a) => (
+          <tr>
+            <td>
+              <a href={`${BASE}/providers/${a.providerId}`}>{a.providerName ?? `${a.providerId} (deleted)`}</a>
+            </td>
+            <td class="num">{a.attempts}</td>
+            <td>{a.lastError ?? "sent"}</td>
+            <td>
+              <Time iso={a.lastAttemptAt} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+type Props = { viewer: Viewer; letter: DeadLetterRow; attempts: ProviderAttempts[]; providerName?: string; done?: string };
+
+export function DeadLetterPage({ viewer, letter, attempts, providerName, done }: Props) {
   const action = (verb: string) => `${BASE}/dead-letters/${letter.id}/${verb}`;
   return (
     <Layout title={`Dead letter ${letter.id}`} viewer={viewer} section="dead-letters">
@@ -21,11 +56,11 @@ export function DeadLetterPage({ viewer, letter, done }: { viewer: Viewer; lette
         </dd>
         <dt>Tenant</dt>
         <dd>{letter.tenantId}</dd>
-        <dt>Provider</dt>
-        <dd>{letter.providerId ? <a href={`${BASE}/providers/${letter.providerId}`}>{letter.providerId}</a> : "—"}</dd>
+        <dt>Last provider tried</dt>
+        <dd>{letter.providerId ? <a href={`${BASE}/providers/${letter.providerId}`}>{providerName ?? letter.providerId}</a> : "—"}</dd>
         <dt>Error</dt>
         <dd>{letter.lastError ?? "—"}</dd>
-        <dt>Attempts</dt>
+        <dt>Delivery rounds</dt>
         <dd>{letter.attempts}</dd>
         <dt>Dead-lettered</dt>
         <dd>
@@ -40,6 +75,8 @@ export function DeadLetterPage({ viewer, letter, done }: { viewer: Viewer; lette
           <Time iso={letter.discardedAt} />
         </dd>
       </dl>
+      <h2>Providers tried</h2>
+      <ProvidersTried attempts={attempts} />
       <details open>
         <summary>Payload as it reached the dead-letter queue</summary>
         <Pretty value={letter.body} />

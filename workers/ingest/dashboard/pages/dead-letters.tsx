@@ -4,6 +4,7 @@ import { isOps } from "../../principal";
 import type { RedriveOutcome } from "../../services/dead-letters";
 import { ageOf, ConfirmBox, CsrfField, Notice, Pager, SelectField, type TenantChoice, TextField, tenantOptions } from "../components";
 import { BASE, type Viewer } from "../context";
+import { withFilters } from "../dead-letter-filters";
 import { Layout } from "../layout";
 import type { ProviderView } from "../views";
 
@@ -64,11 +65,38 @@ function Outcomes({ outcomes }: { outcomes: RedriveOutcome[] }) {
   );
 }
 
+/** Above the table, so they never sit under 50 rows: the selection, the whole page, or everything matching. */
+function BulkActions({ filters, count }: { filters: Record<string, string>; count: number }) {
+  const { cursor: _cursor, state: _state, ...matchFilters } = filters;
+  const everything = (action: "redrive" | "discard") => withFilters(`${BASE}/dead-letters/bulk`, { ...matchFilters, action });
+  return (
+    <div class="bulk-actions">
+      <ConfirmBox id="confirm-bulk">I understand: the chosen messages go back on the delivery queue and are sent again.</ConfirmBox>
+      <p class="actions-row">
+        <button type="submit" name="scope" value="selected">
+          Redrive selected
+        </button>{" "}
+        <button type="submit" name="scope" value="page" class="secondary">
+          Redrive all {count} on this page
+        </button>
+      </p>
+      <p class="actions-row">
+        Everything matching this filter, on every page: <a href={everything("redrive")}>Redrive all…</a>{" "}
+        <a href={everything("discard")}>Discard all…</a>
+      </p>
+    </div>
+  );
+}
+
 export function DeadLettersPage(props: Props) {
   const { filters, viewer } = props;
   const ops = isOps(viewer.principal);
   const providerName = new Map(props.providers.map((p) => [p.id, p.name]));
-  const providerOptions = [{ value: "", label: "Any" }, ...props.providers.map((p) => ({ value: p.id, label: `${p.name} (${p.id})` }))];
+  const tenantName = new Map(props.tenants.map((t) => [t.id, t.name]));
+  const providerOptions = [
+    { value: "", label: "Any" },
+    ...props.providers.map((p) => ({ value: p.id, label: `${p.name} (${p.channel})` })),
+  ];
   const waiting = (filters.state ?? "pending") === "pending";
   return (
     <Layout title="Dead letters" viewer={viewer} section="dead-letters">
@@ -80,6 +108,8 @@ export function DeadLettersPage(props: Props) {
         <SelectField id="provider" name="providerId" label="Provider" options={providerOptions} value={filters.providerId} />
         <TextField id="q" name="q" label="Error contains" type="search" value={filters.q} />
         <SelectField id="state" name="state" label="State" options={STATES} value={filters.state ?? "pending"} />
+        <TextField id="since" name="since" label="Dead-lettered from" type="date" value={filters.since} />
+        <TextField id="until" name="until" label="Up to" type="date" value={filters.until} />
         <button type="submit">Filter</button>
       </form>
       {props.errors?.length ? (
@@ -90,6 +120,15 @@ export function DeadLettersPage(props: Props) {
       ) : (
         <form method="post" action={`${BASE}/dead-letters/redrive`}>
           <CsrfField token={viewer.csrf} />
+          {Object.entries(filters)
+            .filter(([name]) => name !== "cursor")
+            .map(([name, value]) => (
+              <input type="hidden" name={name} value={value} />
+            ))}
+          {props.items.map((d) => (
+            <input type="hidden" name="pageIds" value={d.id} />
+          ))}
+          {waiting ? <BulkActions filters={filters} count={props.items.length} /> : null}
           <table>
             <thead>
               <tr>
@@ -97,7 +136,7 @@ export function DeadLettersPage(props: Props) {
                 <th scope="col">Dead letter</th>
                 <th scope="col">Message</th>
                 {ops ? <th scope="col">Tenant</th> : null}
-                <th scope="col">Provider</th>
+                <th scope="col">Last provider</th>
                 <th scope="col">Error</th>
                 <th scope="col" class="num">
                   Attempts
@@ -124,7 +163,7 @@ export function DeadLettersPage(props: Props) {
                       <code>{d.messageId}</code>
                     </a>
                   </td>
-                  {ops ? <td>{d.tenantId}</td> : null}
+                  {ops ? <td>{tenantName.get(d.tenantId) ?? d.tenantId}</td> : null}
                   <td>{d.providerId ? (providerName.get(d.providerId) ?? d.providerId) : "—"}</td>
                   <td>{d.lastError ?? "—"}</td>
                   <td class="num">{d.attempts}</td>
@@ -133,14 +172,6 @@ export function DeadLettersPage(props: Props) {
               ))}
             </tbody>
           </table>
-          {waiting ? (
-            <>
-              <ConfirmBox id="confirm-bulk">
-                I understand: the selected messages go back on the delivery queue and are sent again.
-              </ConfirmBox>
-              <button type="submit">Redrive selected</button>
-            </>
-          ) : null}
         </form>
       )}
       <Pager path={`${BASE}/dead-letters`} query={filters} nextCursor={props.nextCursor} />

@@ -1,11 +1,35 @@
-import { CsrfField, Notice, Pretty, Status, Time } from "../components";
+import type { DeadLetterRow } from "../../../../shared/db/schema";
+import { ConfirmBox, CsrfField, Notice, Pretty, Status, Time } from "../components";
 import { BASE, type Viewer } from "../context";
 import { Layout } from "../layout";
 import type { MessageWithEvents } from "../views";
+import { deadLetterState } from "./dead-letter";
 
-type Props = { viewer: Viewer; message: MessageWithEvents; payloads: Map<string, unknown>; done?: string };
+type Props = { viewer: Viewer; message: MessageWithEvents; payloads: Map<string, unknown>; deadLetter?: DeadLetterRow; done?: string };
 
-export function MessagePage({ viewer, message, payloads, done }: Props) {
+/** The message's dead letter, and its redrive while it waits. */
+function DeadLetterBox({ viewer, letter }: { viewer: Viewer; letter: DeadLetterRow }) {
+  const state = deadLetterState(letter);
+  return (
+    <section aria-labelledby="dead-letter-heading">
+      <h2 id="dead-letter-heading">Dead letter</h2>
+      <p>
+        <a href={`${BASE}/dead-letters/${letter.id}`}>Dead letter {letter.id}</a> ({state}, <Time iso={letter.deadLetteredAt} />
+        ): {letter.lastError ?? "no error recorded"}
+      </p>
+      {state === "waiting" ? (
+        <form method="post" action={`${BASE}/dead-letters/${letter.id}/redrive`}>
+          <CsrfField token={viewer.csrf} />
+          <input type="hidden" name="from" value="message" />
+          <ConfirmBox id="confirm-redrive">I understand: the message goes back on the delivery queue and is sent again.</ConfirmBox>
+          <button type="submit">Redrive this message</button>
+        </form>
+      ) : null}
+    </section>
+  );
+}
+
+export function MessagePage({ viewer, message, payloads, deadLetter, done }: Props) {
   const facts: [string, string | number | null][] = [
     ["Tenant", message.tenantId],
     ["Channel", message.channel],
@@ -56,6 +80,7 @@ export function MessagePage({ viewer, message, payloads, done }: Props) {
           </button>
         </form>
       ) : null}
+      {deadLetter ? <DeadLetterBox viewer={viewer} letter={deadLetter} /> : null}
       <details>
         <summary>Content and metadata</summary>
         <Pretty value={{ content: message.content, metadata: message.metadata }} />

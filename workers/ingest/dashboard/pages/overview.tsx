@@ -63,7 +63,16 @@ function CountsTable({
   );
 }
 
-function HealthTable({ providers, health }: { providers: ProviderView[]; health: Map<string, ProviderHealth> }) {
+function HealthTable({
+  providers,
+  health,
+  tenants,
+}: {
+  providers: ProviderView[];
+  health: Map<string, ProviderHealth>;
+  tenants: TenantChoice[];
+}) {
+  const tenantName = new Map(tenants.map((t) => [t.id, t.name]));
   if (providers.length === 0) return <p>No providers.</p>;
   return (
     <table>
@@ -88,7 +97,7 @@ function HealthTable({ providers, health }: { providers: ProviderView[]; health:
               </td>
               <td>{p.type}</td>
               <td>{p.channel}</td>
-              <td>{p.tenantId ?? "system default"}</td>
+              <td>{p.tenantId ? (tenantName.get(p.tenantId) ?? p.tenantId) : "system default"}</td>
               <td>{p.enabled ? "yes" : "no"}</td>
               <td>
                 <span class={`status state-${h.state}`}>{h.state}</span>
@@ -137,7 +146,7 @@ export function OverviewPage(props: Props) {
       <h2>Sent and failed per hour</h2>
       <HourlyChart hours={data.hourly} />
       <h2>Provider health</h2>
-      <HealthTable providers={props.providers} health={props.health} />
+      <HealthTable providers={props.providers} health={props.health} tenants={props.tenants} />
     </Layout>
   );
 }

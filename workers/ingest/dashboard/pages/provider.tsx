@@ -1,12 +1,13 @@
 import { ConfirmBox, CsrfField, Notice, Pretty, Time } from "../components";
 import { BASE, type Viewer } from "../context";
 import { Layout } from "../layout";
-import { failureRate, type ProviderHealth } from "../provider-health";
+import { failureRate, hourlyHealth, type ProviderHealth } from "../provider-health";
 import type { ProviderView } from "../views";
+import { BreakerHistory, ProviderHealthChart } from "./provider-health-chart";
 
 export type CheckOutcome = { ok: boolean; message: string; latencyMs: number };
 
-type Props = { viewer: Viewer; provider: ProviderView; health: ProviderHealth; check?: CheckOutcome; done?: string };
+type Props = { viewer: Viewer; provider: ProviderView; ownerName?: string; health: ProviderHealth; check?: CheckOutcome; done?: string };
 
 function CheckResult({ check }: { check: CheckOutcome }) {
   return (
@@ -16,7 +17,19 @@ function CheckResult({ check }: { check: CheckOutcome }) {
   );
 }
 
-export function ProviderPage({ viewer, provider, health, check, done }: Props) {
+function HealthSection({ health }: { health: ProviderHealth }) {
+  if (!health.status) return <p>Health: unknown (the dispatch worker's provider guard did not answer).</p>;
+  return (
+    <section aria-labelledby="health-heading">
+      <h2 id="health-heading">Health, last 24 hours</h2>
+      <ProviderHealthChart hours={hourlyHealth(health.status)} />
+      <h2>Circuit breaker history</h2>
+      <BreakerHistory history={health.status.history} />
+    </section>
+  );
+}
+
+export function ProviderPage({ viewer, provider, ownerName, health, check, done }: Props) {
   const action = (verb: string) => `${BASE}/providers/${provider.id}/${verb}`;
   return (
     <Layout title={`Provider ${provider.name}`} viewer={viewer} section="providers">
@@ -32,7 +45,7 @@ export function ProviderPage({ viewer, provider, health, check, done }: Props) {
         <dt>Channel</dt>
         <dd>{provider.channel}</dd>
         <dt>Owner</dt>
-        <dd>{provider.tenantId ?? "system default"}</dd>
+        <dd>{provider.tenantId ? (ownerName ?? provider.tenantId) : "system default"}</dd>
         <dt>State</dt>
         <dd>{provider.enabled ? "enabled" : "disabled"}</dd>
         <dt>Priority</dt>
@@ -43,7 +56,14 @@ export function ProviderPage({ viewer, provider, health, check, done }: Props) {
         </dd>
         <dt>Circuit</dt>
         <dd>
-          <span class={`status state-${health.state}`}>{health.state}</span>; {failureRate(health)}
+          <span class={`status state-${health.state}`}>{health.state}</span>
+          {health.status?.openedAt ? (
+            <>
+              {" "}
+              since <Time iso={health.status.openedAt} />
+            </>
+          ) : null}
+          ; {failureRate(health)}
         </dd>
         <dt>Created</dt>
         <dd>
@@ -54,6 +74,7 @@ export function ProviderPage({ viewer, provider, health, check, done }: Props) {
           <Time iso={provider.updatedAt} />
         </dd>
       </dl>
+      <HealthSection health={health} />
       {Object.keys(provider.metadata).length > 0 ? (
         <details>
           <summary>Metadata</summary>

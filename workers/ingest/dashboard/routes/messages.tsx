@@ -3,6 +3,7 @@ import { zodDetails } from "../../../../shared/http/envelope";
 import { isOps, requireScope, tenantScope } from "../../principal";
 import { messageListQuery } from "../../schemas/params";
 import { cancelMessage } from "../../services/cancel-message";
+import { latestDeadLetterOf } from "../../services/dead-letters";
 import { listMessages, messageWithEvents } from "../../services/messages-query";
 import { listTenants } from "../../services/tenants";
 import { BASE, type DashboardBindings, signedIn } from "../context";
@@ -47,8 +48,14 @@ export const messageRoutes = new Hono<DashboardBindings>()
     const viewer = signedIn(c);
     requireScope(viewer.principal, "read");
     const message = await messageWithEvents(c.var.db, c.req.param("id"), viewer.principal.tenantId, c.env.ARCHIVE);
-    const payloads = await rawPayloadsOf(c.var.db, message.id);
-    return render(c, <MessagePage viewer={viewer} message={message} payloads={payloads} done={doneNotice(c.req.query("done"))} />);
+    const [payloads, deadLetter] = await Promise.all([
+      rawPayloadsOf(c.var.db, message.id),
+      latestDeadLetterOf(c.var.db, message.id, viewer.principal.tenantId),
+    ]);
+    const page = (
+      <MessagePage viewer={viewer} message={message} payloads={payloads} deadLetter={deadLetter} done={doneNotice(c.req.query("done"))} />
+    );
+    return render(c, page);
   })
   .post("/messages/:id/cancel", async (c) => {
     const viewer = signedIn(c);

@@ -4,6 +4,7 @@ import { createProviderSchema, updateProviderSchema } from "../../../../shared/d
 import { zodDetails } from "../../../../shared/http/envelope";
 import { InvalidInputError } from "../../../../shared/http/errors";
 import { isOps, type Principal, tenantScope } from "../../principal";
+import { recordAudit } from "../../services/audit-log";
 import { checkProvider } from "../../services/provider-check";
 import {
   configRulesFrom,
@@ -14,7 +15,8 @@ import {
   providerView,
   updateProvider,
 } from "../../services/providers";
-import { listTenants } from "../../services/tenants";
+import { findTenant, listTenants } from "../../services/tenants";
+import { dashboardActor } from "../audit-actor";
 import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
 import { type Form, field, formOf, requireConfirmation } from "../form";
 import { doneNotice, withDone } from "../notices";
@@ -60,8 +62,12 @@ function echoed(form: Form): Record<string, string> {
 async function providerPage(c: DashboardContext, id: string, extra: { check?: CheckOutcome; done?: string } = {}) {
   const viewer = signedIn(c);
   const provider = providerView(await findProvider(c.var.db, viewer.principal, id));
-  const health = (await providerHealth(c.env, [provider.id])).get(provider.id) ?? { state: "unknown" as const };
-  return render(c, <ProviderPage viewer={viewer} provider={provider} health={health} {...extra} />);
+  const [healthById, owner] = await Promise.all([
+    providerHealth(c.env, [provider.id]),
+    provider.tenantId ? findTenant(c.var.db, viewer.principal, provider.tenantId) : undefined,
+  ]);
+  const health = healthById.get(provider.id) ?? { state: "unknown" as const };
+  return render(c, <ProviderPage viewer={viewer} provider={provider} ownerName={owner?.name} health={health} {...extra} />);
 }
 
 async function tenantsFor(c: DashboardContext) {
@@ -101,6 +107,7 @@ export const providerRoutes = new Hono<DashboardBindings>()
     if (!input.success) return failed("The provider was not added. Check the fields marked below.", zodDetails(input.error));
     try {
       const provider = await createProvider(c.var.db, configRulesFrom(c.env), viewer.principal, input.data);
+      await recordAudit(c.var.db, dashboardActor(c), { action: "provider.create", tenantId: provider.tenantId, target: provider.id });
       return c.redirect(withDone(`${BASE}/providers/${provider.id}`, "provider-created"), 303);
     } catch (error) {
       if (error instanceof InvalidInputError) return failed(`The provider was not added. ${error.message}.`, error.details);
@@ -117,6 +124,13 @@ export const providerRoutes = new Hono<DashboardBindings>()
     const enabled = field(await formOf(c), "enabled") === "true";
     const input = updateProviderSchema.parse({ enabled });
     const provider = await updateProvider(c.var.db, configRulesFrom(c.env), signedIn(c).principal, c.req.param("id"), input);
+    const details = { fields: ["enabled"], enabled };
+    await recordAudit(c.var.db, dashboardActor(c), {
+      action: "provider.update",
+      tenantId: provider.tenantId,
+      target: provider.id,
+      details,
+    });
     return c.redirect(withDone(`${BASE}/providers/${provider.id}`, enabled ? "enabled" : "disabled"), 303);
   })
   .post("/providers/:id/priority", async (c) => {
@@ -124,10 +138,19 @@ export const providerRoutes = new Hono<DashboardBindings>()
     const input = updateProviderSchema.safeParse({ priority: raw && Number.isFinite(Number(raw)) ? Number(raw) : raw });
     if (!input.success) throw new InvalidInputError("The priority must be a whole number from 0 to 100", zodDetails(input.error));
     const provider = await updateProvider(c.var.db, configRulesFrom(c.env), signedIn(c).principal, c.req.param("id"), input.data);
+    const details = { fields: ["priority"], priority: provider.priority };
+    await recordAudit(c.var.db, dashboardActor(c), {
+      action: "provider.update",
+      tenantId: provider.tenantId,
+      target: provider.id,
+      details,
+    });
     return c.redirect(withDone(`${BASE}/providers/${provider.id}`, "priority"), 303);
   })
   .post("/providers/:id/delete", async (c) => {
     requireConfirmation(await formOf(c));
-    await deleteProvider(c.var.db, signedIn(c).principal, c.req.param("id"));
+    const owner = (await findProvider(c.var.db, signedIn(c).principal, c.req.param("id"))).tenantId;
+    const deleted = await deleteProvider(c.var.db, signedIn(c).principal, c.req.param("id"));
+    await recordAudit(c.var.db, dashboardActor(c), { action: "provider.delete", tenantId: owner, target: deleted.id });
     return c.redirect(withDone(`${BASE}/providers`, "provider-deleted"), 303);
   });

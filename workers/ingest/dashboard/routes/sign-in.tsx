@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { ForbiddenError, UnauthorizedError } from "../../../../shared/http/errors";
 import { requireScope } from "../../principal";
 import { principalForKey } from "../../services/api-key-lookup";
+import { actorOf, recordAudit } from "../../services/audit-log";
 import { clientBucket } from "../client-address";
 import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
 import { isCrossOrigin, tokensMatch } from "../csrf";
@@ -47,6 +48,8 @@ export const signInRoutes = new Hono<DashboardBindings>()
       const principal = await principalForKey(c.var.db, field(form, "apiKey")?.trim() ?? "");
       requireScope(principal, "admin");
       await startSession(c, principal);
+      const actor = actorOf(c.req.raw, principal, c.var.requestId, "dashboard");
+      await recordAudit(c.var.db, actor, { action: "dashboard.sign-in", tenantId: principal.tenantId });
       return c.redirect(BASE, 303);
     } catch (error) {
       if (error instanceof UnauthorizedError)

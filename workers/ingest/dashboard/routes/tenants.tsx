@@ -4,7 +4,9 @@ import { API_KEY_SCOPES } from "../../../../shared/domain/scopes";
 import { zodDetails } from "../../../../shared/http/envelope";
 import { InvalidInputError } from "../../../../shared/http/errors";
 import { isOps, requireOps } from "../../principal";
+import { recordAudit } from "../../services/audit-log";
 import { createTenant, findTenant, issueApiKey, listApiKeys, listTenants, revokeApiKey } from "../../services/tenants";
+import { dashboardActor } from "../audit-actor";
 import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
 import { field, fields, formOf, requireConfirmation } from "../form";
 import { doneNotice, withDone } from "../notices";
@@ -35,6 +37,7 @@ export const tenantRoutes = new Hono<DashboardBindings>()
     const name = tenantName.safeParse(field(await formOf(c), "name") ?? "");
     if (!name.success) throw new InvalidInputError("A tenant needs a name of 1 to 100 characters", zodDetails(name.error, ["name"]));
     const tenant = await createTenant(c.var.db, name.data);
+    await recordAudit(c.var.db, dashboardActor(c), { action: "tenant.create", tenantId: tenant.id, target: tenant.id });
     return c.redirect(withDone(`${BASE}/tenants/${tenant.id}`, "tenant-created"), 303);
   })
   .get("/tenants/:id", (c) => tenantPage(c, c.req.param("id"), { done: doneNotice(c.req.query("done")) }))
@@ -45,11 +48,14 @@ export const tenantRoutes = new Hono<DashboardBindings>()
     const input = newKey.safeParse({ name: field(form, "name") ?? "", scopes: fields(form, "scopes") });
     if (!input.success) throw new InvalidInputError("A key needs a name and at least one scope", zodDetails(input.error));
     const issued = await issueApiKey(c.var.db, tenant.id, input.data.name, input.data.scopes);
+    const details = { name: input.data.name, scopes: input.data.scopes };
+    await recordAudit(c.var.db, dashboardActor(c), { action: "api-key.issue", tenantId: tenant.id, target: issued.id, details });
     return tenantPage(c, tenant.id, { issued: { name: issued.name, key: issued.key } });
   })
   .post("/api-keys/:id/revoke", async (c) => {
     requireConfirmation(await formOf(c));
     const revoked = await revokeApiKey(c.var.db, signedIn(c).principal, c.req.param("id"));
+    await recordAudit(c.var.db, dashboardActor(c), { action: "api-key.revoke", tenantId: revoked.tenantId, target: revoked.id });
     const back = revoked.tenantId ? `${BASE}/tenants/${revoked.tenantId}` : `${BASE}/tenants`;
     return c.redirect(withDone(back, "revoked"), 303);
   });
