@@ -1,5 +1,6 @@
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database } from "../../shared/db/database";
+import { jsonList } from "../../shared/db/json-list";
 import { claimable, leaseAbandoned } from "../../shared/db/message-lifecycle";
 import { type DeviceRow, type MessageRow, messages, optOuts, type ProviderConfigRow, providerConfigs } from "../../shared/db/schema";
 import { claimedDevices } from "./push-recipient";
@@ -21,8 +22,6 @@ export type Claim = {
   suppressed: Map<string, string>;
 };
 
-const ids = (messageIds: string[]): SQL => sql`(SELECT value FROM json_each(${JSON.stringify(messageIds)}))`;
-
 /**
  * The batch's first D1 round trip. Claiming is one guarded update: only a `queued` message,
  * or a `sending` one whose lease has lapsed (a retry, or a consumer that died), is taken,
@@ -38,12 +37,12 @@ export async function claimBatch(db: Database, messageIds: string[], now: Date, 
     db
       .select({ id: messages.id })
       .from(messages)
-      .where(sql`${messages.id} IN ${ids(messageIds)} AND ${leaseAbandoned(nowIso)}`),
+      .where(sql`${messages.id} IN ${jsonList(messageIds)} AND ${leaseAbandoned(nowIso)}`),
     db
       .update(messages)
       .set({ status: "sending", attempts: sql`${messages.attempts} + 1`, leaseExpiresAt: lease, updatedAt: nowIso })
       .where(
-        sql`${messages.id} IN ${ids(messageIds)}
+        sql`${messages.id} IN ${jsonList(messageIds)}
           AND ${claimable(nowIso)}
           AND (${messages.scheduledAt} IS NULL OR ${messages.scheduledAt} <= ${nowIso})`,
       )
@@ -51,13 +50,13 @@ export async function claimBatch(db: Database, messageIds: string[], now: Date, 
     db
       .select({ id: messages.id, tenantId: messages.tenantId, scheduledAt: sql<string>`${messages.scheduledAt}` })
       .from(messages)
-      .where(sql`${messages.id} IN ${ids(messageIds)} AND ${claimable(nowIso)} AND ${messages.scheduledAt} > ${nowIso}`),
+      .where(sql`${messages.id} IN ${jsonList(messageIds)} AND ${claimable(nowIso)} AND ${messages.scheduledAt} > ${nowIso}`),
     db
       .select()
       .from(providerConfigs)
       .where(
         sql`${providerConfigs.enabled} = 1 AND (${providerConfigs.tenantId} IS NULL
-          OR ${providerConfigs.tenantId} IN (SELECT tenant_id FROM messages WHERE id IN ${ids(messageIds)}))`,
+          OR ${providerConfigs.tenantId} IN (SELECT tenant_id FROM messages WHERE id IN ${jsonList(messageIds)}))`,
       )
       .orderBy(providerConfigs.priority, providerConfigs.createdAt),
     claimedDevices(db, messageIds),
@@ -68,7 +67,7 @@ export async function claimBatch(db: Database, messageIds: string[], now: Date, 
         optOuts,
         sql`${optOuts.tenantId} = ${messages.tenantId} AND ${optOuts.channel} = ${messages.channel} AND ${optOuts.address} = lower(${messages.recipient})`,
       )
-      .where(sql`${messages.id} IN ${ids(messageIds)}`),
+      .where(sql`${messages.id} IN ${jsonList(messageIds)}`),
   ]);
   const ownedIds = new Set(owned.map((row) => row.id));
   return {

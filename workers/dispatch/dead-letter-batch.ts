@@ -1,6 +1,7 @@
-import { getTableColumns, sql } from "drizzle-orm";
+import { and, getTableColumns, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { database } from "../../shared/db/database";
+import { inJsonList } from "../../shared/db/json-list";
 import { claimable, eventIfChanged, eventWritten } from "../../shared/db/message-lifecycle";
 import { deadLetters, type MessageRow, messages } from "../../shared/db/schema";
 import { newId } from "../../shared/domain/ids";
@@ -36,7 +37,7 @@ export async function deadLetterBatch(env: DispatchEnv, batch: MessageBatch<Deli
   const rows = await db
     .select({ ...getTableColumns(messages), lastProviderId: lastProviderTried })
     .from(messages)
-    .where(sql`${messages.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND ${failable}`);
+    .where(and(inJsonList(messages.id, ids), failable));
   const jobs = new Map(batch.messages.map((message) => [message.body.messageId, message.body]));
 
   const writes = rows.flatMap((row): BatchItem<"sqlite">[] => {

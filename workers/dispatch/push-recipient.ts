@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../shared/db/database";
+import { jsonList } from "../../shared/db/json-list";
 import { type DeviceRow, devices, type MessageRow } from "../../shared/db/schema";
 import { DEVICE_ID } from "../../shared/domain/device-request";
 import type { DevicePlatform } from "../../shared/domain/enums";
@@ -14,7 +15,7 @@ export type PushRecipient = { platform: DevicePlatform; target?: PushTarget; ref
  * recipients, by token for raw FCM tokens (only an invalid one matters then).
  */
 export function claimedDevices(db: Database, messageIds: string[]) {
-  const ids = sql`(SELECT value FROM json_each(${JSON.stringify(messageIds)}))`;
+  const ids = jsonList(messageIds);
   return db
     .select()
     .from(devices)

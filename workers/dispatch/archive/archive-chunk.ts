@@ -1,6 +1,7 @@
-import { type AnyColumn, and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { type ArchivedMessage, archiveKey, decodeArchive, encodeArchive } from "../../../shared/archive/archive-object";
 import type { Database } from "../../../shared/db/database";
+import { inJsonList } from "../../../shared/db/json-list";
 import { archiveChunks, archivedMessages, archiveRuns, messageEvents, messages } from "../../../shared/db/schema";
 
 export type ArchiveDeps = { db: Database; bucket: R2Bucket };
@@ -11,8 +12,8 @@ type Chunk = typeof archiveChunks.$inferSelect;
 /** The messages with their events, as D1 holds them now. */
 async function snapshot(db: Database, ids: string[]): Promise<ArchivedMessage[]> {
   const [rows, events] = await Promise.all([
-    db.select().from(messages).where(inArray(messages.id, ids)).orderBy(asc(messages.createdAt), asc(messages.id)),
-    db.select().from(messageEvents).where(inArray(messageEvents.messageId, ids)).orderBy(asc(messageEvents.occurredAt), asc(sql`rowid`)),
+    db.select().from(messages).where(inJsonList(messages.id, ids)).orderBy(asc(messages.createdAt), asc(messages.id)),
+    db.select().from(messageEvents).where(inJsonList(messageEvents.messageId, ids)).orderBy(asc(messageEvents.occurredAt), asc(sql`rowid`)),
   ]);
   return rows.map((message) => ({ message, events: events.filter((event) => event.messageId === message.id) }));
 }
@@ -49,7 +50,6 @@ async function finish(db: Database, chunk: Chunk, lines: ArchivedMessage[]): Pro
   );
   const ids = JSON.stringify(chunk.messageIds);
   const pass = crypto.randomUUID();
-  const inChunk = (column: AnyColumn) => sql`${column} IN (SELECT value FROM json_each(${ids}))`;
   const done = sql`EXISTS (SELECT 1 FROM archive_chunks WHERE key = ${chunk.key} AND state = 'done' AND finished_by = ${pass})`;
   const stale = sql`json_array_length(${expected}) <> json_array_length(${ids})
     OR EXISTS (SELECT 1 FROM json_each(${expected}) AS s LEFT JOIN messages AS m ON m.id = s.value ->> 'id'
@@ -72,8 +72,10 @@ async function finish(db: Database, chunk: Chunk, lines: ArchivedMessage[]): Pro
     ),
     // The newest event row of all stays: SQLite would give a deleted top rowid to the next event,
     // and the tenant-event fan-out reads message_events in rowid order from its cursor.
-    db.delete(messageEvents).where(and(inChunk(messageEvents.messageId), done, sql`rowid < (SELECT max(rowid) FROM message_events)`)),
-    db.delete(messages).where(and(inChunk(messages.id), done)),
+    db
+      .delete(messageEvents)
+      .where(and(inJsonList(messageEvents.messageId, chunk.messageIds), done, sql`rowid < (SELECT max(rowid) FROM message_events)`)),
+    db.delete(messages).where(and(inJsonList(messages.id, chunk.messageIds), done)),
     db
       .update(archiveRuns)
       .set({

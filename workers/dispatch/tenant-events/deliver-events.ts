@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { keyringFromEnv } from "../../../shared/crypto/credential-cipher";
 import { type Database, database } from "../../../shared/db/database";
+import { inJsonList } from "../../../shared/db/json-list";
 import { tenantEvents, type WebhookEndpointRow, webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
 import { openSecrets, signingSecrets } from "../../../shared/events/endpoint-secrets";
@@ -53,13 +54,13 @@ async function claim(db: Database, jobs: EventDeliveryJob[], settings: EventSett
   const results = await db.batch(claims as [(typeof claims)[number], ...(typeof claims)[number][]]);
   const claimed = results.flat();
   if (claimed.length === 0) return { claimed: [], orphaned: [] };
-  const ids = JSON.stringify(claimed.map((row) => row.id));
+  const ids = claimed.map((row) => row.id);
   const details = await db
     .select({ deliveryId: webhookDeliveries.id, eventType: tenantEvents.type, payload: tenantEvents.payload, endpoint: webhookEndpoints })
     .from(webhookDeliveries)
     .innerJoin(tenantEvents, eq(tenantEvents.id, webhookDeliveries.eventId))
     .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-    .where(sql`${webhookDeliveries.id} IN (SELECT value FROM json_each(${ids}))`);
+    .where(inJsonList(webhookDeliveries.id, ids));
   const byId = new Map(details.map((row) => [row.deliveryId, row]));
   const found = claimed.flatMap((row): Claimed[] => {
     const detail = byId.get(row.id);
@@ -77,7 +78,7 @@ function orphanedUpdate(db: Database, ids: string[]) {
   return db
     .update(webhookDeliveries)
     .set({ state: "failed", lastError: "endpoint deleted", updatedAt: now })
-    .where(sql`${webhookDeliveries.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
+    .where(inJsonList(webhookDeliveries.id, ids));
 }
 
 const DISABLED: PostResult = { ok: false, statusCode: null, latencyMs: 0, responseExcerpt: null, error: "endpoint disabled" };
@@ -233,12 +234,12 @@ export async function deliverEvents(env: DispatchEnv, batch: MessageBatch<EventD
  */
 export async function eventDeadLetters(env: DispatchEnv, batch: MessageBatch<EventDeliveryJob>): Promise<void> {
   const db = database(env.DB);
-  const ids = JSON.stringify(batch.messages.map((message) => message.body.deliveryId));
+  const ids = batch.messages.map((message) => message.body.deliveryId);
   const now = new Date().toISOString();
   await db
     .update(webhookDeliveries)
     .set({ nextAttemptAt: now, updatedAt: now })
-    .where(sql`${webhookDeliveries.id} IN (SELECT value FROM json_each(${ids})) AND ${webhookDeliveries.state} = 'pending'`);
+    .where(and(inJsonList(webhookDeliveries.id, ids), eq(webhookDeliveries.state, "pending")));
   log.warn("events.dead_lettered_jobs", { count: batch.messages.length });
   batch.ackAll();
 }

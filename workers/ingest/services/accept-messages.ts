@@ -5,7 +5,6 @@ import { type Database, isUniqueViolation } from "../../../shared/db/database";
 import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
 import { threadOf } from "../../../shared/domain/message-content";
-import type { MessageRequest } from "../../../shared/domain/message-request";
 import { type MessageView, messageView } from "../../../shared/domain/message-view";
 import { smsSegments } from "../../../shared/domain/sms-segments";
 import { InvalidInputError, PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";

@@ -1,5 +1,6 @@
-import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../../shared/db/database";
+import { jsonList } from "../../../shared/db/json-list";
 import { type DeviceRow, devices } from "../../../shared/db/schema";
 import { CONTACT_ID, DEVICE_ID } from "../../../shared/domain/device-request";
 import type { MessageView } from "../../../shared/domain/message-view";
@@ -9,7 +10,6 @@ import { type ErrorDetail, InvalidInputError, UnavailableError } from "../../../
 type Addressed = { channel: string; to: string };
 
 const isPush = (request: Addressed): boolean => request.channel === "push";
-const inList = (values: string[]): SQL => sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
 
 /** The tenant's devices that the pushes name: by id, by contact, or by raw FCM token. One query. */
 async function devicesNamed(db: Database, tenantId: string, pushes: Addressed[]): Promise<DeviceRow[]> {
@@ -22,8 +22,8 @@ async function devicesNamed(db: Database, tenantId: string, pushes: Addressed[])
     .where(
       and(
         eq(devices.tenantId, tenantId),
-        sql`(${devices.id} IN ${inList(ids)} OR ${devices.contactId} IN ${inList(contacts)}
-          OR (${devices.platform} = 'fcm' AND ${devices.address} IN ${inList(tokens)}))`,
+        sql`(${devices.id} IN ${jsonList(ids)} OR ${devices.contactId} IN ${jsonList(contacts)}
+          OR (${devices.platform} = 'fcm' AND ${devices.address} IN ${jsonList(tokens)}))`,
       ),
     )
     .orderBy(asc(devices.createdAt), asc(devices.id));
