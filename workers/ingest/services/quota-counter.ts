@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Database } from "../../../shared/db/database";
+import { type Database, isCheckViolation } from "../../../shared/db/database";
 import { type MessageRow, messages, tenants, usageCounters } from "../../../shared/db/schema";
 import type { Channel } from "../../../shared/domain/enums";
 import { type Quotas, quotaPeriod } from "../../../shared/domain/quotas";
@@ -62,8 +62,7 @@ export function refundStatements(db: Database, tenantId: string, charges: Charge
 }
 
 export function isQuotaViolation(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : String(error);
-  return text.includes("CHECK constraint failed") && text.includes("usage_counters");
+  return isCheckViolation(error, "usage_counters");
 }
 
 /** The error for a batch the CHECK refused: the first charge that no longer fits names the channel. */
