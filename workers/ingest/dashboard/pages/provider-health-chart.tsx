@@ -1,12 +1,7 @@
 import type { BreakerEvent } from "../../../../shared/providers/guard-contract";
 import { Time } from "../components";
 import { averageLatencyMs, type HealthTotals } from "../provider-health";
-
-const LEFT = 36;
-const SLOT = 30;
-const PLOT_HEIGHT = 160;
-const TOP = 12;
-const BOTTOM = 22;
+import { BASELINE, barHeight, HourChartFrame } from "./hour-chart-frame";
 
 const SERIES = [
   { key: "sent", label: "sent" },
@@ -18,47 +13,29 @@ const SERIES = [
 /** One provider's attempts per hour (24 h, UTC), stacked by outcome, with the numbers as a table. */
 export function ProviderHealthChart({ hours }: { hours: HealthTotals[] }) {
   const max = Math.max(1, ...hours.map((h) => h.attempts));
-  const height = (n: number) => Math.round((n / max) * PLOT_HEIGHT);
-  const baseline = TOP + PLOT_HEIGHT;
-  const width = LEFT + hours.length * SLOT;
   const total = (key: (typeof SERIES)[number]["key"]) => hours.reduce((n, h) => n + h[key], 0);
   const summary = SERIES.map((s) => `${total(s.key)} ${s.label}`).join(", ");
   return (
     <figure>
-      <svg class="chart" role="img" aria-labelledby="health-title health-desc" viewBox={`0 0 ${width} ${baseline + BOTTOM}`} width={width}>
-        <title id="health-title">Attempts per hour by outcome, last 24 hours (UTC)</title>
-        <desc id="health-desc">{`In the last 24 hours: ${summary}.`}</desc>
-        <line class="axis" x1={LEFT} y1={baseline} x2={width} y2={baseline} />
-        <text x={LEFT - 6} y={TOP + 4} text-anchor="end">
-          {max}
-        </text>
-        <text x={LEFT - 6} y={baseline} text-anchor="end">
-          0
-        </text>
-        {hours.map((h, i) => {
-          const x = LEFT + i * SLOT;
-          const label = `${h.start.slice(11, 13)}:00`;
-          let top = baseline;
-          return (
-            <g>
-              {SERIES.map((s) => {
-                const barHeight = height(h[s.key]);
-                top -= barHeight;
-                return barHeight > 0 ? (
-                  <rect class={`bar-${s.key}`} x={x + 5} y={top} width={20} height={barHeight}>
-                    <title>{`${label} UTC: ${h[s.key]} ${s.label}`}</title>
-                  </rect>
-                ) : null;
-              })}
-              {i % 3 === 0 ? (
-                <text x={x + 15} y={baseline + 15} text-anchor="middle">
-                  {label}
-                </text>
-              ) : null}
-            </g>
-          );
-        })}
-      </svg>
+      <HourChartFrame
+        id="health"
+        title="Attempts per hour by outcome, last 24 hours (UTC)"
+        desc={`In the last 24 hours: ${summary}.`}
+        max={max}
+        hourLabels={hours.map((h) => `${h.start.slice(11, 13)}:00`)}
+        bars={(x, i, label) => {
+          let top = BASELINE;
+          return SERIES.map((s) => {
+            const height = barHeight(hours[i][s.key], max);
+            top -= height;
+            return height > 0 ? (
+              <rect class={`bar-${s.key}`} x={x + 5} y={top} width={20} height={height}>
+                <title>{`${label} UTC: ${hours[i][s.key]} ${s.label}`}</title>
+              </rect>
+            ) : null;
+          });
+        }}
+      />
       <figcaption class="legend">
         {SERIES.map((s) => (
           <span class={s.key}>{s.label}</span>
