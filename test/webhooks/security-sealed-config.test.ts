@@ -19,9 +19,11 @@ describe("a sealed config copied onto another provider's row, at callback time",
     const url = `${WEBHOOKS_ORIGIN}/webhooks/twilio/${attackers}`;
     const answer = await deliver(await twilioRequest(url, statusParams(newMessageSid(), "delivered"), victimConfig.authToken));
 
-    // Refused (today as an internal error, since the row cannot be opened at all), and nothing recorded.
-    expect(answer.status).not.toBe(200);
+    // Refused as unavailable (the row cannot be opened at all, so the provider retries later), and nothing recorded.
+    expect(answer.status).toBe(503);
     expect(answer.body.success).toBe(false);
+    expect(answer.body.error.code).toBe("SERVICE_UNAVAILABLE");
+    expect(JSON.stringify(answer.body)).not.toContain(victimConfig.authToken);
     expect(await writtenFor(attackers)).toEqual({ events: 0, unmatched: 0 });
   });
 });
