@@ -10,6 +10,7 @@ import { newId } from "../../shared/domain/ids";
 import { OPTED_OUT_ERROR } from "../../shared/domain/opt-out";
 import { REACHED_PROVIDER } from "../../shared/domain/status";
 import { type Attempt, type Delivery, describeOutcome } from "./delivery";
+import { firstPriceLookupAt } from "./price-lookups";
 import { markDeviceGone } from "./push-recipient";
 
 type EventRow = typeof messageEvents.$inferInsert;
@@ -55,6 +56,7 @@ function statusUpdate(db: Database, { delivery, delaySeconds, deadLetter }: Sett
         providerMessageId: fate.providerMessageId,
         cost: fate.cost ?? null,
         currency: fate.currency ?? null,
+        priceDueAt: fate.priceLater ? firstPriceLookupAt(now) : null,
         sentAt: sql`coalesce(${messages.sentAt}, ${now})`,
         lastError: null,
         leaseExpiresAt: null,

@@ -59,6 +59,7 @@ function newRow(ctx: AcceptContext, request: AcceptableMessage, now: string, cla
     requestHash: claim?.requestHash ?? null,
     scheduledAt: request.scheduledAt ?? null,
     sentAt: null,
+    priceDueAt: null,
     attempts: 0,
     lastError: null,
     leaseExpiresAt: null,
