@@ -1,8 +1,8 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../../shared/db/database";
-import { eventIfChanged, heldUnder } from "../../shared/db/message-lifecycle";
-import { messageEvents, messages } from "../../shared/db/schema";
+import { eventIfChanged, heldUnder, insertEvents } from "../../shared/db/message-lifecycle";
+import { type messageEvents, messages } from "../../shared/db/schema";
 import { suppression } from "../../shared/db/suppression";
 import { rejectedReason, unavailableReason } from "../../shared/domain/attempt-reason";
 import type { MessageStatus } from "../../shared/domain/enums";
@@ -156,5 +156,5 @@ export function outcomeWrites(db: Database, settled: Settled[], claimedAt: strin
         }),
       );
   }
-  return [...facts.map((row) => db.insert(messageEvents).values(row)), ...decisions];
+  return facts.length > 0 ? [insertEvents(db, facts), ...decisions] : decisions;
 }
