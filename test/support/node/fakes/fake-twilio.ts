@@ -27,8 +27,7 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
  * the behaviour set for the recipient (or by default), and posts signed `sent` and
  * `delivered` status callbacks to the StatusCallback URL, as Twilio does. Like Twilio, it lists
  * the messages it accepted (`GET …/Messages.json?To=&From=&PageSize=`, newest first), unless
- * lookups are switched off (then it answers 404, as a Twilio-like gateway without that API), and
- * answers each Message resource, priced once `setPrice` says so.
+ * lookups are switched off (then it answers 404, as a Twilio-like gateway without that API).
  */
 export async function startFakeTwilio(accountSid: string, authToken: string) {
   const sends: TwilioSend[] = [];
@@ -38,7 +37,6 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
   let latencyMs = 0;
   let sendCallbacks = true;
   let lookups = true;
-  let price: string | null = null;
 
   const server: Server = createServer(async (request, response) => {
     const receivedAt = Date.now();
@@ -56,14 +54,6 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
       if (!lookups) return void response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ code: 20404 }));
       response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ messages: listing(url.searchParams) }));
       return;
-    }
-    const fetched = request.method === "GET" ? /\/Messages\/([^/]+)\.json$/.exec(url.pathname) : null;
-    if (fetched) {
-      const send = sends.find((candidate) => candidate.sid === fetched[1]);
-      if (!send) return void response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ code: 20404 }));
-      // Like Twilio: the price appears once the carrier has billed the message (here, once set).
-      const body = { sid: send.sid, to: send.to, status: "delivered", price, price_unit: price === null ? null : "USD" };
-      return void response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
     }
     if (request.method === "GET") {
       response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sid: accountSid, status: "active" }));
@@ -146,10 +136,6 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
     /** Off: the Messages list answers 404, so Relay cannot look up an earlier send. */
     setLookups(enabled: boolean) {
       lookups = enabled;
-    },
-    /** What the Message resource (`GET …/Messages/{sid}.json`) reports as price from now on, e.g. "-0.00790". */
-    setPrice(reported: string | null) {
-      price = reported;
     },
     /** Every answer waits this long first, so a backlog can build up. */
     setLatency(ms: number) {
