@@ -14,6 +14,8 @@ export type Database = ReturnType<typeof connect>;
 const connected = new WeakMap<D1Database, Database>();
 
 export function database(d1: D1Database): Database {
+  // A worker run without a D1 binding (the OpenAPI export) still builds its request context.
+  if (typeof d1 !== "object" || d1 === null) return connect(d1);
   let db = connected.get(d1);
   if (!db) {
     db = connect(d1);
