@@ -3,6 +3,7 @@ import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { startBaseline } from "./baseline-target";
 import { startEventEndpoint } from "./event-endpoint";
+import { type DatabasesReport, databasesTable, measureDatabases } from "./databases";
 import { d1Costs } from "./d1-calibration";
 import { measure, measureIngestAlone, measureEvents } from "./phase";
 import { startRelay } from "./relay-target";
@@ -11,18 +12,36 @@ import { type BenchReport, svgChart, table } from "./report";
 /**
  * `npm run bench [-- --messages 5000 --concurrency 32]`: Relay's local stack against a
  * baseline of minimal workers on the same runtime. A short metered run first counts D1 work.
+ * `-- --databases N`: instead, the baseline with its writes spread over 1 and N local databases.
  */
 const { values } = parseArgs({
   options: {
     messages: { type: "string", default: "5000" },
     concurrency: { type: "string", default: "32" },
     "calibration-messages": { type: "string", default: "500" },
+    databases: { type: "string" },
   },
 });
 const messages = Number(values.messages);
 /** A provider this slow makes a batch outlast the outcome flush interval, so early writes show. */
 const SLOW_PROVIDER_MS = 200;
 const concurrency = Number(values.concurrency);
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
+
+if (values.databases) {
+  // `--databases N`: only the scaling run — the baseline's writes over 1, then N, local databases.
+  const databases = Number(values.databases);
+  console.log(`Baseline over 1 and ${databases} local D1 databases: ${messages} messages, concurrency ${concurrency}\n`);
+  const runs = await measureDatabases([1, databases], messages, concurrency);
+  const report: DatabasesReport = { at: new Date().toISOString(), machine, runs };
+  console.log(`\n${databasesTable(runs)}\n`);
+  mkdirSync("bench/results", { recursive: true });
+  const file = `bench/results/databases-${report.at.replace(/[:.]/g, "-")}.json`;
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`Wrote ${file}`);
+  process.exit(0);
+}
 
 console.log(`Relay benchmark: ${messages} messages, concurrency ${concurrency}\n`);
 
@@ -63,7 +82,7 @@ await endpoint.close();
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 const report: BenchReport = {
   at: new Date().toISOString(),
-  machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
+  machine,
   relay,
   baseline,
   d1,

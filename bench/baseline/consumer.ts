@@ -1,11 +1,16 @@
-/** The irreducible work of delivering: one D1 update per message, no provider at all. */
-type Env = { DB: D1Database };
+/** The irreducible work of delivering: one D1 update per message (in its tenant's database), no provider at all. */
+import { databaseOf, type ShardedEnv } from "./shard";
+
+type Job = { id: string; shard: number };
 
 export default {
-  async queue(batch: MessageBatch<{ id: string }>, env: Env): Promise<void> {
+  async queue(batch: MessageBatch<Job>, env: ShardedEnv): Promise<void> {
     for (const message of batch.messages) {
-      await env.DB.prepare("UPDATE baseline_messages SET status = 'sent' WHERE id = ?").bind(message.body.id).run();
+      await databaseOf(env, message.body.shard)
+        .prepare("UPDATE baseline_messages SET status = 'sent' WHERE id = ?")
+        .bind(message.body.id)
+        .run();
       message.ack();
     }
   },
-} satisfies ExportedHandler<Env, { id: string }>;
+} satisfies ExportedHandler<ShardedEnv, Job>;

@@ -62,3 +62,16 @@ export function eventIfChanged(db: Database, event: EventValues) {
 export function eventWritten(eventId: string): SQL {
   return sql`EXISTS (SELECT 1 FROM message_events WHERE id = ${eventId})`;
 }
+
+/**
+ * Unconditional events (facts: the calls happened), any number of them as one statement: one
+ * JSON parameter read by `json_each`, so a batch of 100 messages costs one statement here, not
+ * one per event, and stays within D1's 100 bound parameters. Rows keep the array's order.
+ */
+export function insertEvents(db: Database, events: EventValues[]) {
+  return db.insert(messageEvents).select(
+    sql`SELECT value ->> 'id', value ->> 'messageId', value ->> 'status', value ->> 'reason', value ->> 'source',
+      value ->> 'providerId', value -> 'rawPayload', value ->> 'dedupeKey', value ->> 'requestId', value ->> 'occurredAt'
+      FROM json_each(${JSON.stringify(events)}) ORDER BY key`,
+  );
+}

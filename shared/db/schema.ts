@@ -88,6 +88,11 @@ export const messages = sqliteTable(
     requestHash: text("request_hash"),
     scheduledAt: text("scheduled_at"),
     sentAt: text("sent_at"),
+    /**
+     * When the cron next asks the provider what a sent message cost (Twilio reports `price` only
+     * later); null once priced, given up, or never needed.
+     */
+    priceDueAt: text("price_due_at"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     /** While set and in the future, one consumer owns the `sending` message. */
@@ -116,6 +121,8 @@ export const messages = sqliteTable(
     // Partial: a message has no provider message id until sent, so accepting one costs no entry.
     index("messages_provider_message_id").on(t.providerMessageId).where(sql`${t.providerMessageId} IS NOT NULL`),
     index("messages_status_updated").on(t.status, t.updatedAt),
+    // Partial: only a sent message still waiting for its provider's price has an entry.
+    index("messages_price_due").on(t.priceDueAt).where(sql`${t.priceDueAt} IS NOT NULL`),
   ],
 );
 
@@ -166,6 +173,8 @@ export const unmatchedCallbacks = sqliteTable(
   (t) => [
     uniqueIndex("unmatched_callbacks_dedupe_key").on(t.dedupeKey),
     index("unmatched_callbacks_provider_message").on(t.providerId, t.providerMessageId),
+    // The retention purge walks the oldest first.
+    index("unmatched_callbacks_received").on(t.receivedAt),
   ],
 );
 
@@ -183,7 +192,13 @@ export const deadLetters = sqliteTable(
     redrivenAt: text("redriven_at"),
     discardedAt: text("discarded_at"),
   },
-  (t) => [index("dead_letters_tenant").on(t.tenantId, t.deadLetteredAt, t.id), index("dead_letters_message").on(t.messageId)],
+  (t) => [
+    index("dead_letters_tenant").on(t.tenantId, t.deadLetteredAt, t.id),
+    index("dead_letters_message").on(t.messageId),
+    // Partial, for the retention purge of resolved letters: a pending letter has no entry in either.
+    index("dead_letters_redriven").on(t.redrivenAt).where(sql`${t.redrivenAt} IS NOT NULL`),
+    index("dead_letters_discarded").on(t.discardedAt).where(sql`${t.discardedAt} IS NOT NULL`),
+  ],
 );
 
 /** Stripe-style idempotency: one row per (tenant, key), kept 24 h. */

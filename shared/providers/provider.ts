@@ -48,7 +48,22 @@ export interface Provider {
    * earlier attempt's outcome was lost in a crash is recorded, not sent again.
    */
   findSent?(message: OutboundMessage, since: Date, signal: AbortSignal): Promise<EarlierSends>;
+  /**
+   * For a provider that prices a send only after it (Twilio): what the provider says the send
+   * `providerMessageId` cost, once it knows.
+   */
+  priceOf?(providerMessageId: string, signal: AbortSignal): Promise<PriceLookup>;
 }
+
+/**
+ * - `priced`: the provider's price (positive, in `currency` when it names one).
+ * - `unpriced`: the provider has no price for it yet: ask again later.
+ * - `unavailable`: it could not answer now (rate limit, 5xx, network, not found).
+ */
+export type PriceLookup =
+  | { kind: "priced"; cost: number; currency?: string }
+  | { kind: "unpriced" }
+  | { kind: "unavailable"; message: string };
 
 /**
  * - `listed`: the provider answered; `ids` may be empty (nothing sent before).

@@ -1,4 +1,4 @@
-import type { CheckResult, SendOutcome } from "./provider";
+import type { CheckResult, PriceLookup, SendOutcome } from "./provider";
 
 const REDACTED = "[redacted]";
 
@@ -9,7 +9,7 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   return clean;
 }
 
-export function withoutSecrets<T extends SendOutcome | CheckResult>(result: T, secrets: readonly (string | undefined)[]): T {
+export function withoutSecrets<T extends SendOutcome | CheckResult | PriceLookup>(result: T, secrets: readonly (string | undefined)[]): T {
   if (!("message" in result)) return result;
   const code = "code" in result && typeof result.code === "string" ? { code: redact(result.code, secrets) } : {};
   return { ...result, ...code, message: redact(result.message, secrets) };

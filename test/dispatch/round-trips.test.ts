@@ -51,3 +51,22 @@ describe("D1 rows written per delivered message", () => {
     expect(perMessage).toBe(11);
   });
 });
+
+describe("D1 statements per queue batch", () => {
+  it("one per message (its outcome) beyond a fixed few: a batch's attempt events are one statement", async () => {
+    const statementsFor = async (size: number) => {
+      const tenantId = await newTenant();
+      await addProvider({ tenantId });
+      const rows = [];
+      for (let i = 0; i < size; i++) rows.push(await queuedMessage(tenantId));
+      const { db, counter } = countingD1(env.DB);
+      await consume(batchOf(rows), { ...env, DB: db });
+      expect(await eventsOf(rows[size - 1].id)).toHaveLength(2);
+      return counter.statements;
+    };
+    const ten = await statementsFor(10);
+    const hundred = await statementsFor(100);
+    expect(hundred - ten).toBe(90);
+    expect(hundred).toBeLessThanOrEqual(110);
+  });
+});

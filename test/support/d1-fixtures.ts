@@ -68,6 +68,7 @@ export async function insertMessage(tenantId: string, overrides: Partial<Message
     cost: null,
     currency: null,
     segments: null,
+    priceDueAt: null,
     idempotencyKey: null,
     requestHash: null,
     scheduledAt: null,

@@ -7,7 +7,16 @@ export type Attempt = { provider: ProviderConfigRow; outcome: SendOutcome; at: s
 
 /** What becomes of a claimed message in this round. */
 export type Fate =
-  | { kind: "sent"; provider: ProviderConfigRow; providerMessageId: string; cost?: number; currency?: string; reconciled?: boolean }
+  | {
+      kind: "sent";
+      provider: ProviderConfigRow;
+      providerMessageId: string;
+      cost?: number;
+      currency?: string;
+      /** The provider prices the send later: the cron asks it (price-lookups.ts). */
+      priceLater?: true;
+      reconciled?: boolean;
+    }
   | { kind: "rejected"; provider: ProviderConfigRow; reason: string; suppresses?: OptOutSource }
   | { kind: "retry"; reason: string; hintSeconds: number }
   | { kind: "deferred"; provider: ProviderConfigRow; delaySeconds: number }

@@ -6,6 +6,7 @@ import { log } from "../../shared/observability/logger";
 import { breakerSettings } from "../../shared/providers/guard-contract";
 import { ARCHIVE_BUDGET_MS } from "./archive/archive-runs";
 import type { DispatchEnv } from "./env";
+import type { RetentionDays } from "./record-retention";
 import { DEFAULT_SWEEP_AFTER_SECONDS } from "./sweeper";
 
 /** The dispatch worker's vars; see README "Configuration and secrets". */
@@ -17,6 +18,10 @@ const dispatchVars = z.object({
   OUTCOME_FLUSH_MS: positiveNumber(250),
   SWEEP_AFTER_SECONDS: positiveNumber(DEFAULT_SWEEP_AFTER_SECONDS),
   ARCHIVE_BUDGET_MS: positiveNumber(ARCHIVE_BUDGET_MS),
+  DEAD_LETTER_RETENTION_DAYS: positiveNumber(30),
+  UNMATCHED_CALLBACK_RETENTION_DAYS: positiveNumber(30),
+  PRICE_LOOKUP_HORIZON_HOURS: positiveNumber(24),
+  PRICE_LOOKUPS_PER_TICK: positiveNumber(50),
 });
 
 export type DispatchSettings = {
@@ -34,6 +39,11 @@ export type DispatchSettings = {
   breakerCooldownSeconds: number;
   /** How long one cron tick may spend archiving (ms). */
   archiveBudgetMs: number;
+  /** Resolved dead letters and unmatched callbacks are deleted this long after (days). */
+  retentionDays: RetentionDays;
+  /** A sent message's price is asked for until this long after it was sent (hours), at most this many per tick. */
+  priceLookupHorizonHours: number;
+  priceLookupsPerTick: number;
 };
 
 /** Parsed once per isolate, not per batch. */
@@ -55,5 +65,8 @@ export const dispatchSettings = parsedOnce((env: DispatchEnv): DispatchSettings 
     breakerThreshold: breaker.failureThreshold,
     breakerCooldownSeconds: breaker.cooldownSeconds,
     archiveBudgetMs: vars.ARCHIVE_BUDGET_MS,
+    retentionDays: { deadLetters: vars.DEAD_LETTER_RETENTION_DAYS, unmatchedCallbacks: vars.UNMATCHED_CALLBACK_RETENTION_DAYS },
+    priceLookupHorizonHours: vars.PRICE_LOOKUP_HORIZON_HOURS,
+    priceLookupsPerTick: vars.PRICE_LOOKUPS_PER_TICK,
   };
 });

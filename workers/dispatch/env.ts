@@ -35,6 +35,14 @@ export type DispatchEnv = {
   OUTCOME_FLUSH_MS?: string;
   /** How long one cron tick may spend on the R2 archive (default 20000). */
   ARCHIVE_BUDGET_MS?: string;
+  /** Resolved (redriven or discarded) dead letters are deleted this many days after (default 30); pending ones never. */
+  DEAD_LETTER_RETENTION_DAYS?: string;
+  /** Unmatched provider callbacks are deleted this many days after they arrived (default 30). */
+  UNMATCHED_CALLBACK_RETENTION_DAYS?: string;
+  /** A sent message its provider has not priced yet (Twilio) is looked up until this many hours after sending (default 24). */
+  PRICE_LOOKUP_HORIZON_HOURS?: string;
+  /** Price lookups one cron tick makes at most (default 50). */
+  PRICE_LOOKUPS_PER_TICK?: string;
   /** Consecutive unavailable outcomes that open a provider's circuit (default 5). */
   BREAKER_THRESHOLD?: string;
   /** How long an open circuit skips its provider before one probe (default 30). */

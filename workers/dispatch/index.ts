@@ -12,6 +12,8 @@ import type { DispatchEnv } from "./env";
 import { deleteExpiredDashboardSessions, deleteExpiredIdempotencyKeys } from "./expired-rows";
 import { newGuardMeter } from "./guard-client";
 import { dispatchFetch } from "./health";
+import { lookUpDuePrices } from "./price-lookups";
+import { purgePastRetention } from "./record-retention";
 import { sweep } from "./sweeper";
 import { eventCron } from "./tenant-events/cron";
 import { deliverEvents, eventDeadLetters } from "./tenant-events/deliver-events";
@@ -49,7 +51,17 @@ export default {
         expiredDashboardSessions: expiredSessions,
         bulkOperationsAdvanced: bulkOperations,
       });
-    // Last, each on its own: archiving and tenant events never hold up the sweeper or the releases above.
+    // Last, each on its own: none of these holds up the sweeper or the releases above, or each other.
+    await purgePastRetention(db, settings.retentionDays)
+      .then((purged) => {
+        if (purged.deadLetters + purged.unmatchedCallbacks > 0) log.info("dispatch.retention_purged", purged);
+      })
+      .catch((error) => log.error("dispatch.retention_failed", { error: String(error) }));
+    await lookUpDuePrices(db, env, settings)
+      .then((tally) => {
+        if (tally.priced + tally.waiting + tally.gaveUp > 0) log.info("dispatch.price_lookups", tally);
+      })
+      .catch((error) => log.error("dispatch.price_lookups_failed", { error: String(error) }));
     await archiveTick({ db, bucket: env.ARCHIVE }, settings.archiveBudgetMs).catch((error) =>
       log.error("dispatch.archive_failed", { error: String(error) }),
     );

@@ -1,8 +1,8 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../../shared/db/database";
-import { eventIfChanged, heldUnder } from "../../shared/db/message-lifecycle";
-import { messageEvents, messages } from "../../shared/db/schema";
+import { eventIfChanged, heldUnder, insertEvents } from "../../shared/db/message-lifecycle";
+import { type messageEvents, messages } from "../../shared/db/schema";
 import { suppression } from "../../shared/db/suppression";
 import { rejectedReason, unavailableReason } from "../../shared/domain/attempt-reason";
 import type { MessageStatus } from "../../shared/domain/enums";
@@ -10,6 +10,7 @@ import { newId } from "../../shared/domain/ids";
 import { OPTED_OUT_ERROR } from "../../shared/domain/opt-out";
 import { REACHED_PROVIDER } from "../../shared/domain/status";
 import { type Attempt, type Delivery, describeOutcome } from "./delivery";
+import { firstPriceLookupAt } from "./price-lookups";
 import { markDeviceGone } from "./push-recipient";
 
 type EventRow = typeof messageEvents.$inferInsert;
@@ -55,6 +56,7 @@ function statusUpdate(db: Database, { delivery, delaySeconds, deadLetter }: Sett
         providerMessageId: fate.providerMessageId,
         cost: fate.cost ?? null,
         currency: fate.currency ?? null,
+        priceDueAt: fate.priceLater ? firstPriceLookupAt(now) : null,
         sentAt: sql`coalesce(${messages.sentAt}, ${now})`,
         lastError: null,
         leaseExpiresAt: null,
@@ -154,5 +156,5 @@ export function outcomeWrites(db: Database, settled: Settled[], claimedAt: strin
         }),
       );
   }
-  return [...facts.map((row) => db.insert(messageEvents).values(row)), ...decisions];
+  return facts.length > 0 ? [insertEvents(db, facts), ...decisions] : decisions;
 }

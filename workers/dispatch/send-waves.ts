@@ -90,7 +90,7 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
         kind: "sent",
         provider,
         providerMessageId: outcome.providerMessageId,
-        ...sendCost(outcome, provider, delivery.row),
+        ...sendCost(outcome, provider, delivery.row, adapter.priceOf !== undefined),
       };
     else if (outcome.kind === "rejected")
       delivery.fate = { kind: "rejected", provider, reason: describeOutcome(outcome), suppresses: outcome.suppresses };

@@ -2,7 +2,7 @@ import { textToBase64 } from "../../encoding/bytes";
 import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "../check-result";
 import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "../http-outcome";
 import { numberAt, readJson, stringAt } from "../json-body";
-import type { AdapterContext, CheckResult, EarlierSends, OutboundMessage, Provider, SendOutcome } from "../provider";
+import type { AdapterContext, CheckResult, EarlierSends, OutboundMessage, PriceLookup, Provider, SendOutcome } from "../provider";
 import { withoutSecrets } from "../secret-redaction";
 import { twilioCallbackUrl } from "./callback-url";
 import type { TwilioConfig } from "./config";
@@ -70,6 +70,28 @@ export class TwilioAdapter implements Provider {
         .sort((a, b) => a.createdAt - b.createdAt)
         .map((sent) => sent.sid);
       return { kind: "listed", ids };
+    } catch (error) {
+      return { kind: "unavailable", message: unreachable(error, signal).message };
+    }
+  }
+
+  /** The Message resource (`GET …/Messages/{sid}.json`): Twilio fills in `price` once the carrier has billed it. */
+  async priceOf(providerMessageId: string, signal: AbortSignal): Promise<PriceLookup> {
+    return withoutSecrets(await this.attemptPriceLookup(providerMessageId, signal), this.secrets());
+  }
+
+  private async attemptPriceLookup(providerMessageId: string, signal: AbortSignal): Promise<PriceLookup> {
+    try {
+      const response = await fetch(`${this.accountUrl()}/Messages/${encodeURIComponent(providerMessageId)}.json`, {
+        headers: { authorization: this.authorization, accept: "application/json" },
+        signal,
+        redirect: "manual",
+      });
+      const body = await readJson(response);
+      if (response.status !== 200) return { kind: "unavailable", message: `Twilio answered ${response.status}` };
+      const { cost, currency } = costOf(body);
+      if (cost === undefined) return { kind: "unpriced" };
+      return currency ? { kind: "priced", cost, currency } : { kind: "priced", cost };
     } catch (error) {
       return { kind: "unavailable", message: unreachable(error, signal).message };
     }

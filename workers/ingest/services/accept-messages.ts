@@ -2,6 +2,7 @@ import { inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type ConversationKey, currentConversation, previewOf, touchConversation } from "../../../shared/db/conversation-threading";
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
+import { insertEvents } from "../../../shared/db/message-lifecycle";
 import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
 import { threadOf } from "../../../shared/domain/message-content";
@@ -59,6 +60,7 @@ function newRow(ctx: AcceptContext, request: AcceptableMessage, now: string, cla
     requestHash: claim?.requestHash ?? null,
     scheduledAt: request.scheduledAt ?? null,
     sentAt: null,
+    priceDueAt: null,
     attempts: 0,
     lastError: null,
     leaseExpiresAt: null,
@@ -110,8 +112,9 @@ export async function acceptMessages<T>(
   const nowDate = new Date();
   const now = nowDate.toISOString();
   const rows = resolved.map((request) => newRow(ctx, request, now, claim));
-  const claimed = { status: 202, body: shape(rows.map(messageView)) };
-  if (claim) assertStorable(claimed.body);
+  // Stored with an Idempotency-Key only: without one, the answer is shaped once, after the batch.
+  const claimed = claim ? { status: 202, body: shape(rows.map(messageView)) } : undefined;
+  if (claimed) assertStorable(claimed.body);
 
   const charges = chargesFor(await tenantQuotas(ctx.db, ctx.tenantId), rows);
   const inserts = rows.map((row) =>
@@ -122,10 +125,14 @@ export async function acceptMessages<T>(
   );
   const writes: BatchItem<"sqlite">[] = [
     ...chargeStatements(ctx.db, ctx.tenantId, charges, nowDate),
-    ...rows.map((row, index) => ctx.db.insert(messageEvents).values(queuedEvent(row, resolved[index]))),
+    // Every `queued` event of the request in one statement (a batch of 100 saves 99).
+    insertEvents(
+      ctx.db,
+      rows.map((row, index) => queuedEvent(row, resolved[index])),
+    ),
     ...rows.map((row) => touchConversation(ctx.db, row.id, { at: now, preview: previewOf(row.content.text), inbound: false })),
   ];
-  if (claim) writes.unshift(claimStatement(ctx.db, claim, claimed, nowDate));
+  if (claim && claimed) writes.unshift(claimStatement(ctx.db, claim, claimed, nowDate));
 
   try {
     const results = await ctx.db.batch([...inserts, ...writes] as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
