@@ -26,6 +26,11 @@ export const DONE_NOTICES = {
   closed: "The conversation is closed.",
   reopened: "The conversation is open again.",
   "contact-saved": "The contact was saved.",
+  "alert-created": "The alert rule was added; Relay checks it every minute.",
+  "alert-saved": "The alert rule was changed.",
+  "alert-enabled": "The alert rule is enabled.",
+  "alert-disabled": "The alert rule is disabled: it sends nothing.",
+  "alert-deleted": "The alert rule was deleted.",
 } as const;
 export type DoneCode = keyof typeof DONE_NOTICES;
 
