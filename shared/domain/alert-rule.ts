@@ -36,14 +36,9 @@ export const alertNotifySchema = z
   .meta({ id: "AlertNotify", description: "Where the notification is sent: an ordinary message of the rule's tenant" });
 
 const name = z.string().trim().min(1).max(100);
-const threshold = z
-  .number()
-  .int()
-  .min(1)
-  .max(100_000)
-  .meta({
-    description: "dead-letters: this many dead letters in the window; provider-failures: this percentage (1–100) of attempts failed",
-  });
+const threshold = z.number().int().min(1).max(100_000).meta({
+  description: "dead-letters: this many dead letters in the window; provider-failures: this percentage (1–100) of attempts failed",
+});
 const windowMinutes = z
   .number()
   .int()
