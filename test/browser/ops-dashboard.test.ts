@@ -93,7 +93,8 @@ describe("the dashboard, signed in as ops", () => {
       return (await page.locator("dl.facts dd").first().textContent()) === "sent" ? true : undefined;
     }, 30_000);
     expect(await page.locator("main table").textContent()).toContain(`redriven from dead letter ${letter.id}`);
-    expect(await mainText(page)).toContain(spare.id);
+    // Names, not ids: the provider that sent it, and in its event.
+    expect(await page.locator("dl.facts").textContent()).toContain("spare push");
     await screenshot(page, "message-sent-after-redrive");
   });
 
