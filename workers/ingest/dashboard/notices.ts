@@ -11,6 +11,7 @@ export const DONE_NOTICES = {
   priority: "The priority was changed.",
   "provider-created": "The provider was added.",
   "provider-deleted": "The provider was deleted.",
+  "provider-saved": "The settings were saved; stored secrets left blank were kept.",
   "tenant-created": "The tenant was created.",
   "template-created": "The template was created as version 1.",
   "template-saved": "Saved as a new version; earlier versions and accepted messages are unchanged.",
