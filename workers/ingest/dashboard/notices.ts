@@ -17,6 +17,7 @@ export const DONE_NOTICES = {
   "template-saved": "Saved as a new version; earlier versions and accepted messages are unchanged.",
   "template-deleted": "The template and its versions were deleted.",
   revoked: "The key was revoked; it no longer works anywhere.",
+  "key-shown-once": "A new key is shown once only and was not kept; if it was not copied, revoke it and issue another.",
   "webhook-created": "The endpoint was added.",
   "webhook-enabled": "The endpoint is enabled.",
   "webhook-disabled": "The endpoint is disabled: it receives nothing.",
