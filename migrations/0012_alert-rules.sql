@@ -20,4 +20,5 @@ CREATE TABLE `alert_rules` (
 	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `alert_rules_tenant` ON `alert_rules` (`tenant_id`,`created_at`,`id`);
+CREATE INDEX `alert_rules_tenant` ON `alert_rules` (`tenant_id`,`created_at`,`id`);--> statement-breakpoint
+ALTER TABLE `api_keys` ADD `last_used_at` text;

@@ -1351,6 +1351,11 @@ export interface components {
              * @example 2026-11-22T10:00:00.000Z
              */
             revokedAt: string | null;
+            /**
+             * @description When the key last authenticated an API request (recorded at most once a minute)
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            lastUsedAt: string | null;
             /** @description The secret, shown this once only. */
             key: string;
         };
@@ -1374,6 +1379,11 @@ export interface components {
              * @example 2026-11-22T10:00:00.000Z
              */
             revokedAt: string | null;
+            /**
+             * @description When the key last authenticated an API request (recorded at most once a minute)
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            lastUsedAt: string | null;
         };
         DeadLetter: {
             id: string;

@@ -37,6 +37,8 @@ export const apiKeys = sqliteTable(
     scopes: json<ApiKeyScope[]>("scopes").notNull(),
     createdAt: createdAt(),
     revokedAt: text("revoked_at"),
+    /** When the key last authenticated an API request, to the minute: written at most once a minute per key and isolate. */
+    lastUsedAt: text("last_used_at"),
   },
   (t) => [uniqueIndex("api_keys_key_hash").on(t.keyHash), index("api_keys_tenant").on(t.tenantId)],
 );
