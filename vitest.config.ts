@@ -58,7 +58,12 @@ export default defineConfig(async () => {
       // The system provider logs every send (useful in `npm run dev`); in tests it is only noise.
       onConsoleLog: (log: string) => !log.includes('"event":"system_provider.send"'),
       projects: [
-        workerProject("ingest", "./wrangler.ingest.toml", ["test/support/node/event-receiver.ts"], [dispatchStandIn]),
+        workerProject(
+          "ingest",
+          "./wrangler.ingest.toml",
+          ["test/support/node/event-receiver.ts", "test/support/node/untrusted-tls.ts"],
+          [dispatchStandIn],
+        ),
         workerProject("dispatch", "./wrangler.dispatch.toml", ["test/support/node/event-receiver.ts"]),
         workerProject("shared", "./wrangler.webhooks.toml"),
         workerProject("webhooks", "./wrangler.webhooks.toml", ["test/support/node/sns-certificate.ts"]),

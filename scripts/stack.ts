@@ -112,7 +112,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const vars = options.vars ?? {};
   const [ingest, dispatch, webhooks] = await Promise.all([
-    workerOptions("ingest", buildDir, { ...secrets, ...LOCAL_BREAKER_VARS, ...LOCAL_INGEST_VARS, ...LOCAL_OUTBOUND_VARS, ...vars.ingest }),
+    workerOptions("ingest", buildDir, {
+      ...secrets,
+      ...LOCAL_BREAKER_VARS,
+      ...LOCAL_INGEST_VARS,
+      ...LOCAL_OUTBOUND_VARS,
+      ...vars.ingest,
+      WEBHOOKS_PUBLIC_URL: webhooksUrl,
+    }),
     workerOptions("dispatch", buildDir, { ...secrets, ...LOCAL_DISPATCH_VARS, ...vars.dispatch, WEBHOOKS_PUBLIC_URL: webhooksUrl }),
     workerOptions("webhooks", buildDir, { ...secrets, ...LOCAL_OUTBOUND_VARS, ...vars.webhooks }),
   ]);

@@ -59,7 +59,8 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   const webhooksUrl = options.webhooksUrl ?? urls.webhooks ?? (ctx.dryRun ? DRY_WEBHOOKS_URL : undefined);
   if (!webhooksUrl) throw new Error("relay-webhooks has no workers.dev URL: set RELAY_WEBHOOKS_URL to its public URL");
   urls.dispatch = await deployWorker(ctx, write("dispatch", webhooksUrl), pathOf("dispatch"), outDir);
-  urls.ingest = await deployWorker(ctx, configs.find((c) => c.worker === "ingest") ?? configs[0], pathOf("ingest"), outDir);
+  // Written again now the webhooks URL is known: the dashboard shows providers' callback URLs on it.
+  urls.ingest = await deployWorker(ctx, write("ingest", webhooksUrl), pathOf("ingest"), outDir);
 
   await ensureSecrets(
     ctx,

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { AlertChannel, AlertKind } from "../domain/alert-rule";
 import type { ConversationStatus } from "../domain/conversation-status";
 import type { Channel, DevicePlatform, Direction, EventSource, MessageStatus, ProviderType } from "../domain/enums";
 import type { MessageContent } from "../domain/message-content";
@@ -36,6 +37,8 @@ export const apiKeys = sqliteTable(
     scopes: json<ApiKeyScope[]>("scopes").notNull(),
     createdAt: createdAt(),
     revokedAt: text("revoked_at"),
+    /** When the key last authenticated an API request, to the minute: written at most once a minute per key and isolate. */
+    lastUsedAt: text("last_used_at"),
   },
   (t) => [uniqueIndex("api_keys_key_hash").on(t.keyHash), index("api_keys_tenant").on(t.tenantId)],
 );
@@ -645,6 +648,43 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_log_tenant").on(t.tenantId, t.occurredAt, t.id), index("audit_log_time").on(t.occurredAt, t.id)],
 );
 
+/**
+ * A tenant's alert: when its dead letters, or one provider's failures, cross a threshold over a
+ * window, the dispatch cron sends one notification through Relay itself (a message of the
+ * tenant), then stays quiet while the condition holds and for at least the cool-down.
+ */
+export const alertRules = sqliteTable(
+  "alert_rules",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    name: text("name").notNull(),
+    kind: text("kind").$type<AlertKind>().notNull(),
+    /** Dead letters written in the window, or the percentage of a provider's attempts that failed. */
+    threshold: integer("threshold").notNull(),
+    /** Provider failures only: fewer attempts than this in the window never alert. */
+    minAttempts: integer("min_attempts"),
+    windowMinutes: integer("window_minutes").notNull(),
+    /** Provider failures only: the provider watched. */
+    providerId: text("provider_id"),
+    notifyChannel: text("notify_channel").$type<AlertChannel>().notNull(),
+    notifyTo: text("notify_to").notNull(),
+    cooldownMinutes: integer("cooldown_minutes").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    /** `firing` from a notification until the condition clears: one notification per crossing. */
+    state: text("state").$type<"ok" | "firing">().notNull().default("ok"),
+    lastFiredAt: text("last_fired_at"),
+    lastMessageId: text("last_message_id"),
+    /** What the condition measured when it last changed state. */
+    lastValue: integer("last_value"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("alert_rules_tenant").on(t.tenantId, t.createdAt, t.id)],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
@@ -664,3 +704,4 @@ export type OptOutRow = typeof optOuts.$inferSelect;
 export type DeadLetterMatch = { tenantId: string | null; providerId?: string; q?: string; since?: string; until?: string };
 export type BulkOperationRow = typeof bulkOperations.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;
+export type AlertRuleRow = typeof alertRules.$inferSelect;

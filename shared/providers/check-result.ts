@@ -6,8 +6,22 @@ import type { CheckResult } from "./provider";
  * the test is a probe that reads whatever answers at that address.
  */
 
-export function unreachableCheck(signal: AbortSignal): CheckResult {
+/**
+ * A failed TLS handshake (an untrusted, expired or misnamed certificate): the runtime names TLS,
+ * or (workerd) reports only an "internal error" while a refused connection is "Network
+ * connection lost." — so that one is reported as most likely TLS, in those words.
+ */
+const TLS_FAILURE = /\b(tls|ssl|certificate|handshake)\b|^internal error\b/i;
+
+/** Why a check got no answer, in fixed words: the error's own text is only classified, never shown. */
+export function unreachableCheck(signal: AbortSignal, error?: unknown): CheckResult {
   if (signal.aborted) return { ok: false, message: "unreachable: no answer in time" };
+  if (error instanceof Error && TLS_FAILURE.test(error.message))
+    return {
+      ok: false,
+      message:
+        "unreachable: the connection failed, most likely in its TLS handshake (a certificate not trusted, expired or for another name)",
+    };
   return { ok: false, message: "unreachable: could not connect" };
 }
 

@@ -228,6 +228,13 @@ export type InboundPoll<C extends ProviderConfig> = {
   poll(target: { providerId: string; config: C }, offset: number | null, signal: AbortSignal): Promise<PollResult>;
 };
 
+/**
+ * What a person does at the provider so it calls Relay: the callback URLs to paste there (by
+ * endpoint of the provider's `CallbackUrl`, built on the webhooks worker's public URL) and short
+ * steps. The dashboard shows them on the provider's page.
+ */
+export type ProviderSetup = { urls: { endpoint: string; label: string }[]; steps: readonly string[] };
+
 /** One provider's whole life: its config, its adapter, and its callbacks where it has any. */
 export type ProviderModule<T extends ProviderType, C extends ProviderConfig, K extends string = FieldOf<C>> = {
   type: T;
@@ -240,4 +247,5 @@ export type ProviderModule<T extends ProviderType, C extends ProviderConfig, K e
   adapter(id: string, config: C, context: AdapterContext): Provider;
   callback?: CallbackSpec<C>;
   poll?: InboundPoll<C>;
+  setup?: ProviderSetup;
 };

@@ -2,21 +2,18 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../e2e/harness/relay-client";
 import { type StackProcess, startStackProcess } from "../e2e/harness/stack-process";
-import { launchChromium, openTab, screenshot, signIn } from "./harness/browser";
+import { capture as captureAtWidths, launchChromium, openTab, signIn } from "./harness/browser";
 import { type Provider, type RelayApi, relayApi } from "./harness/relay-api";
 
 /** Sends per staged outage: more than the breaker's threshold (5), so the circuit opens. */
 const OUTAGE_SENDS = 6;
-const VIEWPORTS = [
-  { width: 1280, height: 900 },
-  { width: 375, height: 812 },
-];
-
 let stack: StackProcess;
 let relay: RelayApi;
 let browser: Browser;
 let flaky: Provider;
 let spare: Provider;
+/** Two alert rules watching the outage: the tenant's dead letters, and the failing provider. */
+let alerts: { deadLetters: string; providerFailures: string };
 
 beforeAll(async () => {
   // A long cooldown keeps the failing provider's circuit open for the whole test.
@@ -26,31 +23,35 @@ beforeAll(async () => {
   const { tenantId } = stack.credentials;
   flaky = await relay.systemProvider(tenantId, { name: "Outage SMS", channel: "sms", priority: 0, enabled: true, fail: "transient" });
   spare = await relay.systemProvider(tenantId, { name: "Spare SMS", channel: "sms", priority: 1, enabled: false });
+  const rule = async (body: Record<string, unknown>) => {
+    const answer = await relay.call<{ id: string }>(stack.credentials.adminKey, "POST", "/v1/alert-rules", { tenantId, ...body });
+    expect(answer.status).toBe(201);
+    return answer.data.id;
+  };
+  alerts = {
+    deadLetters: await rule({
+      name: "Dead letters piling up",
+      kind: "dead-letters",
+      threshold: OUTAGE_SENDS,
+      notify: { channel: "email", to: "oncall@example.com" },
+    }),
+    providerFailures: await rule({
+      name: "Outage SMS failing",
+      kind: "provider-failures",
+      providerId: flaky.id,
+      threshold: 50,
+      minAttempts: 5,
+      notify: { channel: "webhook", to: "ops-pager" },
+    }),
+  };
 });
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
 
+const capture = (page: Page, name: string) => captureAtWidths(page, `incident-${name}`);
 const url = (path: string) => `${stack.credentials.ingestUrl}/dashboard${path}`;
-
-/** The page at 1280 px and 375 px: a screenshot of each, and at 375 px nothing wider than the screen. */
-async function capture(page: Page, name: string): Promise<void> {
-  for (const viewport of VIEWPORTS) {
-    await page.setViewportSize(viewport);
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-    const overflow = await page.evaluate(() => {
-      const width = document.documentElement.clientWidth;
-      const wider = [...document.querySelectorAll("body *")]
-        .filter((element) => element.getBoundingClientRect().right > width + 0.5)
-        .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
-      return { by: document.documentElement.scrollWidth - width, wider: wider.slice(0, 5) };
-    });
-    expect(overflow.by, `${name} scrolls sideways at ${viewport.width} px: ${overflow.wider.join(", ")}`).toBeLessThanOrEqual(0);
-    await screenshot(page, `incident-${name}-${viewport.width}`);
-  }
-  await page.setViewportSize(VIEWPORTS[0]);
-}
 
 async function signedInAsOps(): Promise<Page> {
   const tab = await openTab(browser);
@@ -147,6 +148,59 @@ async function recoverThroughDashboard(page: Page, ids: string[], round: number)
     }, 60_000);
 }
 
+type AlertRule = { state: string; lastMessageId: string | null };
+
+/** Each rule sent exactly one notification, through Relay itself, and it was delivered. */
+async function expectOneNotificationEach() {
+  for (const id of Object.values(alerts)) {
+    const messageId = await eventually(async () => {
+      const rule = await relay.call<AlertRule>(stack.credentials.adminKey, "GET", `/v1/alert-rules/${id}`);
+      return rule.data.state === "firing" ? (rule.data.lastMessageId ?? undefined) : undefined;
+    }, 60_000);
+    await eventually(async () => {
+      const message = await relay.call<{ status: string }>(stack.credentials.adminKey, "GET", `/v1/messages/${messageId}`);
+      return message.data.status === "sent" ? true : undefined;
+    }, 60_000);
+    const audit = await relay.call<{ items: { target: string }[] }>(
+      stack.credentials.adminKey,
+      "GET",
+      "/v1/audit-log?action=alert.fired&limit=100",
+    );
+    expect(audit.data.items.filter((item) => item.target === id)).toHaveLength(1);
+  }
+}
+
+/** Every other page, with something on it, at both widths. */
+async function tourTheOtherPages(page: Page) {
+  const { tenantId } = stack.credentials;
+  const admin = (await relay.key(tenantId, ["admin"])).key;
+  const template = await relay.call<{ id: string }>(admin, "POST", "/v1/templates", {
+    name: "outage notice",
+    channel: "email",
+    content: { subject: "Delayed: {{ order }}", text: "Your order {{ order }} is delayed." },
+  });
+  expect(template.status).toBe(201);
+  const endpoint = await relay.call<{ id: string }>(admin, "POST", "/v1/webhook-endpoints", { url: "http://127.0.0.1:9/relay-events" });
+  expect(endpoint.status).toBe(201);
+  for (const [path, name] of [
+    ["/alerts", "alerts"],
+    [`/alerts/${alerts.providerFailures}`, "alert"],
+    [`/tenants/${tenantId}`, "tenant"],
+    ["/providers/new?type=twilio", "provider-new"],
+    ["/templates", "templates"],
+    [`/templates/${template.data.id}`, "template"],
+    ["/usage", "usage"],
+    ["/webhooks", "webhooks"],
+    [`/webhooks/${endpoint.data.id}`, "webhook"],
+    ["/inbox", "inbox"],
+  ] as const) {
+    const response = await page.goto(url(path));
+    expect(response?.status(), path).toBe(200);
+    await capture(page, name);
+  }
+  expect(await page.goto(url("/alerts")).then(() => page.locator("main table").textContent())).toContain("firing");
+}
+
 describe("the dashboard during an incident", () => {
   it("shows a provider outage, finds its dead letters under the provider filter, and redrives them all to a spare — before and after a restart", async () => {
     const first = await stageOutage(1);
@@ -156,6 +210,7 @@ describe("the dashboard during an incident", () => {
     await capture(page, "overview");
     await expectOutageOnProviderPage(page, "provider-round1");
     await recoverThroughDashboard(page, first, 1);
+    await expectOneNotificationEach();
 
     await page.goto(url("/audit-log"));
     expect(await page.locator("main table").textContent()).toContain("dead-letters.bulk-redrive");
@@ -168,6 +223,7 @@ describe("the dashboard during an incident", () => {
       await page.goto(url(path));
       await capture(page, name);
     }
+    await tourTheOtherPages(page);
     await page.context().close();
 
     // A full stop and start: the health, the breaker's history and the dead letters are all still there.
@@ -180,6 +236,8 @@ describe("the dashboard during an incident", () => {
     const second = await stageOutage(2);
     await setEnabled(spare, true);
     await recoverThroughDashboard(after, second, 2);
+    // Both conditions held all along: still the one notification each.
+    await expectOneNotificationEach();
     await after.context().close();
 
     const signInTab = await openTab(browser);

@@ -93,7 +93,8 @@ describe("the dashboard, signed in as ops", () => {
       return (await page.locator("dl.facts dd").first().textContent()) === "sent" ? true : undefined;
     }, 30_000);
     expect(await page.locator("main table").textContent()).toContain(`redriven from dead letter ${letter.id}`);
-    expect(await mainText(page)).toContain(spare.id);
+    // Names, not ids: the provider that sent it, and in its event.
+    expect(await page.locator("dl.facts").textContent()).toContain("spare push");
     await screenshot(page, "message-sent-after-redrive");
   });
 
@@ -170,6 +171,13 @@ describe("the dashboard, signed in as ops", () => {
     const key = (await page.getByRole("status", { name: "The new API key" }).textContent()) ?? "";
     expect(key).toMatch(/^rk_/);
     await screenshot(page, "key-issued");
+    // A refresh shows the key no more and issues none: the page came by a redirect, not the POST.
+    expect(page.url()).toMatch(/\/dashboard\/tenants\/ten_[A-Za-z0-9]+\/issued$/);
+    await page.reload();
+    expect(await page.content()).not.toContain(key);
+    await notice(page, "status", /^A new key is shown once only/);
+    const keys = await relay.call<{ items: unknown[] }>(stack.credentials.adminKey, "GET", `/v1/tenants/${tenantId}/api-keys`);
+    expect(keys.data.items).toHaveLength(1);
     const sent = await relay.send(key, { channel: "sms", to: "+14155550199", text: "from the new key" });
     expect(sent.id).toMatch(/^msg_/);
 

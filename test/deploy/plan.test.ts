@@ -48,6 +48,8 @@ describe("npm run deploy", () => {
     expect(account.state.deployed.map((d) => d.name)).toEqual(WORKERS);
     for (const { config } of account.state.deployed) expect(config).toContain(`database_id = "${result.databaseId}"`);
     expect(account.state.deployed[1].config).toContain('WEBHOOKS_PUBLIC_URL = "https://relay-webhooks.acme.workers.dev"');
+    // The dashboard shows providers' callback URLs on the same public URL.
+    expect(account.state.deployed[2].config).toContain('WEBHOOKS_PUBLIC_URL = "https://relay-webhooks.acme.workers.dev"');
     // Paths in the generated configs point back into the repository.
     const main = /^main = "([^"]+)"/m.exec(readFileSync(join(outDir, "ingest.toml"), "utf8"))?.[1] ?? "";
     expect(readFileSync(resolve(outDir, main), "utf8")).toContain("RelayService");

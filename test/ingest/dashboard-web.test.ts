@@ -338,9 +338,23 @@ describe("dashboard keys", () => {
     const page = await browser.get(tenants.location ?? "");
     const token = csrfOf(page.html);
 
-    const issued = await browser.post(`/dashboard/tenants/${tenant.tenantId}/keys`, { _csrf: token, name: "reporting", scopes: ["read"] });
+    const keysBefore = await countRows("api_keys", "tenant_id = ?", tenant.tenantId);
+    const posted = await browser.post(`/dashboard/tenants/${tenant.tenantId}/keys`, { _csrf: token, name: "reporting", scopes: ["read"] });
+    // POST, redirect, GET: the key is shown by a page a refresh cannot issue again.
+    expect(posted.status).toBe(303);
+    expect(posted.location).toBe(`/dashboard/tenants/${tenant.tenantId}/issued`);
+    expect(posted.html).not.toContain("rk_");
+    const cookie = [...browser.cookies.values()].join(" ");
+    const issued = await browser.get(posted.location ?? "");
     const key = /<output[^>]*>(rk_[A-Za-z0-9]+)<\/output>/.exec(issued.html)?.[1] ?? "";
+    expect(key).toMatch(/^rk_/);
+    expect(cookie).not.toContain(key.slice(3));
     expect((await call("GET", "/v1/messages", { key })).status).toBe(200);
+    const refreshed = await browser.get(posted.location ?? "");
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.html).not.toContain(key);
+    expect(refreshed.html).toContain("A new key is shown once only");
+    expect(await countRows("api_keys", "tenant_id = ?", tenant.tenantId)).toBe(keysBefore + 1);
     expect((await browser.get(`/dashboard/tenants/${tenant.tenantId}`)).html).not.toContain(key);
 
     const keys = await call<{ items: { id: string; name: string }[] }>("GET", `/v1/tenants/${tenant.tenantId}/api-keys`, { key: opsKey });

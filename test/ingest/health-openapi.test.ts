@@ -72,6 +72,8 @@ const ROUTES: [string, string[]][] = [
   ["/v1/dead-letter-operations", ["post"]],
   ["/v1/dead-letter-operations/{id}", ["get"]],
   ["/v1/audit-log", ["get"]],
+  ["/v1/alert-rules", ["get", "post"]],
+  ["/v1/alert-rules/{id}", ["delete", "get", "patch"]],
   ["/health", ["get"]],
 ];
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import type { IngestEnv } from "../../workers/ingest/env";
 import { type ApiAnswer, call, callApp, createOpsKey, createTenant, detailPaths, expectSuccessEnvelope } from "../support/api";
 import { expectInvalid, randomHex } from "../support/checks";
@@ -178,6 +178,20 @@ describe("provider addresses at test time: a stored config is re-checked", () =>
     const id = expectSuccessEnvelope(created, 201).id;
     const data = expectSuccessEnvelope(await call<Check>("POST", `/v1/providers/${id}/test`, { key: tenant.adminKey }));
     expect(data).toMatchObject({ ok: false, message: "unreachable: could not connect" });
+  });
+
+  it("a certificate nobody trusts is reported as a TLS failure, not as an internal error", async () => {
+    const tenant = await createTenant(await createOpsKey());
+    const created = await call<{ id: string }>("POST", "/v1/providers", {
+      key: tenant.adminKey,
+      body: { type: "webhook", name: "self-signed", config: webhook(`${inject("untrustedTls")}/hook`) },
+    });
+    const id = expectSuccessEnvelope(created, 201).id;
+    const data = expectSuccessEnvelope(await call<Check>("POST", `/v1/providers/${id}/test`, { key: tenant.adminKey }));
+    expect(data).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^unreachable: the connection failed, most likely in its TLS handshake/),
+    });
   });
 });
 

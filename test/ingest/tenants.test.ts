@@ -16,7 +16,7 @@ type ApiKey = {
 };
 type CreatedKey = ApiKey & { key: string };
 
-const KEY_VIEW = ["createdAt", "id", "name", "prefix", "revokedAt", "scopes", "tenantId"];
+const KEY_VIEW = ["createdAt", "id", "lastUsedAt", "name", "prefix", "revokedAt", "scopes", "tenantId"];
 
 async function issueKey(adminKey: string, tenantId: string, scopes: string[], name = "k"): Promise<CreatedKey> {
   return expectSuccessEnvelope(

@@ -94,3 +94,10 @@ declare module "vitest" {
     eventReceiver: string;
   }
 }
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** test/support/node/untrusted-tls.ts: an HTTPS server on 127.0.0.1 with a self-signed certificate. */
+    untrustedTls: string;
+  }
+}

@@ -1,9 +1,10 @@
 import { meterEnv } from "../../shared/db/d1-meter";
-import { database } from "../../shared/db/database";
+import { type Database, database } from "../../shared/db/database";
 import { log } from "../../shared/observability/logger";
 import { DEAD_LETTER_QUEUE, type DeliveryJob } from "../../shared/queue/delivery-job";
 import { EVENTS_DEAD_LETTER_QUEUE, EVENTS_QUEUE, type EventDeliveryJob, isQueue } from "../../shared/queue/event-delivery-job";
 import { advanceRunningBulkOperations } from "../../shared/recovery/bulk-operation";
+import { type AlertDeps, evaluateAlertRules } from "./alerts/alert-evaluation";
 import { archiveTick } from "./archive/archive-runs";
 import { deadLetterBatch } from "./dead-letter-batch";
 import { deliverBatch } from "./deliver-batch";
@@ -22,6 +23,16 @@ export { ProviderGuard } from "./provider-guard";
 
 /** Each cron run works on dead-letter bulk operations for at most this long (the cron has 30 s of CPU at most, more of wall time). */
 const BULK_BUDGET_MS = 20_000;
+
+function alertDeps(env: DispatchEnv, db: Database): AlertDeps {
+  const settings = dispatchSettings(env);
+  return {
+    db,
+    queue: env.DELIVERY_QUEUE,
+    readStatus: (providerId, guardSettings) => env.PROVIDER_GUARD.get(env.PROVIDER_GUARD.idFromName(providerId)).status(guardSettings),
+    guardSettings: { failureThreshold: settings.breakerThreshold, cooldownSeconds: settings.breakerCooldownSeconds },
+  };
+}
 
 export default {
   fetch: dispatchFetch,
@@ -51,7 +62,8 @@ export default {
         expiredDashboardSessions: expiredSessions,
         bulkOperationsAdvanced: bulkOperations,
       });
-    // Last, each on its own: none of these holds up the sweeper or the releases above, or each other.
+    // Then, each on its own: alerts, retention, price lookups, archiving and tenant events never hold up the sweeper or the releases above, or each other.
+    await evaluateAlertRules(alertDeps(env, db)).catch((error) => log.error("dispatch.alerts_failed", { error: String(error) }));
     await purgePastRetention(db, settings.retentionDays)
       .then((purged) => {
         if (purged.deadLetters + purged.unmatchedCallbacks > 0) log.info("dispatch.retention_purged", purged);

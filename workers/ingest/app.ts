@@ -10,6 +10,7 @@ import { docsRoutes } from "./docs-page";
 import { authenticate } from "./middleware";
 import { finishDocument, type OpenApiDocument } from "./openapi/finish-document";
 import { isJson, type RouteTable, routeTable } from "./openapi/route-table";
+import { alertRuleRoutes } from "./routes/alert-rules";
 import { archiveRoutes } from "./routes/archive";
 import { auditLogRoutes } from "./routes/audit-log";
 import { contactRoutes } from "./routes/contacts";
@@ -74,6 +75,7 @@ export function createApp() {
   app.route("/", optOutRoutes);
   app.route("/", deadLetterOperationRoutes);
   app.route("/", auditLogRoutes);
+  app.route("/", alertRuleRoutes);
   // Plain Hono routes: the dashboard's pages are not part of the OpenAPI document.
   app.route("/dashboard", createDashboard());
 

@@ -17,6 +17,8 @@ export type IngestEnv = {
   OUTBOUND_ALLOW_LOOPBACK?: string;
   /** Secret: a known value sealed under ENCRYPTION_SECRET at deploy time; /health opens it. */
   ENCRYPTION_CANARY?: string;
+  /** Public URL of the webhooks worker: a provider's page shows the callback URLs to paste at the provider. */
+  WEBHOOKS_PUBLIC_URL?: string;
   /** The dispatch worker's breaker settings, so the dashboard judges health the same way. */
   BREAKER_THRESHOLD?: string;
   BREAKER_COOLDOWN_SECONDS?: string;

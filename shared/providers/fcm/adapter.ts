@@ -63,7 +63,7 @@ export class FcmAdapter implements Provider {
       accessToken = (await requestAccessToken(this.config.serviceAccount, signal)).token;
     } catch (error) {
       if (error instanceof AccessTokenError && error.refused) return credentialsRefused(error.status ?? 400, "Google's token endpoint");
-      return unreachableCheck(signal);
+      return unreachableCheck(signal, error);
     }
     try {
       const response = await this.post(accessToken, { validate_only: true, message: { token: PROBE_TOKEN } }, signal);
@@ -72,8 +72,8 @@ export class FcmAdapter implements Provider {
       if (response.status === 200 || response.status === 400 || response.status === 404)
         return { ok: true, message: "the service account is valid: an access token was issued and FCM accepted it" };
       return unexpectedAnswer(response.status, "FCM");
-    } catch {
-      return unreachableCheck(signal);
+    } catch (error) {
+      return unreachableCheck(signal, error);
     }
   }
 

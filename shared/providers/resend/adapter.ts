@@ -59,8 +59,8 @@ export class ResendAdapter implements Provider {
       const domains = domainsOf(body);
       const verified = domains.filter((d) => d.status === "verified").length;
       return { ok: true, message: `the API key is valid: ${domains.length} domain(s), ${verified} verified` };
-    } catch {
-      return unreachableCheck(signal);
+    } catch (error) {
+      return unreachableCheck(signal, error);
     }
   }
 

@@ -92,8 +92,8 @@ export class SesAdapter implements Provider {
       if (!sending) return { ok: false, message: "the credentials are valid but sending is disabled" };
       const sandbox = booleanAt(body, "ProductionAccessEnabled") === false ? " (sandbox: verified recipients only)" : "";
       return { ok: true, message: `the credentials are valid and sending is enabled in ${this.config.region}${sandbox}` };
-    } catch {
-      return unreachableCheck(signal);
+    } catch (error) {
+      return unreachableCheck(signal, error);
     }
   }
 

@@ -2,6 +2,7 @@ import type { ProviderModule } from "../provider";
 import { SesAdapter } from "./adapter";
 import { sesCallback } from "./callback";
 import { type SesConfig, sesConfig } from "./config";
+import { sesSetup } from "./setup";
 
 export const sesProvider: ProviderModule<"aws-ses", SesConfig> = {
   type: "aws-ses",
@@ -9,4 +10,5 @@ export const sesProvider: ProviderModule<"aws-ses", SesConfig> = {
   config: sesConfig,
   adapter: (id, config) => new SesAdapter(id, config),
   callback: sesCallback,
+  setup: sesSetup,
 };

@@ -101,8 +101,8 @@ export class SlackAdapter implements Provider {
       const team = stringAt(answer.body, "team");
       if (!answer.ok || !team) return unexpectedAnswer(answer.status, "Slack Web");
       return { ok: true, message: `reachable: the token is valid for the workspace ${team}` };
-    } catch {
-      return unreachableCheck(signal);
+    } catch (error) {
+      return unreachableCheck(signal, error);
     }
   }
 }

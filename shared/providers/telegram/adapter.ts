@@ -53,8 +53,8 @@ export class TelegramAdapter implements Provider {
       const username = answer.ok ? stringAt(answer.result, "username") : undefined;
       if (!answer.ok || !username) return unexpectedAnswer(answer.status, "Telegram Bot");
       return { ok: true, message: `reachable: the bot @${username} accepts the token` };
-    } catch {
-      return unreachableCheck(signal);
+    } catch (error) {
+      return unreachableCheck(signal, error);
     }
   }
 }

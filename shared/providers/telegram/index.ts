@@ -2,6 +2,7 @@ import type { ProviderModule } from "../provider";
 import { TelegramAdapter } from "./adapter";
 import { telegramCallback } from "./callback";
 import { type TelegramConfig, telegramConfig } from "./config";
+import { telegramSetup } from "./setup";
 import { telegramUpdatesPoll } from "./updates-poll";
 
 export const telegramProvider: ProviderModule<"telegram", TelegramConfig> = {
@@ -10,5 +11,6 @@ export const telegramProvider: ProviderModule<"telegram", TelegramConfig> = {
   config: telegramConfig,
   adapter: (id, config) => new TelegramAdapter(id, config),
   callback: telegramCallback,
+  setup: telegramSetup,
   poll: telegramUpdatesPoll,
 };

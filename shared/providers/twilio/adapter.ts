@@ -131,8 +131,8 @@ export class TwilioAdapter implements Provider {
       const status = stringAt(body, "status");
       if (response.status !== 200 || !status || !ACCOUNT_STATUSES.has(status)) return unexpectedAnswer(response.status, "Twilio");
       return { ok: status === "active", message: `reachable: the Twilio account ${this.config.accountSid} is ${status}` };
-    } catch {
-      return unreachableCheck(signal);
+    } catch (error) {
+      return unreachableCheck(signal, error);
     }
   }
 

@@ -71,8 +71,8 @@ export class WebhookAdapter implements Provider {
         await response.body?.cancel();
       }
       return reachability(response.status);
-    } catch {
-      return unreachableCheck(signal);
+    } catch (error) {
+      return unreachableCheck(signal, error);
     }
   }
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 /** Debian's Chromium (`apt-get install chromium`), headless, with nothing that phones home. */
 const CHROMIUM = process.env.RELAY_CHROMIUM ?? "/usr/bin/chromium";
@@ -52,4 +53,30 @@ export async function signIn(page: Page, ingestUrl: string, key: string): Promis
 export async function notice(page: Page, role: "status" | "alert", text: string | RegExp): Promise<void> {
   const exact = typeof text === "string" ? new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) : text;
   await page.getByRole(role).filter({ hasText: exact }).first().waitFor({ timeout: 10_000 });
+}
+
+const VIEWPORTS = [
+  { width: 1280, height: 900 },
+  { width: 375, height: 812 },
+];
+
+/**
+ * The page at 1280 px and 375 px: a screenshot of each, and at both widths nothing wider than
+ * the screen (the page never scrolls sideways; a wide table scrolls inside itself).
+ */
+export async function capture(page: Page, name: string): Promise<void> {
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize(viewport);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    const overflow = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const wider = [...document.querySelectorAll("body *")]
+        .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+        .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+      return { by: document.documentElement.scrollWidth - width, wider: wider.slice(0, 5) };
+    });
+    expect(overflow.by, `${name} scrolls sideways at ${viewport.width} px: ${overflow.wider.join(", ")}`).toBeLessThanOrEqual(0);
+    await screenshot(page, `${name}-${viewport.width}`);
+  }
+  await page.setViewportSize(VIEWPORTS[0]);
 }

@@ -9,6 +9,7 @@ import { verifyForm } from "./csrf";
 import { ErrorPage } from "./pages/error";
 import { pageHeaders, render } from "./render";
 import { requireSession } from "./require-session";
+import { alertRoutes } from "./routes/alerts";
 import { auditLogRoutes } from "./routes/audit-log";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { inboxRoutes } from "./routes/inbox";
@@ -65,6 +66,7 @@ export function createDashboard() {
   dashboard.route("/", tenantRoutes);
   dashboard.route("/", usageRoutes);
   dashboard.route("/", webhookRoutes);
+  dashboard.route("/", alertRoutes);
   dashboard.route("/", auditLogRoutes);
   dashboard.all("*", () => {
     throw new NotFoundError("Page");

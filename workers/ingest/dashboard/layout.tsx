@@ -13,6 +13,7 @@ export type Section =
   | "webhooks"
   | "tenants"
   | "usage"
+  | "alerts"
   | "audit-log";
 
 function navigation(viewer: Viewer): { section: Section; href: string; label: string }[] {
@@ -29,6 +30,7 @@ function navigation(viewer: Viewer): { section: Section; href: string; label: st
     ops
       ? { section: "tenants", href: `${BASE}/tenants`, label: "Tenants and keys" }
       : { section: "tenants", href: `${BASE}/tenants/${viewer.principal.tenantId}`, label: "API keys" },
+    { section: "alerts", href: `${BASE}/alerts`, label: "Alerts" },
     { section: "audit-log", href: `${BASE}/audit-log`, label: "Audit log" },
   ];
 }

@@ -11,11 +11,13 @@ export const DONE_NOTICES = {
   priority: "The priority was changed.",
   "provider-created": "The provider was added.",
   "provider-deleted": "The provider was deleted.",
+  "provider-saved": "The settings were saved; stored secrets left blank were kept.",
   "tenant-created": "The tenant was created.",
   "template-created": "The template was created as version 1.",
   "template-saved": "Saved as a new version; earlier versions and accepted messages are unchanged.",
   "template-deleted": "The template and its versions were deleted.",
   revoked: "The key was revoked; it no longer works anywhere.",
+  "key-shown-once": "A new key is shown once only and was not kept; if it was not copied, revoke it and issue another.",
   "webhook-created": "The endpoint was added.",
   "webhook-enabled": "The endpoint is enabled.",
   "webhook-disabled": "The endpoint is disabled: it receives nothing.",
@@ -26,6 +28,11 @@ export const DONE_NOTICES = {
   closed: "The conversation is closed.",
   reopened: "The conversation is open again.",
   "contact-saved": "The contact was saved.",
+  "alert-created": "The alert rule was added; Relay checks it every minute.",
+  "alert-saved": "The alert rule was changed.",
+  "alert-enabled": "The alert rule is enabled.",
+  "alert-disabled": "The alert rule is disabled: it sends nothing.",
+  "alert-deleted": "The alert rule was deleted.",
 } as const;
 export type DoneCode = keyof typeof DONE_NOTICES;
 

@@ -17,3 +17,25 @@ export function configFromForm(type: ProviderType, form: Form): Record<string, u
   }
   return config;
 }
+
+/**
+ * The change a saved provider's settings form asks for, merged by PATCH onto the stored config:
+ * a blank secret keeps the stored one (secrets are write-only, never shown to fill in); a
+ * blanked other field is removed (null), so an optional setting can be cleared.
+ */
+export function configPatchFromForm(type: ProviderType, form: Form): Record<string, unknown> {
+  const patch = configFromForm(type, form);
+  for (const spec of PROVIDERS[type].config.form)
+    if (spec.kind !== "secret" && patch[spec.name] === undefined && field(form, `config.${spec.name}`) !== undefined)
+      patch[spec.name] = null;
+  return patch;
+}
+
+/** The stored config's fields a form may show again: everything but the secrets. */
+export function shownConfigValues(type: ProviderType, config: Record<string, unknown>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const spec of PROVIDERS[type].config.form)
+    if (spec.kind !== "secret" && config[spec.name] !== undefined && config[spec.name] !== null)
+      values[spec.name] = String(config[spec.name]);
+  return values;
+}

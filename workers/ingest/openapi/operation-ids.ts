@@ -70,6 +70,11 @@ export const OPERATION_IDS: Record<string, string> = {
   "post /v1/dead-letter-operations": "startDeadLetterOperation",
   "get /v1/dead-letter-operations/{id}": "getDeadLetterOperation",
   "get /v1/audit-log": "listAuditLog",
+  "post /v1/alert-rules": "createAlertRule",
+  "get /v1/alert-rules": "listAlertRules",
+  "get /v1/alert-rules/{id}": "getAlertRule",
+  "patch /v1/alert-rules/{id}": "updateAlertRule",
+  "delete /v1/alert-rules/{id}": "deleteAlertRule",
 };
 
 export const TAGS = [
@@ -89,6 +94,10 @@ export const TAGS = [
   { name: "Conversations", description: "Two-way messages grouped by counterpart and thread: read, reply, poll for changes." },
   { name: "Opt-outs", description: "Addresses a tenant never sends to: SMS STOP, unsubscribed, hard bounces, complaints, or an operator." },
   { name: "Audit log", description: "Ops' and tenant admins' actions: who, what, when, from where." },
+  {
+    name: "Alert rules",
+    description: "Dead-letter and provider-failure thresholds; crossing one sends one notification through Relay itself.",
+  },
   { name: "Health", description: "Readiness of the worker's dependencies, without a key." },
 ];
 

@@ -99,6 +99,7 @@ export const apiKeySchema = z
     scopes: z.array(z.enum(API_KEY_SCOPES)),
     createdAt: timestamp,
     revokedAt: nullableTimestamp,
+    lastUsedAt: nullableTimestamp.meta({ description: "When the key last authenticated an API request (recorded at most once a minute)" }),
   })
   .meta({ id: "ApiKey" });
 

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { sha256Hex } from "../../../shared/crypto/sha256";
 import type { Database } from "../../../shared/db/database";
 import { apiKeys } from "../../../shared/db/schema";
@@ -25,6 +25,27 @@ export async function principalForKey(db: Database, key: string): Promise<Princi
   }
   if (!principal) throw new UnauthorizedError("The API key is unknown or revoked");
   return principal;
+}
+
+/**
+ * "Last used" costs no write per request: an isolate records a key's use at most once a
+ * minute (and D1 keeps the newer of two isolates' times), after the answer (`waitUntil`), so
+ * a request never waits for it. A busy key costs one small write a minute per isolate.
+ */
+const LAST_USED_EVERY_MS = 60_000;
+const lastRecorded = new Map<string, number>();
+
+export function recordKeyUse(db: Database, keyId: string, now = Date.now()): Promise<unknown> | null {
+  if ((lastRecorded.get(keyId) ?? 0) > now - LAST_USED_EVERY_MS) return null;
+  if (lastRecorded.size > 10_000) lastRecorded.clear();
+  lastRecorded.set(keyId, now);
+  const at = new Date(now).toISOString();
+  const staleBefore = new Date(now - LAST_USED_EVERY_MS).toISOString();
+  return db
+    .update(apiKeys)
+    .set({ lastUsedAt: at })
+    .where(and(eq(apiKeys.id, keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, staleBefore))))
+    .catch(() => lastRecorded.delete(keyId));
 }
 
 export function forgetKey(keyId: string): void {

@@ -19,6 +19,10 @@ export const AUDIT_ACTIONS = [
   "tenant.create",
   "api-key.issue",
   "api-key.revoke",
+  "alert-rule.create",
+  "alert-rule.update",
+  "alert-rule.delete",
+  "alert.fired",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

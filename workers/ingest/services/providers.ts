@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import { type Keyring, keyringFromEnv } from "../../../shared/crypto/credential-cipher";
 import type { Database } from "../../../shared/db/database";
@@ -84,6 +84,17 @@ export async function findProvider(db: Database, principal: Principal, id: strin
   if (!row) throw new NotFoundError("Provider");
   assertVisible(principal, row.tenantId, "Provider");
   return row;
+}
+
+/** Providers' names by id, for pages that show names instead of ids (a message's providers, its events'). */
+export async function providerNames(db: Database, ids: (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .select({ id: providerConfigs.id, name: providerConfigs.name })
+    .from(providerConfigs)
+    .where(inArray(providerConfigs.id, wanted));
+  return new Map(rows.map((row) => [row.id, row.name]));
 }
 
 /** A tenant sees its own providers; ops see all, or one tenant's, or (`system`) the defaults. */

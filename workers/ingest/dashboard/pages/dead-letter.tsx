@@ -40,9 +40,16 @@ function ProvidersTried({ attempts }: { attempts: ProviderAttempts[] }) {
   );
 }
 
-type Props = { viewer: Viewer; letter: DeadLetterRow; attempts: ProviderAttempts[]; providerName?: string; done?: string };
+type Props = {
+  viewer: Viewer;
+  letter: DeadLetterRow;
+  attempts: ProviderAttempts[];
+  providerName?: string;
+  tenantName?: string;
+  done?: string;
+};
 
-export function DeadLetterPage({ viewer, letter, attempts, providerName, done }: Props) {
+export function DeadLetterPage({ viewer, letter, attempts, providerName, tenantName, done }: Props) {
   const action = (verb: string) => `${BASE}/dead-letters/${letter.id}/${verb}`;
   return (
     <Layout title={`Dead letter ${letter.id}`} viewer={viewer} section="dead-letters">
@@ -55,7 +62,7 @@ export function DeadLetterPage({ viewer, letter, attempts, providerName, done }:
           <a href={`${BASE}/messages/${letter.messageId}`}>{letter.messageId}</a>
         </dd>
         <dt>Tenant</dt>
-        <dd>{letter.tenantId}</dd>
+        <dd>{tenantName ?? letter.tenantId}</dd>
         <dt>Last provider tried</dt>
         <dd>{letter.providerId ? <a href={`${BASE}/providers/${letter.providerId}`}>{providerName ?? letter.providerId}</a> : "—"}</dd>
         <dt>Error</dt>

@@ -5,7 +5,15 @@ import { Layout } from "../layout";
 import type { MessageWithEvents } from "../views";
 import { deadLetterState } from "./dead-letter";
 
-type Props = { viewer: Viewer; message: MessageWithEvents; payloads: Map<string, unknown>; deadLetter?: DeadLetterRow; done?: string };
+type Props = {
+  viewer: Viewer;
+  message: MessageWithEvents;
+  payloads: Map<string, unknown>;
+  /** The tenant's and the providers' names by id: pages show names. */
+  names: Map<string, string>;
+  deadLetter?: DeadLetterRow;
+  done?: string;
+};
 
 /** The message's dead letter, and its redrive while it waits. */
 function DeadLetterBox({ viewer, letter }: { viewer: Viewer; letter: DeadLetterRow }) {
@@ -29,9 +37,9 @@ function DeadLetterBox({ viewer, letter }: { viewer: Viewer; letter: DeadLetterR
   );
 }
 
-export function MessagePage({ viewer, message, payloads, deadLetter, done }: Props) {
+export function MessagePage({ viewer, message, payloads, names, deadLetter, done }: Props) {
   const facts: [string, string | number | null][] = [
-    ["Tenant", message.tenantId],
+    ["Tenant", names.get(message.tenantId) ?? message.tenantId],
     ["Channel", message.channel],
     ["Direction", message.direction],
     ["To", message.to],
@@ -58,7 +66,13 @@ export function MessagePage({ viewer, message, payloads, deadLetter, done }: Pro
           </>
         ))}
         <dt>Provider</dt>
-        <dd>{message.providerId ? <a href={`${BASE}/providers/${message.providerId}`}>{message.providerId}</a> : "—"}</dd>
+        <dd>
+          {message.providerId ? (
+            <a href={`${BASE}/providers/${message.providerId}`}>{names.get(message.providerId) ?? message.providerId}</a>
+          ) : (
+            "—"
+          )}
+        </dd>
         <dt>Created</dt>
         <dd>
           <Time iso={message.createdAt} />
@@ -108,7 +122,7 @@ export function MessagePage({ viewer, message, payloads, deadLetter, done }: Pro
               </td>
               <td>{event.source}</td>
               <td>{event.reason ?? ""}</td>
-              <td>{event.providerId ?? ""}</td>
+              <td>{event.providerId ? (names.get(event.providerId) ?? event.providerId) : ""}</td>
               <td>
                 {payloads.has(event.id) ? (
                   <details>

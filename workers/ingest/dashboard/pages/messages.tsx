@@ -19,6 +19,7 @@ const any = (values: readonly string[]) => [{ value: "", label: "Any" }, ...valu
 
 export function MessagesPage(props: Props) {
   const { filters } = props;
+  const tenantName = new Map(props.tenants.map((t) => [t.id, t.name]));
   const ops = isOps(props.viewer.principal);
   const errorOf = (name: string) => props.errors?.find((e) => e.path === name)?.message;
   return (
@@ -77,7 +78,7 @@ export function MessagesPage(props: Props) {
                     <code>{m.id}</code>
                   </a>
                 </td>
-                {ops ? <td>{m.tenantId}</td> : null}
+                {ops ? <td>{tenantName.get(m.tenantId) ?? m.tenantId}</td> : null}
                 <td>{m.channel}</td>
                 <td>{m.to}</td>
                 <td>

@@ -18,7 +18,18 @@ type Props = {
 
 const INPUT_TYPE = { text: "text", secret: "password", number: "number", url: "url" } as const;
 
-function ConfigInput({ spec, value, error }: { spec: ConfigField; value?: string; error?: string }) {
+/** One config field's input; `keepSecret` (editing a saved provider): a blank secret keeps the stored one. */
+export function ConfigInput({
+  spec,
+  value,
+  error,
+  keepSecret,
+}: {
+  spec: ConfigField;
+  value?: string;
+  error?: string;
+  keepSecret?: boolean;
+}) {
   const id = `config-${spec.name}`;
   const name = `config.${spec.name}`;
   if (spec.kind === "select")
@@ -40,9 +51,9 @@ function ConfigInput({ spec, value, error }: { spec: ConfigField; value?: string
       type={INPUT_TYPE[spec.kind]}
       // A secret is never sent back to the browser, not even the one just typed.
       value={spec.kind === "secret" ? undefined : value}
-      required={spec.required}
+      required={spec.required && !(keepSecret && spec.kind === "secret")}
       autocomplete={spec.kind === "secret" ? "new-password" : "off"}
-      hint={spec.hint}
+      hint={keepSecret && spec.kind === "secret" ? "Leave blank to keep the stored secret" : spec.hint}
       error={error}
     />
   );

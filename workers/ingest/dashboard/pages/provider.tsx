@@ -1,13 +1,88 @@
-import { ConfirmBox, CsrfField, Notice, Pretty, Time } from "../components";
+import type { ErrorDetail } from "../../../../shared/http/errors";
+import { PROVIDERS } from "../../../../shared/providers/registry";
+import { ConfirmBox, CsrfField, Notice, Pretty, TextField, Time } from "../components";
 import { BASE, type Viewer } from "../context";
 import { Layout } from "../layout";
 import { failureRate, hourlyHealth, type ProviderHealth } from "../provider-health";
 import type { ProviderView } from "../views";
 import { BreakerHistory, ProviderHealthChart } from "./provider-health-chart";
+import { ConfigInput } from "./provider-new";
 
 export type CheckOutcome = { ok: boolean; message: string; latencyMs: number };
 
-type Props = { viewer: Viewer; provider: ProviderView; ownerName?: string; health: ProviderHealth; check?: CheckOutcome; done?: string };
+/** The URLs to paste at the provider and the steps; `urls` is null when the webhooks worker's public URL is not configured. */
+export type SetupView = { urls: { label: string; url: string }[] | null; steps: readonly string[] };
+
+/** The settings form: the stored non-secret values (or what was typed, after an error); null when the config cannot be opened. */
+export type SettingsView = { values: Record<string, string>; error?: string; details?: ErrorDetail[] } | null;
+
+type Props = {
+  viewer: Viewer;
+  provider: ProviderView;
+  ownerName?: string;
+  health: ProviderHealth;
+  setup?: SetupView;
+  settings: SettingsView;
+  check?: CheckOutcome;
+  done?: string;
+};
+
+function SetupSection({ setup }: { setup: SetupView }) {
+  return (
+    <section aria-labelledby="setup-heading">
+      <h2 id="setup-heading">Set up at the provider</h2>
+      {setup.urls ? (
+        <dl class="facts callback-urls">
+          {setup.urls.map((entry) => (
+            <>
+              <dt>{entry.label}</dt>
+              <dd>
+                <code>{entry.url}</code>
+              </dd>
+            </>
+          ))}
+        </dl>
+      ) : (
+        <Notice kind="info">The webhooks worker's public URL (WEBHOOKS_PUBLIC_URL) is not set, so the callback URL cannot be shown.</Notice>
+      )}
+      <ol>
+        {setup.steps.map((step) => (
+          <li>{step}</li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function SettingsForm({ viewer, provider, settings }: { viewer: Viewer; provider: ProviderView; settings: SettingsView }) {
+  if (!settings)
+    return (
+      <Notice kind="error">
+        The stored credentials cannot be decrypted; replace the whole config with PATCH /v1/providers/{provider.id}.
+      </Notice>
+    );
+  const errorOf = (path: string) => settings.details?.find((d) => d.path === path)?.message;
+  return (
+    <form method="post" action={`${BASE}/providers/${provider.id}/settings`} class="stack">
+      <h2 id="settings">Settings</h2>
+      {settings.error ? <Notice kind="error">{settings.error}</Notice> : null}
+      <CsrfField token={viewer.csrf} />
+      <p class="hint">Secrets are write-only: leave them blank to keep the stored ones.</p>
+      <TextField
+        id="settings-name"
+        name="name"
+        label="Name"
+        value={settings.values.name ?? provider.name}
+        required
+        error={errorOf("name")}
+      />
+      {PROVIDERS[provider.type].config.form.map((spec) => (
+        <ConfigInput spec={spec} value={settings.values[`config.${spec.name}`]} error={errorOf(`config.${spec.name}`)} keepSecret />
+      ))}
+      <button type="submit">Save settings</button>
+    </form>
+  );
+}
 
 function CheckResult({ check }: { check: CheckOutcome }) {
   return (
@@ -29,7 +104,7 @@ function HealthSection({ health }: { health: ProviderHealth }) {
   );
 }
 
-export function ProviderPage({ viewer, provider, ownerName, health, check, done }: Props) {
+export function ProviderPage({ viewer, provider, ownerName, health, setup, settings, check, done }: Props) {
   const action = (verb: string) => `${BASE}/providers/${provider.id}/${verb}`;
   return (
     <Layout title={`Provider ${provider.name}`} viewer={viewer} section="providers">
@@ -74,6 +149,7 @@ export function ProviderPage({ viewer, provider, ownerName, health, check, done 
           <Time iso={provider.updatedAt} />
         </dd>
       </dl>
+      {setup ? <SetupSection setup={setup} /> : null}
       <HealthSection health={health} />
       {Object.keys(provider.metadata).length > 0 ? (
         <details>
@@ -81,6 +157,7 @@ export function ProviderPage({ viewer, provider, ownerName, health, check, done 
           <Pretty value={provider.metadata} />
         </details>
       ) : null}
+      <SettingsForm viewer={viewer} provider={provider} settings={settings} />
       <div class="actions">
         <form method="post" action={action("test")}>
           <h2>Test connection</h2>

@@ -24,6 +24,7 @@ export function ownerOptions(tenants: TenantChoice[]) {
 
 export function ProvidersPage(props: Props) {
   const ops = isOps(props.viewer.principal);
+  const tenantName = new Map(props.tenants.map((t) => [t.id, t.name]));
   return (
     <Layout title="Providers" viewer={props.viewer} section="providers">
       {props.done ? <Notice kind="ok">{props.done}</Notice> : null}
@@ -65,7 +66,7 @@ export function ProvidersPage(props: Props) {
                   </td>
                   <td>{p.type}</td>
                   <td>{p.channel}</td>
-                  {ops ? <td>{p.tenantId ?? "system default"}</td> : null}
+                  {ops ? <td>{p.tenantId ? (tenantName.get(p.tenantId) ?? p.tenantId) : "system default"}</td> : null}
                   <td class="num">{p.priority}</td>
                   <td>{p.enabled ? "enabled" : "disabled"}</td>
                   <td>

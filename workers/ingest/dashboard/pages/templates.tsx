@@ -1,11 +1,12 @@
 import { isOps } from "../../principal";
 import type { TemplateView } from "../../services/templates";
-import { Notice, Time } from "../components";
+import { Notice, type TenantChoice, Time } from "../components";
 import { BASE, type Viewer } from "../context";
 import { Layout } from "../layout";
 
-export function TemplatesPage(props: { viewer: Viewer; templates: TemplateView[]; done?: string }) {
+export function TemplatesPage(props: { viewer: Viewer; templates: TemplateView[]; tenants: TenantChoice[]; done?: string }) {
   const ops = isOps(props.viewer.principal);
+  const tenantName = new Map(props.tenants.map((t) => [t.id, t.name]));
   return (
     <Layout title="Templates" viewer={props.viewer} section="templates">
       {props.done ? <Notice kind="ok">{props.done}</Notice> : null}
@@ -39,7 +40,7 @@ export function TemplatesPage(props: { viewer: Viewer; templates: TemplateView[]
                   <a href={`${BASE}/templates/${t.id}`}>{t.name}</a>
                 </td>
                 <td>{t.channel}</td>
-                {ops ? <td>{t.tenantId}</td> : null}
+                {ops ? <td>{tenantName.get(t.tenantId) ?? t.tenantId}</td> : null}
                 <td class="num">{t.version}</td>
                 <td>{[t.defaultLocale, ...Object.keys(t.locales)].join(", ")}</td>
                 <td>

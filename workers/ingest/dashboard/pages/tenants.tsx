@@ -82,6 +82,7 @@ function KeysTable({ viewer, keys }: { viewer: Viewer; keys: KeyView[] }) {
           <th scope="col">Prefix</th>
           <th scope="col">Scopes</th>
           <th scope="col">Created</th>
+          <th scope="col">Last used</th>
           <th scope="col">State</th>
         </tr>
       </thead>
@@ -96,6 +97,7 @@ function KeysTable({ viewer, keys }: { viewer: Viewer; keys: KeyView[] }) {
             <td>
               <Time iso={k.createdAt} />
             </td>
+            <td>{k.lastUsedAt ? <Time iso={k.lastUsedAt} /> : "never"}</td>
             <td>
               {k.revokedAt ? (
                 <>

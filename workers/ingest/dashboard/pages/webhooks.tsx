@@ -36,6 +36,7 @@ function EventTypeBoxes({ chosen }: { chosen: string[] }) {
 export function WebhooksPage(props: Props) {
   const ops = isOps(props.viewer.principal);
   const detail = (path: string) => props.details?.find((d) => d.path === path)?.message;
+  const tenantName = new Map(props.tenants.map((t) => [t.id, t.name]));
   return (
     <Layout title="Webhook endpoints" viewer={props.viewer} section="webhooks">
       {props.done ? <Notice kind="ok">{props.done}</Notice> : null}
@@ -63,7 +64,7 @@ export function WebhooksPage(props: Props) {
                   <a href={`${BASE}/webhooks/${endpoint.id}`}>{endpoint.url}</a>
                   {endpoint.description ? <div class="muted">{endpoint.description}</div> : null}
                 </td>
-                {ops ? <td>{endpoint.tenantId}</td> : null}
+                {ops ? <td>{tenantName.get(endpoint.tenantId) ?? endpoint.tenantId}</td> : null}
                 <td>{endpoint.eventTypes.length === 0 ? "every type" : endpoint.eventTypes.join(", ")}</td>
                 <td>{endpoint.enabled ? "enabled" : `disabled (${endpoint.disabledReason ?? "by a user"})`}</td>
                 <td class="num">{endpoint.consecutiveFailures}</td>

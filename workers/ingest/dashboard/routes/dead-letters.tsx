@@ -17,7 +17,7 @@ import {
 } from "../../services/dead-letters";
 import { providerAttemptsOf } from "../../services/provider-attempts";
 import { findProvider, listProviders } from "../../services/providers";
-import { listTenants } from "../../services/tenants";
+import { findTenant, listTenants } from "../../services/tenants";
 import { dashboardActor } from "../audit-actor";
 import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
 import { filtersFrom, filtersFromForm, listQueryOf, matchOf, withFilters } from "../dead-letter-filters";
@@ -163,9 +163,10 @@ export const deadLetterRoutes = new Hono<DashboardBindings>()
   .get("/dead-letters/:id", async (c) => {
     const viewer = signedIn(c);
     const letter = await findDeadLetter(c.var.db, c.req.param("id"), viewer.principal.tenantId);
-    const [attempts, provider] = await Promise.all([
+    const [attempts, provider, tenant] = await Promise.all([
       providerAttemptsOf(c.var.db, letter.messageId),
       letter.providerId ? findProvider(c.var.db, viewer.principal, letter.providerId).catch(() => undefined) : undefined,
+      findTenant(c.var.db, viewer.principal, letter.tenantId).catch(() => undefined),
     ]);
     const page = (
       <DeadLetterPage
@@ -173,6 +174,7 @@ export const deadLetterRoutes = new Hono<DashboardBindings>()
         letter={letter}
         attempts={attempts}
         providerName={provider?.name}
+        tenantName={tenant?.name}
         done={doneNotice(c.req.query("done"))}
       />
     );

@@ -5,7 +5,8 @@ import { messageListQuery } from "../../schemas/params";
 import { cancelMessage } from "../../services/cancel-message";
 import { latestDeadLetterOf } from "../../services/dead-letters";
 import { listMessages, messageWithEvents } from "../../services/messages-query";
-import { listTenants } from "../../services/tenants";
+import { providerNames } from "../../services/providers";
+import { findTenant, listTenants } from "../../services/tenants";
 import { BASE, type DashboardBindings, signedIn } from "../context";
 import { endOfDay, startOfDay } from "../dates";
 import { rawPayloadsOf } from "../event-payloads";
@@ -48,12 +49,22 @@ export const messageRoutes = new Hono<DashboardBindings>()
     const viewer = signedIn(c);
     requireScope(viewer.principal, "read");
     const message = await messageWithEvents(c.var.db, c.req.param("id"), viewer.principal.tenantId, c.env.ARCHIVE);
-    const [payloads, deadLetter] = await Promise.all([
+    const [payloads, deadLetter, providers, tenant] = await Promise.all([
       rawPayloadsOf(c.var.db, message.id),
       latestDeadLetterOf(c.var.db, message.id, viewer.principal.tenantId),
+      providerNames(c.var.db, [message.providerId, ...message.events.map((event) => event.providerId)]),
+      findTenant(c.var.db, viewer.principal, message.tenantId).catch(() => undefined),
     ]);
+    const names = new Map([...providers, ...(tenant ? [[tenant.id, tenant.name] as const] : [])]);
     const page = (
-      <MessagePage viewer={viewer} message={message} payloads={payloads} deadLetter={deadLetter} done={doneNotice(c.req.query("done"))} />
+      <MessagePage
+        viewer={viewer}
+        message={message}
+        payloads={payloads}
+        names={names}
+        deadLetter={deadLetter}
+        done={doneNotice(c.req.query("done"))}
+      />
     );
     return render(c, page);
   })

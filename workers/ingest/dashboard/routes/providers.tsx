@@ -1,11 +1,15 @@
 import { Hono } from "hono";
+import type { ProviderConfigRow } from "../../../../shared/db/schema";
 import { PROVIDER_TYPES, type ProviderType } from "../../../../shared/domain/enums";
 import { createProviderSchema, updateProviderSchema } from "../../../../shared/domain/provider-config";
 import { zodDetails } from "../../../../shared/http/envelope";
-import { InvalidInputError } from "../../../../shared/http/errors";
+import { ConflictError, type ErrorDetail, InvalidInputError } from "../../../../shared/http/errors";
+import { PROVIDERS } from "../../../../shared/providers/registry";
+import type { IngestEnv } from "../../env";
 import { isOps, type Principal, tenantScope } from "../../principal";
 import { recordAudit } from "../../services/audit-log";
 import { checkProvider } from "../../services/provider-check";
+import { openConfig } from "../../services/provider-credentials";
 import {
   configRulesFrom,
   createProvider,
@@ -20,10 +24,10 @@ import { dashboardActor } from "../audit-actor";
 import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
 import { type Form, field, formOf, requireConfirmation } from "../form";
 import { doneNotice, withDone } from "../notices";
-import { type CheckOutcome, ProviderPage } from "../pages/provider";
+import { type CheckOutcome, ProviderPage, type SettingsView, type SetupView } from "../pages/provider";
 import { NewProviderPage } from "../pages/provider-new";
 import { ProvidersPage } from "../pages/providers";
-import { configFromForm } from "../provider-fields";
+import { configFromForm, configPatchFromForm, shownConfigValues } from "../provider-fields";
 import { providerHealth } from "../provider-health";
 import { render } from "../render";
 
@@ -59,15 +63,57 @@ function echoed(form: Form): Record<string, string> {
   return { ...values, enabled: values.enabled === "yes" ? "yes" : "no" };
 }
 
-async function providerPage(c: DashboardContext, id: string, extra: { check?: CheckOutcome; done?: string } = {}) {
+/** The provider's callback URLs on the webhooks worker's public URL, and the steps to give them to the provider. */
+function setupOf(env: IngestEnv, row: ProviderConfigRow): SetupView | undefined {
+  const module = PROVIDERS[row.type];
+  const setup = module.setup;
+  if (!setup || !module.callback) return undefined;
+  const base = env.WEBHOOKS_PUBLIC_URL;
+  const url = module.callback.url;
+  const urls = base ? setup.urls.map(({ endpoint, label }) => ({ label, url: url.build(base, { providerId: row.id, endpoint }) })) : null;
+  return { urls, steps: setup.steps };
+}
+
+/** The settings form's values: what was typed (after an error), else the stored config without its secrets. */
+async function settingsOf(c: DashboardContext, row: ProviderConfigRow, typed?: SettingsView): Promise<SettingsView> {
+  if (typed) return typed;
+  try {
+    const stored = shownConfigValues(row.type, await openConfig(configRulesFrom(c.env).keyring, row));
+    return { values: Object.fromEntries(Object.entries(stored).map(([name, value]) => [`config.${name}`, value])) };
+  } catch (error) {
+    if (error instanceof ConflictError) return null;
+    throw error;
+  }
+}
+
+async function providerPage(
+  c: DashboardContext,
+  id: string,
+  extra: { check?: CheckOutcome; done?: string; settings?: SettingsView } = {},
+  status: 200 | 400 = 200,
+) {
   const viewer = signedIn(c);
-  const provider = providerView(await findProvider(c.var.db, viewer.principal, id));
-  const [healthById, owner] = await Promise.all([
+  const row = await findProvider(c.var.db, viewer.principal, id);
+  const provider = providerView(row);
+  const [healthById, owner, settings] = await Promise.all([
     providerHealth(c.env, [provider.id]),
     provider.tenantId ? findTenant(c.var.db, viewer.principal, provider.tenantId) : undefined,
+    settingsOf(c, row, extra.settings),
   ]);
   const health = healthById.get(provider.id) ?? { state: "unknown" as const };
-  return render(c, <ProviderPage viewer={viewer} provider={provider} ownerName={owner?.name} health={health} {...extra} />);
+  const page = (
+    <ProviderPage
+      viewer={viewer}
+      provider={provider}
+      ownerName={owner?.name}
+      health={health}
+      setup={setupOf(c.env, row)}
+      check={extra.check}
+      done={extra.done}
+      settings={settings}
+    />
+  );
+  return render(c, page, status);
 }
 
 async function tenantsFor(c: DashboardContext) {
@@ -119,6 +165,31 @@ export const providerRoutes = new Hono<DashboardBindings>()
     const row = await findProvider(c.var.db, signedIn(c).principal, c.req.param("id"));
     const check = await checkProvider(configRulesFrom(c.env), row);
     return providerPage(c, row.id, { check });
+  })
+  .post("/providers/:id/settings", async (c) => {
+    const viewer = signedIn(c);
+    const row = await findProvider(c.var.db, viewer.principal, c.req.param("id"));
+    const form = await formOf(c);
+    const typed = (error: string, details?: ErrorDetail[]) => ({ values: echoed(form), error, details });
+    const notSaved = "The settings were not saved. Check the fields marked below.";
+    const input = updateProviderSchema.safeParse({ name: field(form, "name") ?? "", config: configPatchFromForm(row.type, form) });
+    if (!input.success) return providerPage(c, row.id, { settings: typed(notSaved, zodDetails(input.error)) }, 400);
+    try {
+      const provider = await updateProvider(c.var.db, configRulesFrom(c.env), viewer.principal, row.id, input.data);
+      // The names of the fields changed, never their values: a config holds secrets.
+      const details = { fields: ["name", "config"], configFields: Object.keys(input.data.config ?? {}) };
+      await recordAudit(c.var.db, dashboardActor(c), {
+        action: "provider.update",
+        tenantId: provider.tenantId,
+        target: provider.id,
+        details,
+      });
+      return c.redirect(withDone(`${BASE}/providers/${provider.id}`, "provider-saved"), 303);
+    } catch (error) {
+      if (error instanceof InvalidInputError)
+        return providerPage(c, row.id, { settings: typed(`${notSaved} ${error.message}.`, error.details) }, 400);
+      throw error;
+    }
   })
   .post("/providers/:id/enabled", async (c) => {
     const enabled = field(await formOf(c), "enabled") === "true";

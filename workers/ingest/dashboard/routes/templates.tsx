@@ -10,7 +10,7 @@ import {
 } from "../../../../shared/domain/template-parts";
 import { zodDetails } from "../../../../shared/http/envelope";
 import { type ErrorDetail, InvalidInputError } from "../../../../shared/http/errors";
-import { tenantScope } from "../../principal";
+import { isOps, tenantScope } from "../../principal";
 import { createTemplateSchema, updateTemplateSchema } from "../../schemas/templates";
 import { renderTemplate, syntaxIssues } from "../../services/template-render";
 import {
@@ -23,6 +23,7 @@ import {
   templateView,
   updateTemplate,
 } from "../../services/templates";
+import { listTenants } from "../../services/tenants";
 import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
 import { type Form, field, formOf, requireConfirmation } from "../form";
 import { doneNotice, withDone } from "../notices";
@@ -109,8 +110,11 @@ async function previewOf(channel: Channel, defaultLocale: string, values: Templa
 export const templateRoutes = new Hono<DashboardBindings>()
   .get("/templates", async (c) => {
     const viewer = signedIn(c);
-    const templates = await listTemplates(c.var.db, tenantScope(viewer.principal), { limit: 100, offset: 0 });
-    return render(c, <TemplatesPage viewer={viewer} templates={templates} done={doneNotice(c.req.query("done"))} />);
+    const [templates, tenants] = await Promise.all([
+      listTemplates(c.var.db, tenantScope(viewer.principal), { limit: 100, offset: 0 }),
+      isOps(viewer.principal) ? listTenants(c.var.db) : [],
+    ]);
+    return render(c, <TemplatesPage viewer={viewer} templates={templates} tenants={tenants} done={doneNotice(c.req.query("done"))} />);
   })
   .get("/templates/new", (c) => render(c, <NewTemplatePage viewer={signedIn(c)} channel={channelOf(c.req.query("channel"))} values={{}} />))
   .post("/templates", async (c) => {

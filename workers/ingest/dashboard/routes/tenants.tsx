@@ -9,6 +9,7 @@ import { createTenant, findTenant, issueApiKey, listApiKeys, listTenants, revoke
 import { dashboardActor } from "../audit-actor";
 import { BASE, type DashboardBindings, type DashboardContext, signedIn } from "../context";
 import { field, fields, formOf, requireConfirmation } from "../form";
+import { type IssuedKey, issuedKeyPath, keepIssuedKey, takeIssuedKey } from "../issued-key";
 import { doneNotice, withDone } from "../notices";
 import { TenantPage, TenantsPage } from "../pages/tenants";
 import { render } from "../render";
@@ -17,7 +18,7 @@ import { render } from "../render";
 const tenantName = z.string().trim().min(1).max(100);
 const newKey = z.strictObject({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).max(3) });
 
-async function tenantPage(c: DashboardContext, id: string, extra: { issued?: { name: string; key: string }; done?: string } = {}) {
+async function tenantPage(c: DashboardContext, id: string, extra: { issued?: IssuedKey; done?: string } = {}) {
   const viewer = signedIn(c);
   const tenant = await findTenant(c.var.db, viewer.principal, id);
   const keys = await listApiKeys(c.var.db, tenant.id);
@@ -50,7 +51,13 @@ export const tenantRoutes = new Hono<DashboardBindings>()
     const issued = await issueApiKey(c.var.db, tenant.id, input.data.name, input.data.scopes);
     const details = { name: input.data.name, scopes: input.data.scopes };
     await recordAudit(c.var.db, dashboardActor(c), { action: "api-key.issue", tenantId: tenant.id, target: issued.id, details });
-    return tenantPage(c, tenant.id, { issued: { name: issued.name, key: issued.key } });
+    await keepIssuedKey(c, tenant.id, { name: issued.name, key: issued.key });
+    return c.redirect(issuedKeyPath(tenant.id), 303);
+  })
+  .get("/tenants/:id/issued", async (c) => {
+    const tenant = await findTenant(c.var.db, signedIn(c).principal, c.req.param("id"));
+    const issued = await takeIssuedKey(c, tenant.id);
+    return tenantPage(c, tenant.id, issued ? { issued } : { done: doneNotice("key-shown-once") });
   })
   .post("/api-keys/:id/revoke", async (c) => {
     requireConfirmation(await formOf(c));
