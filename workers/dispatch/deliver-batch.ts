@@ -11,6 +11,7 @@ import { claimBatch } from "./claim";
 import { type Delivery, earliestSendOf } from "./delivery";
 import { type DispatchSettings, dispatchSettings } from "./dispatch-settings";
 import { earlierSendClaimer } from "./earlier-sends";
+import { emailLoader } from "./email-attachments";
 import type { DispatchEnv } from "./env";
 import { type GuardMeter, guardClient } from "./guard-client";
 import { OutcomeRecorder } from "./outcome-recorder";
@@ -69,6 +70,7 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
       sendDeadline: claimedAt.getTime() + leaseMs - settings.sendTimeoutMs - Math.min(LEASE_MARGIN_MS, leaseMs / 10),
       settledEarly: (delivery) => recorder.settled({ delivery, delaySeconds: 0, requestId: requestIdOf(delivery) }),
       claimEarlierSend: earlierSendClaimer(db),
+      emailOf: emailLoader(env.ATTACHMENTS),
     });
   } finally {
     // Even if sending threw, no early write may outlive the handler.

@@ -1,6 +1,6 @@
 import type { MessageRow, ProviderConfigRow } from "../../shared/db/schema";
 import type { OptOutSource } from "../../shared/domain/opt-out";
-import type { OutboundMessage, SendOutcome } from "../../shared/providers/provider";
+import type { OutboundEmail, OutboundMessage, SendOutcome } from "../../shared/providers/provider";
 import type { PushRecipient } from "./push-recipient";
 
 export type Attempt = { provider: ProviderConfigRow; outcome: SendOutcome; at: string };
@@ -38,9 +38,10 @@ export function earliestSendOf(row: MessageRow): Date {
   return new Date(notBefore - LOOKUP_SKEW_MS);
 }
 
-export function outbound(row: MessageRow, push?: PushRecipient): OutboundMessage {
+export function outbound(row: MessageRow, push?: PushRecipient, email?: OutboundEmail): OutboundMessage {
   return {
     ...(push?.target && { device: push.target }),
+    ...(email && { email }),
     id: row.id,
     channel: row.channel,
     to: row.recipient,

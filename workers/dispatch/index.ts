@@ -50,7 +50,7 @@ export default {
         bulkOperationsAdvanced: bulkOperations,
       });
     // Last, each on its own: archiving and tenant events never hold up the sweeper or the releases above.
-    await archiveTick({ db, bucket: env.ARCHIVE }, settings.archiveBudgetMs).catch((error) =>
+    await archiveTick({ db, bucket: env.ARCHIVE, attachments: env.ATTACHMENTS }, settings.archiveBudgetMs).catch((error) =>
       log.error("dispatch.archive_failed", { error: String(error) }),
     );
     await eventCron(env);
