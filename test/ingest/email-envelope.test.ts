@@ -134,7 +134,8 @@ describe("POST /v1/messages — email fields refused in the standard envelope, n
     const tenant = await freshTenant();
     for (const name of ["Subject", "bcc", "FROM", "Content-Type", "Message-ID", "Reply-To"])
       expectInvalid(await send(tenant, teamEmail({ headers: { [name]: "x" } })), `headers.${name}`);
-    for (const name of ["Bad Name", "Colon:Name", "Ünicode"]) expectInvalid(await send(tenant, teamEmail({ headers: { [name]: "x" } })), `headers.${name}`);
+    for (const name of ["Bad Name", "Colon:Name", "Ünicode"])
+      expectInvalid(await send(tenant, teamEmail({ headers: { [name]: "x" } })), `headers.${name}`);
     expectInvalid(await send(tenant, teamEmail({ headers: { "X-Same": "1", "x-same": "2" } })), "headers");
   });
 
@@ -208,7 +209,10 @@ describe("attachments and the idempotency key", () => {
 describe("an acceptance undone takes its files with it", () => {
   it("the queue refuses: 503, no message, no object left in R2", async () => {
     const tenant = await freshTenant();
-    const answer = await callApp<Message>({ DELIVERY_QUEUE: downQueue() }, "POST", "/v1/messages", { key: tenant.sendKey, body: teamEmail() });
+    const answer = await callApp<Message>({ DELIVERY_QUEUE: downQueue() }, "POST", "/v1/messages", {
+      key: tenant.sendKey,
+      body: teamEmail(),
+    });
     expectErrorEnvelope(answer, 503, "SERVICE_UNAVAILABLE");
     expect(await countRows("messages", "tenant_id = ?", tenant.tenantId)).toBe(0);
     expect(await attachmentObjects(tenant.tenantId)).toBe(0);
@@ -222,7 +226,10 @@ describe("an acceptance undone takes its files with it", () => {
       },
       delete: async () => undefined,
     } as unknown as R2Bucket;
-    const answer = await callApp<Message>({ ATTACHMENTS: failingBucket }, "POST", "/v1/messages", { key: tenant.sendKey, body: teamEmail() });
+    const answer = await callApp<Message>({ ATTACHMENTS: failingBucket }, "POST", "/v1/messages", {
+      key: tenant.sendKey,
+      body: teamEmail(),
+    });
     expectErrorEnvelope(answer, 503, "SERVICE_UNAVAILABLE");
     expect(await countRows("messages", "tenant_id = ?", tenant.tenantId)).toBe(0);
   });

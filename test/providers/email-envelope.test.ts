@@ -93,9 +93,14 @@ describe("resend: several recipients, cc, bcc, reply-to, headers and attachments
 
   it("leaves every field out for a plain email", async () => {
     const server = await answering("POST /emails", { status: 200, body: { id: "e-1" } });
-    const provider = providerFor("resend", "prv_resend_plain", { apiKey: fakeSecret("re_"), from: "a@relay.test", baseUrl: server.baseUrl }, {
-      outbound: LOCAL_OUTBOUND,
-    });
+    const provider = providerFor(
+      "resend",
+      "prv_resend_plain",
+      { apiKey: fakeSecret("re_"), from: "a@relay.test", baseUrl: server.baseUrl },
+      {
+        outbound: LOCAL_OUTBOUND,
+      },
+    );
     await provider.send(emailMessage(), patience());
     expect(Object.keys(JSON.parse((await onlyRequest(server)).body)).sort()).toEqual(["from", "html", "subject", "text", "to"]);
   });
@@ -107,7 +112,13 @@ describe("ses: the whole MIME message when there are headers or attachments", ()
     providerFor(
       "aws-ses",
       "prv_ses_env",
-      { accessKeyId: `AKIATEST${randomHex(6).toUpperCase()}`, secretAccessKey: fakeSecret(), region: "eu-west-1", from: "sender@relay.test", endpoint },
+      {
+        accessKeyId: `AKIATEST${randomHex(6).toUpperCase()}`,
+        secretAccessKey: fakeSecret(),
+        region: "eu-west-1",
+        from: "sender@relay.test",
+        endpoint,
+      },
       { outbound: LOCAL_OUTBOUND },
     );
 

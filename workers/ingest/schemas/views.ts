@@ -20,7 +20,9 @@ const emailEnvelopeSchema = z
     bcc: z.array(z.string()),
     replyTo: z.array(z.string()),
     headers: z.record(z.string(), z.string()),
-    attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), size: z.number().int().meta({ description: "bytes" }) })),
+    attachments: z.array(
+      z.object({ filename: z.string(), contentType: z.string(), size: z.number().int().meta({ description: "bytes" }) }),
+    ),
   })
   .nullable()
   .meta({

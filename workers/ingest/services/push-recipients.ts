@@ -16,7 +16,9 @@ const isPush = (request: Addressed): boolean => request.channel === "push";
 async function devicesNamed(db: Database, tenantId: string, pushes: Addressed[]): Promise<DeviceRow[]> {
   const ids = pushes.filter((p) => DEVICE_ID.test(primaryRecipient(p.to))).map((p) => primaryRecipient(p.to));
   const contacts = pushes.filter((p) => CONTACT_ID.test(primaryRecipient(p.to))).map((p) => primaryRecipient(p.to));
-  const tokens = pushes.filter((p) => !DEVICE_ID.test(primaryRecipient(p.to)) && !CONTACT_ID.test(primaryRecipient(p.to))).map((p) => primaryRecipient(p.to));
+  const tokens = pushes
+    .filter((p) => !DEVICE_ID.test(primaryRecipient(p.to)) && !CONTACT_ID.test(primaryRecipient(p.to)))
+    .map((p) => primaryRecipient(p.to));
   return db
     .select()
     .from(devices)
