@@ -1,11 +1,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { MessageRow } from "../../shared/db/schema";
+import { suppression } from "../../shared/db/suppression";
 import { attachmentKey, type EmailEnvelope } from "../../shared/domain/email-envelope";
 import { newId } from "../../shared/domain/ids";
 import { archiveTick, startRun } from "../../workers/dispatch/archive/archive-runs";
 import { ByteBudget } from "../../workers/dispatch/byte-budget";
 import { emailLoader } from "../../workers/dispatch/email-attachments";
+import { withoutSuppressedCopies } from "../../workers/dispatch/suppressed-copies";
 import { daysAgo, oldMessage } from "../support/archive-fixtures";
 import { addProvider, batchOf, consume, db, eventsOf, messageRow, newTenant, queuedMessage } from "../support/dispatch-fixtures";
 
@@ -120,5 +122,44 @@ describe("the archive takes an email's files with it", () => {
 
     expect(await env.ATTACHMENTS.head(oldKey)).toBeNull();
     expect(await env.ATTACHMENTS.head(recentKey)).not.toBeNull();
+  });
+});
+
+describe("an email's suppressed recipients are left out, the others still get it", () => {
+  const suppress = (tenantId: string, address: string) =>
+    suppression(db(), { tenantId, channel: "email", address, source: "bounce", reason: "hard bounce", at: new Date().toISOString() });
+
+  it("sends to the rest and says who was left out", async () => {
+    const tenantId = await newTenant();
+    const provider = await addProvider({ tenantId, channel: "email" });
+    await suppress(tenantId, "Grace@Example.com");
+    await suppress(tenantId, "audit@example.com");
+    const { row } = await emailWithFile(tenantId);
+    await consume(batchOf([row]));
+    expect(await messageRow(row.id)).toMatchObject({ status: "sent", providerId: provider });
+    const reasons = (await eventsOf(row.id)).map((event) => event.reason);
+    expect(reasons).toContain("recipient_opted_out: not sent to grace@example.com, audit@example.com; the other recipients are");
+  });
+
+  it("fails without a provider call when no `to` is left", async () => {
+    const tenantId = await newTenant();
+    await addProvider({ tenantId, channel: "email" });
+    await suppress(tenantId, "ada@example.com");
+    await suppress(tenantId, "grace@example.com");
+    const { row } = await emailWithFile(tenantId);
+    await consume(batchOf([row]));
+    const after = await messageRow(row.id);
+    expect(after).toMatchObject({ status: "failed", lastError: "recipient_opted_out", providerId: null });
+    expect((await eventsOf(row.id)).at(-1)?.reason).toContain('every "to" recipient is suppressed');
+  });
+
+  it("takes the suppressed addresses out of to, cc and bcc, whatever their case", async () => {
+    const tenantId = await newTenant();
+    const { row } = await emailWithFile(tenantId, {}, false);
+    const envelope = { ...(row.email as EmailEnvelope), cc: ["Linus@example.com"] };
+    const kept = withoutSuppressedCopies({ ...row, email: envelope }, new Set(["grace@example.com", "linus@example.com"]));
+    expect(kept.row.email).toMatchObject({ to: ["ada@example.com"], cc: [], bcc: ["audit@example.com"] });
+    expect(kept.leftOut).toEqual(["grace@example.com", "Linus@example.com"]);
+    expect(withoutSuppressedCopies(row, undefined)).toEqual({ row, leftOut: [] });
   });
 });

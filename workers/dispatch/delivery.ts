@@ -27,6 +27,8 @@ export type Delivery = {
   push?: PushRecipient;
   /** An operator's redrive to this provider: tried first when it is in the message's chain. */
   preferredProviderId?: string;
+  /** An email's recipients on the suppression list, not sent to (the others are). */
+  leftOut?: string[];
 };
 
 /** Clock skew between Relay and a provider, allowed for when looking up earlier sends. */
