@@ -1023,6 +1023,7 @@ export interface components {
             from: string | null;
             subject: string | null;
             content: components["schemas"]["MessageContent"] | components["schemas"]["PushContent"];
+            email: components["schemas"]["EmailEnvelope"];
             /** @enum {string} */
             status: "queued" | "sending" | "sent" | "delivered" | "failed" | "canceled";
             providerId: string | null;
@@ -1106,6 +1107,23 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** @description An email's recipients beyond the first, reply-to, custom headers and attachments; null when it has none of them. */
+        EmailEnvelope: {
+            /** @description Every `to` recipient; the message's `to` is the first */
+            to: string[];
+            cc: string[];
+            bcc: string[];
+            replyTo: string[];
+            headers: {
+                [key: string]: string;
+            };
+            attachments: {
+                filename: string;
+                contentType: string;
+                /** @description bytes */
+                size: number;
+            }[];
+        } | null;
         SendMessageRequest: components["schemas"]["SmsMessageRequest"] | components["schemas"]["EmailMessageRequest"] | components["schemas"]["PushMessageRequest"] | components["schemas"]["WebhookMessageRequest"] | components["schemas"]["TelegramMessageRequest"] | components["schemas"]["SlackMessageRequest"];
         /** @description Render a stored template at acceptance instead of giving `content` (and, for email, `subject`). */
         TemplateReference: {
@@ -1124,6 +1142,13 @@ export interface components {
         Metadata: {
             [key: string]: string | number | boolean | null;
         };
+        /** @description A file, base64 in the request; stored in R2 until the message is archived. */
+        EmailAttachment: {
+            filename: string;
+            content: string;
+            /** @description Default application/octet-stream */
+            contentType?: string;
+        };
         SendBatchRequest: {
             messages: components["schemas"]["SendMessageRequest"][];
         };
@@ -1139,6 +1164,7 @@ export interface components {
             from: string | null;
             subject: string | null;
             content: components["schemas"]["MessageContent"] | components["schemas"]["PushContent"];
+            email: components["schemas"]["EmailEnvelope"];
             /** @enum {string} */
             status: "queued" | "sending" | "sent" | "delivered" | "failed" | "canceled";
             providerId: string | null;
@@ -1653,7 +1679,7 @@ export interface components {
             url: string;
             description: string | null;
             /** @description Empty: every type */
-            eventTypes: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound")[];
+            eventTypes: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled")[];
             enabled: boolean;
             /** @example whsec_…a1b2 */
             secretMask: string;
@@ -1686,7 +1712,7 @@ export interface components {
              */
             url: string;
             /** @description The event types to receive; empty or absent: every type */
-            eventTypes?: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound")[];
+            eventTypes?: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled")[];
             description?: string | null;
             enabled?: boolean;
             /** @description Ops keys only: the owning tenant (required for them) */
@@ -1699,7 +1725,7 @@ export interface components {
             url: string;
             description: string | null;
             /** @description Empty: every type */
-            eventTypes: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound")[];
+            eventTypes: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled")[];
             enabled: boolean;
             /** @example whsec_…a1b2 */
             secretMask: string;
@@ -1730,7 +1756,7 @@ export interface components {
              */
             url?: string;
             /** @description The event types to receive; empty or absent: every type */
-            eventTypes?: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound")[];
+            eventTypes?: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled")[];
             description?: string | null;
             enabled?: boolean;
         };
@@ -1741,7 +1767,7 @@ export interface components {
             url: string;
             description: string | null;
             /** @description Empty: every type */
-            eventTypes: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound")[];
+            eventTypes: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled")[];
             enabled: boolean;
             /** @example whsec_…a1b2 */
             secretMask: string;
@@ -2164,9 +2190,18 @@ export interface components {
              * @enum {string}
              */
             channel: "email";
-            /** Format: email */
-            to: string;
             from?: string;
+            /** @description One address or a list; to, cc and bcc together at most 50. */
+            to: string | string[];
+            cc?: string | string[];
+            bcc?: string | string[];
+            replyTo?: string | string[];
+            /** @description Custom headers, e.g. `List-Unsubscribe`; no CR/LF, and none Relay sets itself (From, To, Subject, …). */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description At most 10 files, together at most 10 MB decoded. */
+            attachments?: components["schemas"]["EmailAttachment"][];
             subject?: string;
             content?: components["schemas"]["MessageContent"];
             template?: components["schemas"]["TemplateReference"];

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { AlertChannel, AlertKind } from "../domain/alert-rule";
 import type { ConversationStatus } from "../domain/conversation-status";
+import type { EmailEnvelope } from "../domain/email-envelope";
 import type { Channel, DevicePlatform, Direction, EventSource, MessageStatus, ProviderType } from "../domain/enums";
 import type { MessageContent } from "../domain/message-content";
 import type { OptOutSource } from "../domain/opt-out";
@@ -79,6 +80,8 @@ export const messages = sqliteTable(
     sender: text("sender"),
     subject: text("subject"),
     content: json<MessageContent>("content").notNull(),
+    /** An email's further recipients, reply-to, custom headers and attachments (their bytes in R2); null when it has none. */
+    email: json<EmailEnvelope>("email"),
     status: text("status").$type<MessageStatus>().notNull(),
     providerId: text("provider_id"),
     providerMessageId: text("provider_message_id"),

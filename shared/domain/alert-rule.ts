@@ -28,7 +28,8 @@ export const alertNotifySchema = z
   })
   .transform((notify, ctx) => {
     const parsed = messageRequestSchema.safeParse({ channel: notify.channel, to: notify.to, subject: "alert", content: { text: "alert" } });
-    if (parsed.success) return { channel: notify.channel, to: parsed.data.to };
+    // One address goes in; an email's `to` may come back as a list of that one address.
+    if (parsed.success) return { channel: notify.channel, to: [parsed.data.to].flat()[0] ?? notify.to };
     for (const issue of parsed.error.issues.filter((each) => each.path[0] === "to"))
       ctx.addIssue({ code: "custom", path: ["to"], message: issue.message });
     return z.NEVER;

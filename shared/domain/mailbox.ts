@@ -20,6 +20,12 @@ export function parseMailbox(value: string): Mailbox | null {
   return displayName ? { address: named[2], displayName } : { address: named[2] };
 }
 
+/** Every value as a mailbox, or null if one is not. */
+export function parseMailboxes(values: string[]): Mailbox[] | null {
+  const parsed = values.map(parseMailbox);
+  return parsed.every((mailbox): mailbox is Mailbox => mailbox !== null) ? parsed : null;
+}
+
 export function domainOf(address: string): string {
   return address.slice(address.lastIndexOf("@") + 1);
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { chatContentIssues, slackRecipient, telegramRecipient } from "./chat-message";
 import { MAX_DEVICE_TOKEN_LENGTH } from "./device-request";
+import { emailEnvelopeIssues, emailFields } from "./email-envelope";
 import type { Channel } from "./enums";
 import { parseMailbox } from "./mailbox";
 import { type MessageContent, messageContentSchema } from "./message-content";
@@ -82,7 +83,6 @@ const smsRequest = z.strictObject({
   ...common,
 });
 
-const emailAddress = z.email().max(320);
 const emailSender = z
   .string()
   .min(3)
@@ -90,8 +90,8 @@ const emailSender = z
   .refine((value) => parseMailbox(value) !== null, "must be an email address, or a name and address: Name <sender@example.com>");
 const emailRequest = z.strictObject({
   channel: z.literal("email"),
-  to: emailAddress,
   from: emailSender.optional(),
+  ...emailFields,
   ...common,
 });
 
@@ -139,6 +139,7 @@ export const messageRequestSchema = z
     if (content && template) ctx.addIssue({ code: "custom", path: ["template"], message: "give either content or template, not both" });
     if (!content && !template) ctx.addIssue({ code: "custom", path: ["content"], message: "give content or template" });
     if (request.channel === "email") {
+      for (const issue of emailEnvelopeIssues(request)) ctx.addIssue({ code: "custom", ...issue });
       if (template && request.subject !== undefined)
         ctx.addIssue({ code: "custom", path: ["subject"], message: "the template gives the subject" });
       if (!template && request.subject === undefined)
@@ -154,8 +155,10 @@ export const messageRequestSchema = z
         path: ["content"],
         message: `title, text, data, imageUrl and url come to ${pushPayloadBytes(request.content)} bytes as JSON; a push carries at most ${MAX_PUSH_PAYLOAD_BYTES} (Web Push's 4096-byte record less its encryption overhead; FCM allows 4 KB)`,
       });
-    if (new TextEncoder().encode(JSON.stringify(request)).byteLength > MAX_MESSAGE_BYTES)
-      ctx.addIssue({ code: "custom", path: [], message: `the message is larger than ${MAX_MESSAGE_BYTES} bytes` });
+    // Attachments go to R2, not D1 or the queue: they have their own limit.
+    const stored = request.channel === "email" ? { ...request, attachments: undefined } : request;
+    if (new TextEncoder().encode(JSON.stringify(stored)).byteLength > MAX_MESSAGE_BYTES)
+      ctx.addIssue({ code: "custom", path: [], message: `the message is larger than ${MAX_MESSAGE_BYTES} bytes (attachments aside)` });
   })
   .meta({ id: "SendMessageRequest" });
 

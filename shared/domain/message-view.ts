@@ -1,4 +1,5 @@
 import type { MessageEventRow, MessageRow } from "../db/schema";
+import { envelopeView } from "./email-envelope";
 
 /** A message as the API shows it (SPEC §8). */
 export function messageView(row: MessageRow) {
@@ -11,6 +12,7 @@ export function messageView(row: MessageRow) {
     from: row.sender,
     subject: row.subject,
     content: row.content,
+    email: envelopeView(row.email),
     status: row.status,
     providerId: row.providerId,
     providerMessageId: row.providerMessageId,

@@ -5,9 +5,12 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+/** Characters made per String.fromCharCode call: one per call is slow on megabytes (attachments), all at once overflows the argument limit. */
+const CHUNK = 0x8000;
+
 export function bytesToBase64(bytes: Uint8Array): string {
   let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
+  for (let at = 0; at < bytes.length; at += CHUNK) binary += String.fromCharCode(...bytes.subarray(at, at + CHUNK));
   return btoa(binary);
 }
 

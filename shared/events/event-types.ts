@@ -18,10 +18,14 @@ export const MESSAGE_EVENT_RULES = {
 } as const;
 
 export type MessageEventType = keyof typeof MESSAGE_EVENT_RULES;
+const MESSAGE_EVENT_TYPES = Object.keys(MESSAGE_EVENT_RULES) as MessageEventType[];
+
+/** An endpoint disabled automatically after a run of failures: told to the tenant's other endpoints. */
+export const ENDPOINT_DISABLED = "endpoint.disabled";
 
 /** Every type an endpoint may subscribe to. */
-export const EVENT_TYPES = Object.keys(MESSAGE_EVENT_RULES) as [MessageEventType, ...MessageEventType[]];
-export type EventType = (typeof EVENT_TYPES)[number];
+export const EVENT_TYPES = [...MESSAGE_EVENT_TYPES, ENDPOINT_DISABLED] as const satisfies readonly string[];
+export type EventType = MessageEventType | typeof ENDPOINT_DISABLED;
 
 /** Sent by `POST /v1/webhook-endpoints/:id/test`, whatever the endpoint subscribes to. */
 export const TEST_EVENT_TYPE = "webhook.test";
@@ -30,7 +34,7 @@ export const TEST_EVENT_TYPE = "webhook.test";
 export const EVENTFUL_STATUSES: readonly MessageStatus[] = ["sent", "delivered", "failed", "canceled"];
 
 export function messageEventTypeOf(change: TimelineChange): MessageEventType | undefined {
-  return EVENT_TYPES.find((type) => MESSAGE_EVENT_RULES[type](change));
+  return MESSAGE_EVENT_TYPES.find((type) => MESSAGE_EVENT_RULES[type](change));
 }
 
 /** An endpoint with no filter receives every type. */

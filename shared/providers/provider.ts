@@ -5,6 +5,20 @@ import type { OptOutSource } from "../domain/opt-out";
 import type { PushTarget } from "../domain/push-target";
 import type { OutboundPolicy } from "./outbound-policy";
 
+/** An email's file, its bytes read from R2 for this send. */
+export type EmailAttachment = { filename: string; contentType: string; content: Uint8Array };
+
+/** What an email carries beyond one recipient: every `to` (the message's `to` is the first), cc, bcc, reply-to, headers, files. */
+export type OutboundEmail = {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  replyTo: string[];
+  /** Validated at acceptance: no CR/LF, none of the headers the adapter writes itself. */
+  headers: Record<string, string>;
+  attachments: EmailAttachment[];
+};
+
 /** What an adapter needs to send one message. The message id doubles as idempotency key. */
 export type OutboundMessage = {
   id: string;
@@ -16,6 +30,8 @@ export type OutboundMessage = {
   metadata: Record<string, unknown>;
   /** A push to a registered device: its token or Web Push subscription (a raw FCM token is `to` itself). */
   device?: PushTarget;
+  /** An email with more than one recipient, a reply-to, custom headers or attachments. */
+  email?: OutboundEmail;
 };
 
 /**

@@ -11,7 +11,7 @@ import { nextChunk } from "../../workers/dispatch/archive/chunk-selection";
 import { archivedIds, daysAgo, idsInD1, oldMessage } from "../support/archive-fixtures";
 import { db, eventsOf, insertMessage, newTenant } from "../support/d1-fixtures";
 
-const deps = (): ArchiveDeps => ({ db: db(), bucket: env.ARCHIVE });
+const deps = (): ArchiveDeps => ({ db: db(), bucket: env.ARCHIVE, attachments: env.ATTACHMENTS });
 const runOf = async (id: string) => db().query.archiveRuns.findFirst({ where: eq(archiveRuns.id, id) });
 
 /** Each message in exactly one place: D1 or one archive object — never both, never twice, never neither. */
@@ -90,6 +90,7 @@ describe("archive pass", () => {
         },
       }),
       bucket: env.ARCHIVE,
+      attachments: env.ATTACHMENTS,
     };
     await expect(archiveChunk(crashing, run.id, tenantId, chunk.day, chunk.ids)).rejects.toThrow("the worker died here");
     expect(await archivedIds(tenantId)).toHaveLength(3);
@@ -123,7 +124,7 @@ describe("archive pass", () => {
     };
     await db().insert(archiveChunks).values(chunk);
     // The object is written as the message was; then a late `delivered` callback lands.
-    const original: ArchiveDeps = { db: db(), bucket: env.ARCHIVE };
+    const original: ArchiveDeps = deps();
     const lateCallback = {
       ...original,
       bucket: new Proxy(env.ARCHIVE, {

@@ -139,6 +139,58 @@ describe("the events queue consumer", () => {
   });
 });
 
+describe("an endpoint disabled automatically is an event", () => {
+  it("records endpoint.disabled once and delivers it, signed, to the tenant's other endpoints that subscribe to it", async () => {
+    const tenantId = await newTenant();
+    const failing = await eventReceiver([503]);
+    const watcher = await eventReceiver([200]);
+    const endpoint = await insertEndpoint(tenantId, failing.url);
+    const watching = await insertEndpoint(tenantId, watcher.url, { eventTypes: ["endpoint.disabled"] });
+    const notWatching = await insertEndpoint(tenantId, "https://hooks.example.com/messages-only", { eventTypes: ["message.sent"] });
+    const otherTenant = await insertEndpoint(await newTenant(), "https://hooks.example.com/other-tenant");
+    const run = withSpy({ EVENT_DISABLE_AFTER_FAILURES: "1", EVENT_DISABLE_AFTER_SECONDS: "1" });
+    const first = await pendingDelivery(tenantId, endpoint.id);
+    await env.DB.prepare("UPDATE webhook_endpoints SET consecutive_failures = 5, failing_since = ? WHERE id = ?")
+      .bind(new Date(Date.now() - 60_000).toISOString(), endpoint.id)
+      .run();
+
+    await deliverEvents(run.env, eventBatch([{ deliveryId: first.deliveryId, attempts: 0 }]));
+
+    expect((await endpointRow(endpoint.id))?.enabled).toBe(0);
+    const events = await env.DB.prepare("SELECT id, payload FROM tenant_events WHERE tenant_id = ? AND type = 'endpoint.disabled'")
+      .bind(tenantId)
+      .all<{ id: string; payload: string }>();
+    expect(events.results).toHaveLength(1);
+    const payload = JSON.parse(events.results[0].payload);
+    expect(payload).toMatchObject({
+      id: events.results[0].id,
+      type: "endpoint.disabled",
+      data: { id: endpoint.id, url: failing.url, enabled: false, consecutiveFailures: 6 },
+    });
+    expect(payload.data.disabledReason).toMatch(/^disabled automatically after 6 failed attempts/);
+    const told = await env.DB.prepare("SELECT id, endpoint_id FROM webhook_deliveries WHERE event_id = ?")
+      .bind(events.results[0].id)
+      .all<{ id: string; endpoint_id: string }>();
+    expect(told.results.map((row) => row.endpoint_id)).toEqual([watching.id]);
+    expect([notWatching.id, otherTenant.id, endpoint.id].some((id) => told.results.some((row) => row.endpoint_id === id))).toBe(false);
+    const job = run.jobs.find((queued) => queued.body.deliveryId === told.results[0].id);
+    expect(job?.body).toEqual({ deliveryId: told.results[0].id, attempts: 0 });
+
+    await deliverEvents(run.env, eventBatch([{ deliveryId: told.results[0].id, attempts: 0 }]));
+    const [received] = await watcher.requests();
+    const verified = new Webhook(watching.secret).verify(received.body, received.headers) as { type: string; data: { id: string } };
+    expect(verified).toMatchObject({ type: "endpoint.disabled", data: { id: endpoint.id } });
+
+    // A later failure of the disabled endpoint's deliveries records no second event.
+    const second = await pendingDelivery(tenantId, endpoint.id);
+    await deliverEvents(run.env, eventBatch([{ deliveryId: second.deliveryId, attempts: 0 }]));
+    const again = await env.DB.prepare("SELECT count(*) AS n FROM tenant_events WHERE tenant_id = ? AND type = 'endpoint.disabled'")
+      .bind(tenantId)
+      .first<{ n: number }>();
+    expect(again?.n).toBe(1);
+  });
+});
+
 describe("nothing is lost between D1 and the queue", () => {
   it("the cron's sweep queues a pending delivery whose job was lost, once, for the attempt it is at", async () => {
     const tenantId = await newTenant();

@@ -78,6 +78,7 @@ const MESSAGE_FIELDS = [
   "from",
   "subject",
   "content",
+  "email",
   "status",
   "providerId",
   "providerMessageId",

@@ -120,7 +120,8 @@ describe("POST /v1/messages — field validation", () => {
   it("refuses an unknown top-level field, naming it", async () => {
     const tenant = await freshTenant();
     expectInvalid(await send(tenant, { ...sms(), bogus: 1 }), "bogus");
-    expectInvalid(await send(tenant, { ...email(), cc: "x@example.com", priority: "high" }), "cc", "priority");
+    // `cc` is an email field; `priority` is none.
+    expectInvalid(await send(tenant, { ...email(), cc: "x@example.com", priority: "high" }), "priority");
     expect(await messageCount(tenant)).toBe(0);
   });
 
@@ -134,7 +135,8 @@ describe("POST /v1/messages — field validation", () => {
   it("refuses wrong types, naming the field", async () => {
     const tenant = await freshTenant();
     expectInvalid(await send(tenant, sms({ to: 14155550100 })), "to");
-    expectInvalid(await send(tenant, email({ to: ["ada@example.com"] })), "to");
+    expectInvalid(await send(tenant, email({ to: 42 })), "to");
+    expectInvalid(await send(tenant, email({ to: { address: "ada@example.com" } })), "to");
     expectInvalid(await send(tenant, sms({ content: ["Your code"] })), "content");
     expectInvalid(await send(tenant, sms({ content: "Your code" })), "content");
     expectInvalid(await send(tenant, sms({ content: { text: 123456 } })), "content.text");
@@ -191,12 +193,17 @@ describe("POST /v1/messages — field validation", () => {
     expect(await messageCount(tenant)).toBe(0);
   });
 
-  it("refuses a body over 256 KB with 413 PAYLOAD_TOO_LARGE", async () => {
+  it("refuses a body over its route's limit with 413 PAYLOAD_TOO_LARGE: 14 MB for a send, whose attachments ride in it; 256 KB elsewhere", async () => {
     const tenant = await freshTenant();
-    const answer = await send(tenant, email({ content: { text: "x".repeat(300 * 1024) } }));
-    expectErrorEnvelope(answer, 413, "PAYLOAD_TOO_LARGE");
-    const raw = await sendRaw(tenant, `{"channel":"sms","to":"+14155550100","content":{"text":"${"y".repeat(257 * 1024)}"}}`);
+    const raw = await sendRaw(tenant, `{"channel":"sms","to":"+14155550100","content":{"text":"${"y".repeat(14 * 1024 * 1024)}"}}`);
     expectErrorEnvelope(raw, 413, "PAYLOAD_TOO_LARGE");
+    // Under the send limit but over the queue's 128 KB: refused as invalid, not as too large.
+    expectErrorEnvelope(await send(tenant, email({ content: { text: "x".repeat(300 * 1024) } })), 400, "INVALID_INPUT");
+    const template = await call("POST", "/v1/templates", {
+      key: tenant.adminKey,
+      rawBody: `{"name":"big","channel":"sms","content":{"text":"${"y".repeat(257 * 1024)}"}}`,
+    });
+    expectErrorEnvelope(template, 413, "PAYLOAD_TOO_LARGE");
     expect(await messageCount(tenant)).toBe(0);
   });
 

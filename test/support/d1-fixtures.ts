@@ -62,6 +62,7 @@ export async function insertMessage(tenantId: string, overrides: Partial<Message
     sender: null,
     subject: null,
     content: { text: "hello" },
+    email: null,
     status: "queued",
     providerId: null,
     providerMessageId: null,

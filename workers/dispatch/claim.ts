@@ -20,6 +20,8 @@ export type Claim = {
   uncertain: Set<string>;
   /** Claimed messages whose recipient opted out (or is suppressed) on that channel, with why. */
   suppressed: Map<string, string>;
+  /** Of claimed emails with several recipients, the addresses (to, cc, bcc) on the suppression list. */
+  suppressedCopies: Map<string, Set<string>>;
 };
 
 /**
@@ -32,7 +34,7 @@ export type Claim = {
 export async function claimBatch(db: Database, messageIds: string[], now: Date, leaseSeconds: number): Promise<Claim> {
   const nowIso = now.toISOString();
   const lease = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
-  const [lapsed, owned, early, providers, pushDevices, optedOut] = await db.batch([
+  const [lapsed, owned, early, providers, pushDevices, optedOut, optedOutCopies] = await db.batch([
     // Read before the update in the same transaction: afterwards the old lease is gone.
     db
       .select({ id: messages.id })
@@ -68,7 +70,21 @@ export async function claimBatch(db: Database, messageIds: string[], now: Date, 
         sql`${optOuts.tenantId} = ${messages.tenantId} AND ${optOuts.channel} = ${messages.channel} AND ${optOuts.address} = lower(${messages.recipient})`,
       )
       .where(sql`${messages.id} IN ${jsonList(messageIds)}`),
+    db
+      .select({ messageId: messages.id, address: optOuts.address })
+      .from(messages)
+      .innerJoin(
+        optOuts,
+        sql`${optOuts.tenantId} = ${messages.tenantId} AND ${optOuts.channel} = ${messages.channel} AND ${optOuts.address} IN (
+          SELECT lower(value) FROM json_each(${messages.email}, '$.to') UNION ALL
+          SELECT lower(value) FROM json_each(${messages.email}, '$.cc') UNION ALL
+          SELECT lower(value) FROM json_each(${messages.email}, '$.bcc'))`,
+      )
+      .where(sql`${messages.id} IN ${jsonList(messageIds)} AND ${messages.email} IS NOT NULL`),
   ]);
+  const suppressedCopies = new Map<string, Set<string>>();
+  for (const { messageId, address } of optedOutCopies)
+    suppressedCopies.set(messageId, (suppressedCopies.get(messageId) ?? new Set()).add(address));
   const ownedIds = new Set(owned.map((row) => row.id));
   return {
     owned,
@@ -79,5 +95,6 @@ export async function claimBatch(db: Database, messageIds: string[], now: Date, 
     suppressed: new Map(
       optedOut.map((row) => [row.messageId, `the recipient is suppressed since ${row.since} (${row.source}: ${row.reason})`]),
     ),
+    suppressedCopies,
   };
 }

@@ -11,6 +11,7 @@ import { claimBatch } from "./claim";
 import { type Delivery, earliestSendOf } from "./delivery";
 import { type DispatchSettings, dispatchSettings } from "./dispatch-settings";
 import { earlierSendClaimer } from "./earlier-sends";
+import { emailLoader } from "./email-attachments";
 import type { DispatchEnv } from "./env";
 import { type GuardMeter, guardClient } from "./guard-client";
 import { OutcomeRecorder } from "./outcome-recorder";
@@ -18,6 +19,7 @@ import { outcomeWrites, type Settled } from "./outcome-writes";
 import { providerChains } from "./provider-resolution";
 import { pushRecipientOf } from "./push-recipient";
 import { sendInWaves } from "./send-waves";
+import { withoutSuppressedCopies } from "./suppressed-copies";
 
 /** Time kept back from the lease for the batch's final D1 write (at most a tenth of it). */
 const LEASE_MARGIN_MS = 5_000;
@@ -45,12 +47,21 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
     return;
   }
 
-  const deliveries: Delivery[] = claim.owned.map((row) => {
-    const suppressed = claim.suppressed.get(row.id);
+  const deliveries: Delivery[] = claim.owned.map((claimed) => {
+    // An email with several recipients leaves its suppressed ones out; it is suppressed only if no `to` is left.
+    const copies = withoutSuppressedCopies(claimed, claim.suppressedCopies.get(claimed.id));
+    const row = copies.row;
+    const suppressed = row.email ? copies.suppressed : claim.suppressed.get(row.id);
     // Decided before any provider is asked: a suppressed recipient is never sent to.
     if (suppressed) return { row, attempts: [], skipped: [], fate: { kind: "suppressed", reason: suppressed } };
     const push = pushRecipientOf(row, claim.devices);
-    const delivery: Delivery = { row, attempts: [], skipped: [], ...(push && { push }) };
+    const delivery: Delivery = {
+      row,
+      attempts: [],
+      skipped: [],
+      ...(push && { push }),
+      ...(copies.leftOut.length > 0 && { leftOut: copies.leftOut }),
+    };
     if (claim.uncertain.has(row.id)) delivery.uncertainSince = earliestSendOf(row);
     const preferred = jobs.get(row.id)?.body.providerId;
     if (preferred) delivery.preferredProviderId = preferred;
@@ -69,6 +80,7 @@ export async function deliverBatch(env: DispatchEnv, batch: MessageBatch<Deliver
       sendDeadline: claimedAt.getTime() + leaseMs - settings.sendTimeoutMs - Math.min(LEASE_MARGIN_MS, leaseMs / 10),
       settledEarly: (delivery) => recorder.settled({ delivery, delaySeconds: 0, requestId: requestIdOf(delivery) }),
       claimEarlierSend: earlierSendClaimer(db),
+      emailOf: emailLoader(env.ATTACHMENTS),
     });
   } finally {
     // Even if sending threw, no early write may outlive the handler.

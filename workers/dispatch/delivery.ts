@@ -1,6 +1,6 @@
 import type { MessageRow, ProviderConfigRow } from "../../shared/db/schema";
 import type { OptOutSource } from "../../shared/domain/opt-out";
-import type { OutboundMessage, SendOutcome } from "../../shared/providers/provider";
+import type { OutboundEmail, OutboundMessage, SendOutcome } from "../../shared/providers/provider";
 import type { PushRecipient } from "./push-recipient";
 
 export type Attempt = { provider: ProviderConfigRow; outcome: SendOutcome; at: string };
@@ -36,6 +36,8 @@ export type Delivery = {
   push?: PushRecipient;
   /** An operator's redrive to this provider: tried first when it is in the message's chain. */
   preferredProviderId?: string;
+  /** An email's recipients on the suppression list, not sent to (the others are). */
+  leftOut?: string[];
 };
 
 /** Clock skew between Relay and a provider, allowed for when looking up earlier sends. */
@@ -47,9 +49,10 @@ export function earliestSendOf(row: MessageRow): Date {
   return new Date(notBefore - LOOKUP_SKEW_MS);
 }
 
-export function outbound(row: MessageRow, push?: PushRecipient): OutboundMessage {
+export function outbound(row: MessageRow, push?: PushRecipient, email?: OutboundEmail): OutboundMessage {
   return {
     ...(push?.target && { device: push.target }),
+    ...(email && { email }),
     id: row.id,
     channel: row.channel,
     to: row.recipient,

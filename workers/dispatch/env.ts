@@ -12,6 +12,8 @@ export type DispatchEnv = {
   PROVIDER_GUARD: DurableObjectNamespace<ProviderGuard>;
   /** Messages past their retention, as gzipped NDJSON per tenant and day. */
   ARCHIVE: R2Bucket;
+  /** Email attachments, written by ingest at acceptance; read to send, deleted when their message is archived. */
+  ATTACHMENTS: R2Bucket;
   ENCRYPTION_SECRET: string;
   ENCRYPTION_KEY_VERSION?: string;
   /** "true" only in the local stack and tests: providers may then also point at loopback (fakes on 127.0.0.1). Never deployed. */

@@ -136,6 +136,16 @@ export function outcomeWrites(db: Database, settled: Settled[], claimedAt: strin
     const { delivery, requestId } = one;
     const { row } = delivery;
     facts.push(event(row.id, "sending", `delivery round ${row.attempts}`, claimedAt, requestId));
+    if (delivery.leftOut)
+      facts.push(
+        event(
+          row.id,
+          "sending",
+          `${OPTED_OUT_ERROR}: not sent to ${delivery.leftOut.join(", ")}; the other recipients are`,
+          claimedAt,
+          requestId,
+        ),
+      );
     const found = delivery.fate?.kind === "sent" && delivery.fate.reconciled;
     for (const attempt of delivery.attempts) if (!found) facts.push(attemptEvent(row.id, attempt, requestId));
     decisions.push(statusUpdate(db, one, now, claimedAt));

@@ -1,10 +1,11 @@
 import type { ProviderConfigRow } from "../../shared/db/schema";
 import type { ReportedOutcome } from "../../shared/providers/guard-contract";
-import type { Provider, SendOutcome } from "../../shared/providers/provider";
+import type { OutboundEmail, Provider, SendOutcome } from "../../shared/providers/provider";
 import { mapBounded } from "./bounded-concurrency";
 import { type Delivery, describeOutcome, outbound } from "./delivery";
 import type { DispatchSettings } from "./dispatch-settings";
 import { lookUpEarlierSends } from "./earlier-sends";
+import type { EmailLoad } from "./email-attachments";
 import type { Guard } from "./guard-client";
 import { type ChainFor, preferring } from "./provider-resolution";
 import { sendCost } from "./send-cost";
@@ -20,6 +21,8 @@ export type WaveDeps = {
   settledEarly: (delivery: Delivery) => void;
   /** Of a provider's candidate earlier sends, one no message has recorded, now taken by the caller. */
   claimEarlierSend: (candidates: string[]) => Promise<string | undefined>;
+  /** An email's further recipients, headers and attachment bytes, read just before its send (absent: every message is plain). */
+  emailOf?: (row: Delivery["row"]) => Promise<EmailLoad>;
 };
 
 /**
@@ -81,8 +84,19 @@ async function sendGroup(provider: ProviderConfigRow, group: Delivery[], deps: W
       delivery.fate = { kind: "retry", reason: "the batch ran out of time before this send could start", hintSeconds: 0 };
       return undefined;
     }
+    const load: EmailLoad = (await deps.emailOf?.(delivery.row)) ?? { kind: "plain" };
+    if (load.kind === "unreadable") {
+      // Not the provider's fault, so no attempt against it: the message waits for its next round.
+      delivery.fate = { kind: "retry", reason: load.reason, hintSeconds: 0 };
+      return undefined;
+    }
     const startedAt = Date.now();
-    const outcome = await attempt(adapter, delivery, deps);
+    let outcome: SendOutcome;
+    try {
+      outcome = await attempt(adapter, delivery, deps, load.kind === "ready" ? load.email : undefined);
+    } finally {
+      if (load.kind === "ready") load.release();
+    }
     reported.push(reportedOutcome(outcome, Date.now() - startedAt));
     delivery.attempts.push({ provider, outcome, at: new Date().toISOString() });
     if (outcome.kind === "sent")
@@ -109,11 +123,11 @@ function reportedOutcome(outcome: SendOutcome, latencyMs: number): ReportedOutco
   return { kind, latencyMs, error: describeOutcome(outcome) };
 }
 
-async function attempt(adapter: Provider, delivery: Delivery, deps: WaveDeps): Promise<SendOutcome> {
+async function attempt(adapter: Provider, delivery: Delivery, deps: WaveDeps, email?: OutboundEmail): Promise<SendOutcome> {
   // A device that went invalid (or was deleted) after acceptance is never sent to.
   if (delivery.push?.refusal) return { kind: "rejected", code: "device_invalid", message: delivery.push.refusal };
   try {
-    return await adapter.send(outbound(delivery.row, delivery.push), AbortSignal.timeout(deps.settings.sendTimeoutMs));
+    return await adapter.send(outbound(delivery.row, delivery.push, email), AbortSignal.timeout(deps.settings.sendTimeoutMs));
   } catch (error) {
     // Adapters return outcomes; a throw is a bug or a runtime fault, treated as the provider's.
     return { kind: "unavailable", code: "adapter_error", message: error instanceof Error ? error.message : "adapter failed" };

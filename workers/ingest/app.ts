@@ -31,6 +31,9 @@ const KB = 1024;
 /** One message is at most 128 KB; a batch at most 100 of them. */
 const SINGLE_BODY_LIMIT = 256 * KB;
 const BATCH_BODY_LIMIT = 100 * 130 * KB;
+/** One message with its email attachments: 10 MB of files is 13.4 MB of base64. */
+const SEND_BODY_LIMIT = 14 * KB * KB;
+const LARGER_BODIES: Record<string, number> = { "/v1/messages/batch": BATCH_BODY_LIMIT, "/v1/messages": SEND_BODY_LIMIT };
 
 export const OPENAPI_INFO = {
   title: "Relay",
@@ -50,8 +53,7 @@ export function createApp() {
   });
 
   app.use("*", requestContext("ingest"));
-  app.use("/v1/messages/batch", limitBody(BATCH_BODY_LIMIT));
-  app.use("/v1/*", async (c, next) => (c.req.path === "/v1/messages/batch" ? next() : limitBody(SINGLE_BODY_LIMIT)(c, next)));
+  app.use("/v1/*", async (c, next) => limitBody(LARGER_BODIES[c.req.path] ?? SINGLE_BODY_LIMIT)(c, next));
   app.use("/v1/*", authenticate);
   // Checked against the document, so a body route cannot forget it: JSON or 415, before validation.
   app.use("/v1/*", async (c, next) => {

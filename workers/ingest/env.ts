@@ -6,6 +6,8 @@ export type IngestEnv = {
   DB: D1Database;
   /** The R2 archive the dispatch cron writes: archived messages and exports are read from it. */
   ARCHIVE: R2Bucket;
+  /** Email attachments, kept until their message is archived (dispatch reads them to send). */
+  ATTACHMENTS: R2Bucket;
   DELIVERY_QUEUE: Queue<DeliveryJob>;
   /** Tenant event deliveries (replays); the dispatch worker consumes them. */
   EVENTS_QUEUE: Queue<EventDeliveryJob>;

@@ -47,7 +47,7 @@ export async function sendViaBinding(env: IngestEnv, input: RelaySendInput): Pro
       ? { tenantId: tenant.id, key: input.idempotencyKey, requestHash: await requestFingerprint("POST /v1/messages", parsed.data) }
       : undefined;
     const accepted = await acceptMessages(
-      { db, queue: env.DELIVERY_QUEUE, tenantId: tenant.id, requestId },
+      { db, queue: env.DELIVERY_QUEUE, attachments: env.ATTACHMENTS, tenantId: tenant.id, requestId },
       await renderRequests(db, tenant.id, [parsed.data], () => "message"),
       singleAnswer(parsed.data),
       claim,

@@ -1,3 +1,4 @@
+import { bytesToBase64 } from "../../encoding/bytes";
 import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "../check-result";
 import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "../http-outcome";
 import { readJson, stringAt } from "../json-body";
@@ -81,14 +82,42 @@ type ResendEmail = {
   from: string;
   to: string[];
   subject: string;
+  cc?: string[];
+  bcc?: string[];
+  reply_to?: string[];
+  headers?: Record<string, string>;
+  attachments?: { filename: string; content: string; content_type: string }[];
   html?: string;
   text?: string;
   template?: { id: string; variables?: Record<string, string | number> };
 };
 
+/** Resend's fields for what an email carries beyond one recipient; empty ones are left out. */
+function envelopeFields(message: OutboundMessage): Partial<ResendEmail> {
+  const email = message.email;
+  if (!email) return {};
+  const fields: Partial<ResendEmail> = { to: email.to };
+  if (email.cc.length) fields.cc = email.cc;
+  if (email.bcc.length) fields.bcc = email.bcc;
+  if (email.replyTo.length) fields.reply_to = email.replyTo;
+  if (Object.keys(email.headers).length) fields.headers = email.headers;
+  if (email.attachments.length)
+    fields.attachments = email.attachments.map((file) => ({
+      filename: file.filename,
+      content: bytesToBase64(file.content),
+      content_type: file.contentType,
+    }));
+  return fields;
+}
+
 function emailBody(message: OutboundMessage, configuredFrom: string): ResendEmail | undefined {
   const { html, text, templateId, variables } = message.content;
-  const email: ResendEmail = { from: message.from ?? configuredFrom, to: [message.to], subject: message.subject ?? "" };
+  const email: ResendEmail = {
+    from: message.from ?? configuredFrom,
+    to: [message.to],
+    subject: message.subject ?? "",
+    ...envelopeFields(message),
+  };
   if (html) email.html = html;
   if (text) email.text = text;
   if (html || text) return email;

@@ -1,7 +1,10 @@
 import { AwsClient } from "aws4fetch";
+import { domainOf, parseMailbox, parseMailboxes } from "../../domain/mailbox";
+import { textToBase64 } from "../../encoding/bytes";
 import { credentialsRefused, isAuthRefusal, unexpectedAnswer, unreachableCheck } from "../check-result";
 import { isProviderFaultStatus, rejected, retryAfterSeconds, unavailable, unreachable } from "../http-outcome";
 import { booleanAt, readJson, stringAt } from "../json-body";
+import { buildMimeMessage } from "../mime-message";
 import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "../provider";
 import { withoutSecrets } from "../secret-redaction";
 import type { SesConfig } from "./config";
@@ -47,18 +50,18 @@ export class SesAdapter implements Provider {
   private async attemptSend(message: OutboundMessage, signal: AbortSignal): Promise<SendOutcome> {
     const { html, text } = message.content;
     if (!html && !text) return rejected("missing_content", "an email needs content.html or content.text");
+    const content = needsRawMessage(message) ? this.rawContent(message) : simpleContent(message);
+    if (!content) return rejected("invalid_recipient", "a sender or recipient is not a valid email address");
+    const email = message.email;
     const request = {
       FromEmailAddress: message.from ?? this.config.from,
-      Destination: { ToAddresses: [message.to] },
-      Content: {
-        Simple: {
-          Subject: { Data: message.subject ?? "", Charset: "UTF-8" },
-          Body: {
-            ...(text ? { Text: { Data: text, Charset: "UTF-8" } } : {}),
-            ...(html ? { Html: { Data: html, Charset: "UTF-8" } } : {}),
-          },
-        },
+      Destination: {
+        ToAddresses: email?.to ?? [message.to],
+        ...(email?.cc.length ? { CcAddresses: email.cc } : {}),
+        ...(email?.bcc.length ? { BccAddresses: email.bcc } : {}),
       },
+      ...(email?.replyTo.length && "Simple" in content ? { ReplyToAddresses: email.replyTo } : {}),
+      Content: content,
       ...(this.config.configurationSet ? { ConfigurationSetName: this.config.configurationSet } : {}),
     };
     try {
@@ -82,6 +85,32 @@ export class SesAdapter implements Provider {
     }
   }
 
+  /**
+   * The whole MIME message (SES v2 `Content.Raw`), for custom headers and attachments, which
+   * `Simple` content cannot carry. Bcc is only in `Destination`, never in the headers.
+   */
+  private rawContent(message: OutboundMessage): { Raw: { Data: string } } | null {
+    const email = message.email;
+    const from = parseMailbox(message.from ?? this.config.from);
+    const lists = [email?.to ?? [message.to], email?.cc ?? [], email?.replyTo ?? []].map(parseMailboxes);
+    const [to, cc, replyTo] = lists;
+    if (!from || !to || !cc || !replyTo) return null;
+    const mime = buildMimeMessage({
+      messageId: `${message.id}@${domainOf(from.address)}`,
+      from,
+      to,
+      cc,
+      replyTo,
+      subject: message.subject ?? "",
+      text: message.content.text,
+      html: message.content.html,
+      headers: email?.headers,
+      attachments: email?.attachments,
+      date: new Date(),
+    });
+    return { Raw: { Data: textToBase64(mime) } };
+  }
+
   private async attemptCheck(signal: AbortSignal): Promise<CheckResult> {
     try {
       const response = await this.aws.fetch(this.url("/v2/email/account"), { signal, redirect: "manual" });
@@ -101,6 +130,23 @@ export class SesAdapter implements Provider {
     const base = this.config.endpoint ?? `https://email.${this.config.region}.amazonaws.com`;
     return `${base.replace(/\/+$/, "")}${path}`;
   }
+}
+
+function needsRawMessage(message: OutboundMessage): boolean {
+  return Boolean(message.email && (message.email.attachments.length > 0 || Object.keys(message.email.headers).length > 0));
+}
+
+function simpleContent(message: OutboundMessage) {
+  const { html, text } = message.content;
+  return {
+    Simple: {
+      Subject: { Data: message.subject ?? "", Charset: "UTF-8" },
+      Body: {
+        ...(text ? { Text: { Data: text, Charset: "UTF-8" } } : {}),
+        ...(html ? { Html: { Data: html, Charset: "UTF-8" } } : {}),
+      },
+    },
+  };
 }
 
 /** The error type comes as `x-amzn-ErrorType: MessageRejected:http://…` or a body `__type` like `…#MessageRejected`. */

@@ -1,8 +1,8 @@
-import { domainOf, parseMailbox } from "../../domain/mailbox";
+import { domainOf, parseMailbox, parseMailboxes } from "../../domain/mailbox";
 import { textToBase64 } from "../../encoding/bytes";
+import { buildMimeMessage } from "../mime-message";
 import type { CheckResult, OutboundMessage, Provider, SendOutcome } from "../provider";
 import type { SmtpConfig } from "./config";
-import { buildMimeMessage } from "./mime-message";
 import { SmtpError, type SmtpServer, SmtpSession, type SmtpStage } from "./smtp-client";
 
 /** A permanent (5xx) reply at these stages blames the recipient or the content, not the provider (RFC 5321 §4.2.1). */
@@ -26,19 +26,38 @@ export class SmtpAdapter implements Provider {
         code: "invalid_sender",
         message: "the from address is not a valid mailbox",
       };
-    const to = parseMailbox(message.to);
-    if (!to) return { kind: "rejected", code: "invalid_recipient", message: "the recipient is not a valid email address" };
+    const email = message.email;
+    const to = parseMailboxes(email?.to ?? [message.to]);
+    const cc = parseMailboxes(email?.cc ?? []);
+    const bcc = parseMailboxes(email?.bcc ?? []);
+    const replyTo = parseMailboxes(email?.replyTo ?? []);
+    if (!to || !cc || !bcc || !replyTo)
+      return { kind: "rejected", code: "invalid_recipient", message: "a recipient is not a valid email address" };
     const { text, html } = message.content;
     if (text === undefined && html === undefined)
       return { kind: "rejected", code: "empty_content", message: "an email needs text or html" };
 
     // The Relay message id makes the Message-ID, so a redelivery after an unclear outcome can be recognised as the same message.
     const messageId = `${message.id}@${domainOf(from.address)}`;
-    const data = buildMimeMessage({ messageId, from, to, subject: message.subject ?? "", text, html, date: new Date() });
+    const data = buildMimeMessage({
+      messageId,
+      from,
+      to,
+      cc,
+      replyTo,
+      subject: message.subject ?? "",
+      text,
+      html,
+      headers: email?.headers,
+      attachments: email?.attachments,
+      date: new Date(),
+    });
+    // Bcc recipients are in the envelope only, never in the headers.
+    const recipients = [...to, ...cc, ...bcc].map((mailbox) => mailbox.address);
     let session: SmtpSession | undefined;
     try {
       session = await SmtpSession.start(server, signal);
-      await session.deliver({ from: from.address, to: to.address }, data);
+      await session.deliver({ from: from.address, to: recipients }, data);
       return { kind: "sent", providerMessageId: messageId };
     } catch (error) {
       return this.outcomeOf(error);

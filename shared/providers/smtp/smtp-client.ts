@@ -216,9 +216,10 @@ export class SmtpSession {
   }
 
   /** Sends one message (already MIME-encoded, CRLF line endings, not dot-stuffed); resolves with the final 250 reply. */
-  async deliver(envelope: { from: string; to: string }, data: string): Promise<SmtpReply> {
+  /** Any recipient refused refuses the message: it goes to all of them or to none. */
+  async deliver(envelope: { from: string; to: string[] }, data: string): Promise<SmtpReply> {
     await this.step("mail", `MAIL FROM:<${envelope.from}>`, [250]);
-    await this.step("rcpt", `RCPT TO:<${envelope.to}>`, [250, 251]);
+    for (const recipient of envelope.to) await this.step("rcpt", `RCPT TO:<${recipient}>`, [250, 251]);
     await this.step("data", "DATA", [354]);
     const stuffed = data.replace(/(^|\r\n)\./g, "$1..");
     this.connection.stage = "message";

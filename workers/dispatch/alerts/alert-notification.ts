@@ -41,6 +41,7 @@ function notificationRow(rule: AlertRuleRow, text: string, messageId: string, re
     conversationId: null,
     changeSeq: null,
     priceDueAt: null,
+    email: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -4,7 +4,10 @@ import type { Database } from "../../../shared/db/database";
 import { inJsonList } from "../../../shared/db/json-list";
 import { archiveChunks, archivedMessages, archiveRuns, messageEvents, messages } from "../../../shared/db/schema";
 
-export type ArchiveDeps = { db: Database; bucket: R2Bucket };
+import { log } from "../../../shared/observability/logger";
+
+/** `attachments`: where archived emails' files are, deleted with them. */
+export type ArchiveDeps = { db: Database; bucket: R2Bucket; attachments: R2Bucket };
 /** `taken`: another pass finished the chunk first. */
 type ChunkResult = "done" | "stale" | "taken";
 type Chunk = typeof archiveChunks.$inferSelect;
@@ -112,7 +115,23 @@ export async function completeChunk(deps: ArchiveDeps, chunk: Chunk): Promise<Ch
   }
   const state = await finish(deps.db, chunk, lines);
   if (state === "stale") await discard(deps, chunk);
+  if (state === "done") await deleteAttachments(deps.attachments, lines);
   return state;
+}
+
+/**
+ * An archived email's files go with it: the archive keeps the message (and the files' names,
+ * types and sizes), not their bytes. A failure here leaves the objects behind (logged); the
+ * message is archived either way.
+ */
+async function deleteAttachments(bucket: R2Bucket, lines: ArchivedMessage[]): Promise<void> {
+  const keys = lines.flatMap((line) => line.message.email?.attachments.map((file) => file.key) ?? []);
+  try {
+    // R2 deletes at most 1000 keys a call.
+    for (let at = 0; at < keys.length; at += 1000) await bucket.delete(keys.slice(at, at + 1000));
+  } catch (error) {
+    log.error("dispatch.archive_attachments_left", { error: String(error), keys: keys.length });
+  }
 }
 
 /** Records the intent first: a crash after the object is written leaves a pending chunk that the next pass completes. */

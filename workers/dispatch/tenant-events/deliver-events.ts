@@ -9,9 +9,10 @@ import { openSecrets, signingSecrets } from "../../../shared/events/endpoint-sec
 import { type PostResult, postEvent } from "../../../shared/events/post-event";
 import { log } from "../../../shared/observability/logger";
 import { outboundPolicyFromEnv } from "../../../shared/providers/outbound-policy";
-import type { EventDeliveryJob } from "../../../shared/queue/event-delivery-job";
+import { type EventDeliveryJob, enqueueDeliveries } from "../../../shared/queue/event-delivery-job";
 import { mapBounded } from "../bounded-concurrency";
 import type { DispatchEnv } from "../env";
+import { disabledEventDeliveries, endpointDisabledWrites } from "./endpoint-disabled";
 import { type EventSettings, eventSettings } from "./event-settings";
 
 /** Posts in flight per batch: a slow endpoint holds only its own lane. */
@@ -145,6 +146,7 @@ function endpointUpdates(db: Database, posted: Posted[], settings: EventSettings
   for (const item of posted)
     if (item.endpoint.enabled) byEndpoint.set(item.endpoint.id, [...(byEndpoint.get(item.endpoint.id) ?? []), item]);
   const runStartedBefore = new Date(now.getTime() - settings.disableAfterSeconds * 1000).toISOString();
+  const dueAt = new Date(now.getTime() + settings.sweepAfterSeconds * 1000).toISOString();
   return [...byEndpoint].flatMap(([endpointId, items]): BatchItem<"sqlite">[] => {
     if (items.some((item) => item.result.ok))
       return [db.update(webhookEndpoints).set({ consecutiveFailures: 0, failingSince: null }).where(eq(webhookEndpoints.id, endpointId))];
@@ -173,6 +175,7 @@ function endpointUpdates(db: Database, posted: Posted[], settings: EventSettings
           ),
         )
         .returning({ id: webhookEndpoints.id, reason: webhookEndpoints.disabledReason }),
+      ...endpointDisabledWrites(db, endpointId, at, dueAt),
     ];
   });
 }
@@ -215,7 +218,14 @@ export async function deliverEvents(env: DispatchEnv, batch: MessageBatch<EventD
     const results = await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
     for (const result of results)
       for (const disabled of Array.isArray(result) ? (result as { id?: string; reason?: string }[]) : [])
-        if (disabled.id) log.warn("events.endpoint_disabled", { endpointId: disabled.id, reason: disabled.reason });
+        if (disabled.id && disabled.reason) log.warn("events.endpoint_disabled", { endpointId: disabled.id, reason: disabled.reason });
+    const told = disabledEventDeliveries(results);
+    // Not queued now: the cron's sweep queues them once due.
+    if (told.length > 0)
+      await enqueueDeliveries(
+        env.EVENTS_QUEUE,
+        told.map((deliveryId) => ({ deliveryId, attempts: 0 })),
+      ).catch((error) => log.warn("events.endpoint_disabled_enqueue_failed", { error: String(error) }));
   }
   const retries = posted.flatMap((item) => {
     const delay = retryDelay(item, settings);

@@ -185,6 +185,7 @@ export const conversationRoutes = new OpenAPIHono<IngestBindings>()
     const context = {
       db: c.var.db,
       queue: c.env.DELIVERY_QUEUE,
+      attachments: c.env.ATTACHMENTS,
       tenantId,
       requestId: c.var.requestId,
       conversationId: () => conversation.id,

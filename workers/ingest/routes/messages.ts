@@ -109,5 +109,5 @@ export const messageRoutes = new OpenAPIHono<IngestBindings>()
   });
 
 function acceptContext(c: { env: IngestBindings["Bindings"]; var: IngestBindings["Variables"] }, tenantId: string) {
-  return { db: c.var.db, queue: c.env.DELIVERY_QUEUE, tenantId, requestId: c.var.requestId };
+  return { db: c.var.db, queue: c.env.DELIVERY_QUEUE, attachments: c.env.ATTACHMENTS, tenantId, requestId: c.var.requestId };
 }

@@ -13,6 +13,23 @@ const timestamp = z.string().meta({ description: "ISO-8601 UTC", example: "2026-
 const nullableTimestamp = timestamp.nullable();
 const record = z.record(z.string(), z.unknown());
 
+const emailEnvelopeSchema = z
+  .object({
+    to: z.array(z.string()).meta({ description: "Every `to` recipient; the message's `to` is the first" }),
+    cc: z.array(z.string()),
+    bcc: z.array(z.string()),
+    replyTo: z.array(z.string()),
+    headers: z.record(z.string(), z.string()),
+    attachments: z.array(
+      z.object({ filename: z.string(), contentType: z.string(), size: z.number().int().meta({ description: "bytes" }) }),
+    ),
+  })
+  .nullable()
+  .meta({
+    id: "EmailEnvelope",
+    description: "An email's recipients beyond the first, reply-to, custom headers and attachments; null when it has none of them.",
+  });
+
 export const messageSchema = z
   .object({
     id: z.string().meta({ example: "msg_V1StGXR8Z5jdHi6BmyT12" }),
@@ -23,6 +40,7 @@ export const messageSchema = z
     from: z.string().nullable(),
     subject: z.string().nullable(),
     content: z.union([messageContentSchema, pushContentSchema]),
+    email: emailEnvelopeSchema,
     status: z.enum(MESSAGE_STATUSES),
     providerId: z.string().nullable(),
     providerMessageId: z.string().nullable(),

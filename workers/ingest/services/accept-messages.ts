@@ -4,12 +4,14 @@ import { type ConversationKey, currentConversation, previewOf, touchConversation
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
 import { insertEvents } from "../../../shared/db/message-lifecycle";
 import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
+import { envelopeOf, primaryRecipient } from "../../../shared/domain/email-envelope";
 import { newId } from "../../../shared/domain/ids";
 import { threadOf } from "../../../shared/domain/message-content";
 import { type MessageView, messageView } from "../../../shared/domain/message-view";
 import { smsSegments } from "../../../shared/domain/sms-segments";
 import { InvalidInputError, PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";
 import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../../shared/queue/delivery-job";
+import { discardAttachments, storeAttachments } from "./email-attachments";
 import { claimStatement, completeClaim, dropExpired, type IdempotencyClaim, priorUse, releaseStatement } from "./idempotency";
 import { resolvePushRecipients } from "./push-recipients";
 import { chargeStatements, chargesFor, isQuotaViolation, quotaExceeded, refundStatements, tenantQuotas } from "./quota-counter";
@@ -18,6 +20,8 @@ import type { AcceptableMessage } from "./templated-messages";
 export type AcceptContext = {
   db: Database;
   queue: Queue<DeliveryJob>;
+  /** Where an email's attachments are kept until the message is archived. */
+  attachments: R2Bucket;
   tenantId: string;
   requestId: string;
   /** A reply names its conversation; any other send joins its counterpart's current conversation, if any. */
@@ -41,15 +45,17 @@ export type Acceptance<T> = { answer: { status: number; body: T }; replayed: boo
 export type AnswerShape<T> = (views: MessageView[]) => T;
 
 function newRow(ctx: AcceptContext, request: AcceptableMessage, now: string, claim?: IdempotencyClaim): MessageRow {
+  const id = newId("message");
   return {
-    id: newId("message"),
+    id,
     tenantId: ctx.tenantId,
     channel: request.channel,
     direction: "outbound",
-    recipient: request.to,
+    recipient: primaryRecipient(request.to),
     sender: request.from ?? null,
     subject: request.subject ?? null,
     content: request.content,
+    email: request.channel === "email" ? envelopeOf(request, ctx.tenantId, id) : null,
     status: "queued",
     providerId: null,
     providerMessageId: null,
@@ -134,12 +140,14 @@ export async function acceptMessages<T>(
   ];
   if (claim && claimed) writes.unshift(claimStatement(ctx.db, claim, claimed, nowDate));
 
+  const files = await storeAttachments(ctx.attachments, rows, resolved);
   try {
     const results = await ctx.db.batch([...inserts, ...writes] as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
     results.slice(0, rows.length).forEach((inserted, index) => {
       rows[index].conversationId = (inserted as { conversationId: string | null }[])[0]?.conversationId ?? null;
     });
   } catch (error) {
+    await discardAttachments(ctx.attachments, files);
     if (claim && !retried && isUniqueViolation(error, "idempotency_keys")) return resolvePriorUse(ctx, requests, shape, claim);
     if (isQuotaViolation(error)) throw await quotaExceeded(ctx.db, ctx.tenantId, charges, nowDate);
     throw new UnavailableError("The database did not accept the message; nothing was stored. Retry.");
@@ -149,6 +157,7 @@ export async function acceptMessages<T>(
     await enqueue(ctx, rows, nowDate.getTime());
   } catch {
     await undoAcceptance(ctx, rows, claim, refundStatements(ctx.db, ctx.tenantId, charges, nowDate));
+    await discardAttachments(ctx.attachments, files);
     throw new UnavailableError("The delivery queue is unavailable; the message was not accepted. Retry.");
   }
   // The answer now names each message's conversation, which only the batch could find.

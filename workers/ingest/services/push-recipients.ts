@@ -3,19 +3,22 @@ import type { Database } from "../../../shared/db/database";
 import { jsonList } from "../../../shared/db/json-list";
 import { type DeviceRow, devices } from "../../../shared/db/schema";
 import { CONTACT_ID, DEVICE_ID } from "../../../shared/domain/device-request";
+import { primaryRecipient } from "../../../shared/domain/email-envelope";
 import type { MessageView } from "../../../shared/domain/message-view";
 import { type ErrorDetail, InvalidInputError, UnavailableError } from "../../../shared/http/errors";
 
 /** What resolving needs of a request: a push's channel and recipient (a plain or a rendered request). */
-type Addressed = { channel: string; to: string };
+type Addressed = { channel: string; to: string | string[] };
 
 const isPush = (request: Addressed): boolean => request.channel === "push";
 
 /** The tenant's devices that the pushes name: by id, by contact, or by raw FCM token. One query. */
 async function devicesNamed(db: Database, tenantId: string, pushes: Addressed[]): Promise<DeviceRow[]> {
-  const ids = pushes.filter((p) => DEVICE_ID.test(p.to)).map((p) => p.to);
-  const contacts = pushes.filter((p) => CONTACT_ID.test(p.to)).map((p) => p.to);
-  const tokens = pushes.filter((p) => !DEVICE_ID.test(p.to) && !CONTACT_ID.test(p.to)).map((p) => p.to);
+  const ids = pushes.filter((p) => DEVICE_ID.test(primaryRecipient(p.to))).map((p) => primaryRecipient(p.to));
+  const contacts = pushes.filter((p) => CONTACT_ID.test(primaryRecipient(p.to))).map((p) => primaryRecipient(p.to));
+  const tokens = pushes
+    .filter((p) => !DEVICE_ID.test(primaryRecipient(p.to)) && !CONTACT_ID.test(primaryRecipient(p.to)))
+    .map((p) => primaryRecipient(p.to));
   return db
     .select()
     .from(devices)
@@ -56,17 +59,17 @@ export async function resolvePushRecipients<R extends Addressed>(db: Database, t
 }
 
 function recipientsOf<R extends Addressed>(request: R, known: DeviceRow[]): { recipients: R[]; issue?: string } {
-  if (DEVICE_ID.test(request.to)) {
-    const device = known.find((d) => d.id === request.to);
+  if (DEVICE_ID.test(primaryRecipient(request.to))) {
+    const device = known.find((d) => d.id === primaryRecipient(request.to));
     if (!device) return { recipients: [], issue: "no such device" };
     return device.invalidAt ? { recipients: [], issue: invalidSince(device) } : { recipients: [request] };
   }
-  if (CONTACT_ID.test(request.to)) {
-    const reachable = known.filter((d) => d.contactId === request.to && !d.invalidAt && d.platform !== "apns");
-    if (reachable.length === 0) return { recipients: [], issue: `the contact ${request.to} has no valid device` };
+  if (CONTACT_ID.test(primaryRecipient(request.to))) {
+    const reachable = known.filter((d) => d.contactId === primaryRecipient(request.to) && !d.invalidAt && d.platform !== "apns");
+    if (reachable.length === 0) return { recipients: [], issue: `the contact ${primaryRecipient(request.to)} has no valid device` };
     return { recipients: reachable.map((device) => ({ ...request, to: device.id })) };
   }
-  const gone = known.find((d) => d.platform === "fcm" && d.address === request.to && d.invalidAt);
+  const gone = known.find((d) => d.platform === "fcm" && d.address === primaryRecipient(request.to) && d.invalidAt);
   return gone ? { recipients: [], issue: invalidSince(gone) } : { recipients: [request] };
 }
 
@@ -75,6 +78,6 @@ function recipientsOf<R extends Addressed>(request: R, known: DeviceRow[]): { re
  * the ids of every message made for it (one per device, this one first).
  */
 export function singleAnswer(request: Addressed) {
-  const fannedOut = isPush(request) && CONTACT_ID.test(request.to);
+  const fannedOut = isPush(request) && CONTACT_ID.test(primaryRecipient(request.to));
   return (views: MessageView[]) => (fannedOut ? { ...views[0], fanOut: views.map((view) => view.id) } : views[0]);
 }

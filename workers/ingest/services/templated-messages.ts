@@ -9,8 +9,11 @@ import { type BatchTemplates, templatesForBatch, versionKey } from "./templates"
 /** Which template version a message's content was rendered from. */
 export type RenderedFrom = { templateId: string; templateVersion: number; locale: string };
 
+/** Omit that keeps a union's members apart, so a channel still narrows to its own fields. */
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** A request as it is stored: its content final, rendered from a template or given. */
-export type AcceptableMessage = Omit<MessageRequest, "content" | "template"> & { content: MessageContent; rendered?: RenderedFrom };
+export type AcceptableMessage = OmitEach<MessageRequest, "content" | "template"> & { content: MessageContent; rendered?: RenderedFrom };
 
 type Located = { request: MessageRequest; at: string };
 

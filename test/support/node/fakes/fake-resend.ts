@@ -3,7 +3,31 @@ import { createServer, type Server } from "node:http";
 import { type Behaviour, misbehave, readBody, resolve } from "./fake-behaviour";
 import { closeServer, listenOnLoopback } from "./loopback-server";
 
-export type ResendSend = { id: string; idempotencyKey: string | null; to: string[]; subject: string; html?: string; text?: string };
+export type ResendAttachment = { filename: string; content: string; content_type?: string };
+export type ResendSend = {
+  id: string;
+  idempotencyKey: string | null;
+  to: string[];
+  subject: string;
+  html?: string;
+  text?: string;
+  cc?: string[];
+  bcc?: string[];
+  replyTo?: string[];
+  headers?: Record<string, string>;
+  attachments?: ResendAttachment[];
+};
+type ResendRequest = {
+  to: string | string[];
+  subject: string;
+  html?: string;
+  text?: string;
+  cc?: string | string[];
+  bcc?: string | string[];
+  reply_to?: string | string[];
+  headers?: Record<string, string>;
+  attachments?: ResendAttachment[];
+};
 
 /** Svix's signature: HMAC-SHA256 of `${id}.${timestamp}.${body}` with the base64 part of `whsec_…`. */
 export function svixSignature(secret: string, id: string, timestamp: number, body: string): string {
@@ -53,10 +77,22 @@ export async function startFakeResend(apiKey: string, webhookSecret: string) {
       response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: earlier }));
       return;
     }
-    const email = JSON.parse(body) as { to: string | string[]; subject: string; html?: string; text?: string };
+    const email = JSON.parse(body) as ResendRequest;
     const id = randomUUID();
     if (key) byKey.set(key, id);
-    sends.push({ id, idempotencyKey: key, to: [email.to].flat(), subject: email.subject, html: email.html, text: email.text });
+    sends.push({
+      id,
+      idempotencyKey: key,
+      to: [email.to].flat(),
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      ...(email.cc && { cc: [email.cc].flat() }),
+      ...(email.bcc && { bcc: [email.bcc].flat() }),
+      ...(email.reply_to && { replyTo: [email.reply_to].flat() }),
+      ...(email.headers && { headers: email.headers }),
+      ...(email.attachments && { attachments: email.attachments }),
+    });
     response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id }));
     if (webhookUrl) void postWebhooks(webhookUrl, id, [email.to].flat());
   });

@@ -1,8 +1,17 @@
 import type { AddressInfo } from "node:net";
-import PostalMime from "postal-mime";
+import PostalMime, { type Email } from "postal-mime";
 import { SMTPServer } from "smtp-server";
 
-export type SmtpSend = { messageId: string; to: string[]; subject: string; receivedAt: number; answeredAt: number };
+/** `to` is the envelope (RCPT TO: bcc too); the rest is what the message itself says. */
+export type SmtpSend = {
+  messageId: string;
+  to: string[];
+  subject: string;
+  receivedAt: number;
+  answeredAt: number;
+  raw: string;
+  parsed: Email;
+};
 
 /**
  * An SMTP server on 127.0.0.1 (plaintext, no AUTH) that accepts every message after a delay
@@ -21,7 +30,8 @@ export async function startFakeSmtp() {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", async () => {
-        const email = await PostalMime.parse(Buffer.concat(chunks));
+        const raw = Buffer.concat(chunks);
+        const email = await PostalMime.parse(raw);
         await new Promise((resolve) => setTimeout(resolve, latencyMs));
         // Accepted whether or not the client is still there to hear it: the email goes out.
         sends.push({
@@ -30,6 +40,8 @@ export async function startFakeSmtp() {
           subject: email.subject ?? "",
           receivedAt,
           answeredAt: Date.now(),
+          raw: raw.toString("utf8"),
+          parsed: email,
         });
         callback(null, `OK: queued as Q${sends.length}`);
       });

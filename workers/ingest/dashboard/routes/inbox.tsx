@@ -64,6 +64,7 @@ export const inboxRoutes = new Hono<DashboardBindings>()
     const context = {
       db: c.var.db,
       queue: c.env.DELIVERY_QUEUE,
+      attachments: c.env.ATTACHMENTS,
       tenantId,
       requestId: c.var.requestId,
       conversationId: () => conversation.id,

@@ -1,15 +1,25 @@
-import type { Mailbox } from "../../domain/mailbox";
-import { bytesToBase64, bytesToHex } from "../../encoding/bytes";
+import type { Mailbox } from "../domain/mailbox";
+import { bytesToBase64, bytesToHex } from "../encoding/bytes";
+import type { EmailAttachment } from "./provider";
 
-/** Builds RFC 5322 / MIME messages: headers safe from injection, UTF-8 bodies as quoted-printable. */
+/**
+ * Builds RFC 5322 / MIME messages (SMTP's DATA, SES's raw message): headers safe from injection,
+ * UTF-8 bodies as quoted-printable, files as base64 in multipart/mixed, names per RFC 2231.
+ * Bcc recipients are never written: they are only in the envelope.
+ */
 
 export type MimeInput = {
   messageId: string;
   from: Mailbox;
-  to: Mailbox;
+  to: Mailbox[];
+  cc?: Mailbox[];
+  replyTo?: Mailbox[];
   subject: string;
   text?: string;
   html?: string;
+  /** Custom headers, already refused at acceptance if they hold CR/LF or name a header written here. */
+  headers?: Record<string, string>;
+  attachments?: EmailAttachment[];
   date: Date;
 };
 
@@ -18,26 +28,66 @@ const ATOM_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$/;
 // Encoded words are at most 75 characters: "=?UTF-8?B?" + 60 base64 characters (45 bytes) + "?=".
 const ENCODED_WORD_BYTES = 45;
 const QP_LINE_CHARS = 76;
+const BASE64_LINE_CHARS = 76;
 
 export function buildMimeMessage(input: MimeInput): string {
   const headers = [
     `From: ${formatMailbox(input.from)}`,
-    `To: ${formatMailbox(input.to)}`,
+    `To: ${formatMailboxes(input.to)}`,
+    ...(input.cc?.length ? [`Cc: ${formatMailboxes(input.cc)}`] : []),
+    ...(input.replyTo?.length ? [`Reply-To: ${formatMailboxes(input.replyTo)}`] : []),
     `Subject: ${encodeHeaderText(input.subject)}`,
     `Date: ${input.date.toUTCString().replace(/GMT$/, "+0000")}`,
     `Message-ID: <${input.messageId}>`,
+    ...Object.entries(input.headers ?? {}).map(([name, value]) => `${name}: ${encodeHeaderText(value)}`),
     "MIME-Version: 1.0",
   ];
+  const body = bodyPart(input);
+  const files = input.attachments ?? [];
+  const entity = files.length === 0 ? body : multipart("mixed", [body, ...files.map(attachmentPart)]);
+  return `${headers.join("\r\n")}\r\n${entity}\r\n`;
+}
+
+/** The text and HTML bodies: one part, or both as multipart/alternative (plain text first). */
+function bodyPart(input: MimeInput): string {
   const parts = [
     input.text === undefined ? null : textPart("text/plain", input.text),
     input.html === undefined ? null : textPart("text/html", input.html),
   ].filter((part): part is string => part !== null);
-  if (parts.length === 1) return `${headers.join("\r\n")}\r\n${parts[0]}\r\n`;
-  // "=_" never occurs in quoted-printable output, so the boundary cannot collide with a body.
+  return parts.length === 1 ? parts[0] : multipart("alternative", parts);
+}
+
+/** A part's headers, a blank line and its body. "=_" never occurs in quoted-printable or base64, so the boundary cannot collide with a body. */
+function multipart(subtype: "alternative" | "mixed", parts: string[]): string {
   const boundary = `=_relay_${randomHex(12)}`;
-  headers.push(`Content-Type: multipart/alternative; boundary="${boundary}"`);
   const body = parts.map((part) => `--${boundary}\r\n${part}\r\n`).join("");
-  return `${headers.join("\r\n")}\r\n\r\n${body}--${boundary}--\r\n`;
+  return `Content-Type: multipart/${subtype}; boundary="${boundary}"\r\n\r\n${body}--${boundary}--`;
+}
+
+function attachmentPart(file: EmailAttachment): string {
+  return [
+    `Content-Type: ${file.contentType}; ${parameter("name", file.filename)}`,
+    `Content-Disposition: attachment; ${parameter("filename", file.filename)}`,
+    "Content-Transfer-Encoding: base64",
+    "",
+    wrapBase64(bytesToBase64(file.content)),
+  ].join("\r\n");
+}
+
+/** `name="file.pdf"`, or for a name beyond printable ASCII RFC 2231's `name*=UTF-8''…` (file names were checked for quotes and control characters). */
+function parameter(name: string, value: string): string {
+  if (/^[\x20-\x7e]*$/.test(value)) return `${name}="${value}"`;
+  const encoded = Array.from(encoder.encode(value), (byte) =>
+    /[A-Za-z0-9.\-_~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`,
+  ).join("");
+  return `${name}*=UTF-8''${encoded}`;
+}
+
+/** Base64 in lines of 76 characters (RFC 2045 §6.8). */
+function wrapBase64(base64: string): string {
+  const lines: string[] = [];
+  for (let at = 0; at < base64.length; at += BASE64_LINE_CHARS) lines.push(base64.slice(at, at + BASE64_LINE_CHARS));
+  return lines.join("\r\n");
 }
 
 /** Header text as is when it is short printable ASCII, otherwise as folded RFC 2047 encoded words. */
@@ -80,10 +130,14 @@ function quotedPrintableLine(line: string): string {
   return output + current;
 }
 
-function textPart(contentType: string, content: string): string {
+function textPart(contentType: "text/plain" | "text/html", content: string): string {
   return [`Content-Type: ${contentType}; charset=UTF-8`, "Content-Transfer-Encoding: quoted-printable", "", quotedPrintable(content)].join(
     "\r\n",
   );
+}
+
+function formatMailboxes(mailboxes: Mailbox[]): string {
+  return mailboxes.map(formatMailbox).join(",\r\n ");
 }
 
 function formatMailbox(mailbox: Mailbox): string {
