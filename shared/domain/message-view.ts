@@ -1,7 +1,8 @@
 import type { MessageEventRow, MessageRow } from "../db/schema";
+import type { AttachmentView } from "./attachment-view";
 
-/** A message as the API shows it (SPEC §8). */
-export function messageView(row: MessageRow) {
+/** A message as the API shows it (SPEC §8), with its attachments (inbound files, SPEC §10). */
+export function messageView(row: MessageRow, attachments: AttachmentView[] = []) {
   return {
     id: row.id,
     tenantId: row.tenantId,
@@ -26,6 +27,7 @@ export function messageView(row: MessageRow) {
     templateId: row.templateId,
     templateVersion: row.templateVersion,
     conversationId: row.conversationId,
+    attachments,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -6,6 +6,8 @@ export type IngestEnv = {
   DB: D1Database;
   /** The R2 archive the dispatch cron writes: archived messages and exports are read from it. */
   ARCHIVE: R2Bucket;
+  /** Inbound attachments the webhooks worker stored; served to their tenant by GET /v1/media/:id. */
+  MEDIA: R2Bucket;
   DELIVERY_QUEUE: Queue<DeliveryJob>;
   /** Tenant event deliveries (replays); the dispatch worker consumes them. */
   EVENTS_QUEUE: Queue<EventDeliveryJob>;

@@ -2,6 +2,7 @@ import type { ProviderModule } from "../provider";
 import { SlackAdapter } from "./adapter";
 import { slackCallback } from "./callback";
 import { type SlackConfig, slackConfig } from "./config";
+import { slackMedia } from "./media";
 
 export const slackProvider: ProviderModule<"slack", SlackConfig> = {
   type: "slack",
@@ -9,4 +10,5 @@ export const slackProvider: ProviderModule<"slack", SlackConfig> = {
   config: slackConfig,
   adapter: (id, config) => new SlackAdapter(id, config),
   callback: slackCallback,
+  media: slackMedia,
 };

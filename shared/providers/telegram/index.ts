@@ -2,6 +2,7 @@ import type { ProviderModule } from "../provider";
 import { TelegramAdapter } from "./adapter";
 import { telegramCallback } from "./callback";
 import { type TelegramConfig, telegramConfig } from "./config";
+import { telegramMedia } from "./media";
 import { telegramUpdatesPoll } from "./updates-poll";
 
 export const telegramProvider: ProviderModule<"telegram", TelegramConfig> = {
@@ -11,4 +12,5 @@ export const telegramProvider: ProviderModule<"telegram", TelegramConfig> = {
   adapter: (id, config) => new TelegramAdapter(id, config),
   callback: telegramCallback,
   poll: telegramUpdatesPoll,
+  media: telegramMedia,
 };

@@ -2,6 +2,7 @@ import type { ProviderModule } from "../provider";
 import { TwilioAdapter } from "./adapter";
 import { twilioCallback } from "./callback";
 import { type TwilioConfig, twilioConfig } from "./config";
+import { twilioMedia } from "./media";
 
 export const twilioProvider: ProviderModule<"twilio", TwilioConfig> = {
   type: "twilio",
@@ -9,4 +10,5 @@ export const twilioProvider: ProviderModule<"twilio", TwilioConfig> = {
   config: twilioConfig,
   adapter: (id, config, context) => new TwilioAdapter(id, config, context),
   callback: twilioCallback,
+  media: twilioMedia,
 };

@@ -188,6 +188,7 @@ export const conversationRoutes = new OpenAPIHono<IngestBindings>()
       tenantId,
       requestId: c.var.requestId,
       conversationId: () => conversation.id,
+      ...(conversation.providerId ? { pinnedProviderId: conversation.providerId } : {}),
     };
     const renderable = await renderRequests(c.var.db, tenantId, [request], () => "");
     return answer(c, await acceptMessages(context, renderable, (views) => views[0], claim));

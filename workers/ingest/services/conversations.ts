@@ -6,9 +6,9 @@ import { type ConversationSettings, conversationView, type ReplyRequest } from "
 import type { ConversationStatus } from "../../../shared/domain/conversation-status";
 import type { Channel } from "../../../shared/domain/enums";
 import { type MessageRequest, messageRequestSchema } from "../../../shared/domain/message-request";
-import { messageView } from "../../../shared/domain/message-view";
 import { zodDetails } from "../../../shared/http/envelope";
 import { InvalidInputError, NotFoundError } from "../../../shared/http/errors";
+import { messageViews } from "./attachments";
 import { decodeCursor, pageOf } from "./cursor";
 import { afterCursor } from "./messages-query";
 
@@ -84,7 +84,7 @@ export async function conversationMessages(db: Database, id: string, tenantId: s
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(page.limit + 1);
   const paged = pageOf(rows, page.limit, (row) => ({ at: row.createdAt, id: row.id }));
-  return { items: paged.items.map(messageView), nextCursor: paged.nextCursor };
+  return { items: await messageViews(db, paged.items), nextCursor: paged.nextCursor };
 }
 
 async function updated(db: Database, id: string, tenantId: string, set: Partial<ConversationRow>) {
