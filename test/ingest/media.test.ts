@@ -15,6 +15,7 @@ import {
   spyQueue,
   type TenantFixture,
 } from "../support/api";
+import { signedInBrowser } from "../support/dashboard-browser";
 
 const db = () => database(env.DB);
 const PICTURE = "GIF89a: a picture, as bytes";
@@ -115,6 +116,26 @@ describe("attachments", () => {
       await call<Changes>("GET", `/v1/conversations/changes?since=${first.next}`, { key: tenant.readKey }),
     );
     expect(next.messages.map((m) => [m.id, m.attachments[0].status])).toEqual([[messageId, "stored"]]);
+  });
+
+  it("the inbox thread lists them, linking a stored one to its download for the signed-in tenant only", async () => {
+    const tenant = await freshTenant();
+    const { messageId, picture, gone } = await mms(tenant);
+    await store(picture);
+    await db().update(media).set({ status: "failed", lastError: "the provider answered 404" }).where(eq(media.id, gone.id));
+    const row = await db().query.messages.findFirst({ where: eq(messages.id, messageId) });
+    const thread = `/dashboard/inbox/${row?.conversationId}`;
+
+    const browser = await signedInBrowser(tenant.adminKey);
+    const page = await browser.get(thread);
+    expect(page.html).toContain(`href="${thread}/media/${picture.id}"`);
+    expect(page.html).toContain(`photo &quot;1&quot;.gif (${PICTURE.length} bytes)`);
+    expect(page.html).toContain("could not be fetched (the provider answered 404)");
+    const download = await browser.get(`${thread}/media/${picture.id}`);
+    expect([download.status, download.html]).toEqual([200, PICTURE]);
+
+    const stranger = await signedInBrowser((await freshTenant()).adminKey);
+    expect((await stranger.get(`${thread}/media/${picture.id}`)).status).toBe(404);
   });
 
   it("a reply is pinned to its conversation's provider", async () => {

@@ -20,6 +20,7 @@ import {
   listConversations,
   markRead,
   replyRequest,
+  replyThreading,
   saveConversationSettings,
   setConversationStatus,
 } from "../services/conversations";
@@ -187,8 +188,7 @@ export const conversationRoutes = new OpenAPIHono<IngestBindings>()
       queue: c.env.DELIVERY_QUEUE,
       tenantId,
       requestId: c.var.requestId,
-      conversationId: () => conversation.id,
-      ...(conversation.providerId ? { pinnedProviderId: conversation.providerId } : {}),
+      ...replyThreading(conversation),
     };
     const renderable = await renderRequests(c.var.db, tenantId, [request], () => "");
     return answer(c, await acceptMessages(context, renderable, (views) => views[0], claim));

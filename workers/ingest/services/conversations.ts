@@ -122,6 +122,14 @@ export function replyRequest(conversation: ConversationRow, reply: ReplyRequest)
   return parsed.data;
 }
 
+/**
+ * Where a reply is filed and what may send it: its conversation, and only that conversation's
+ * provider (the number or bot the counterpart wrote to), never another one by failover.
+ */
+export function replyThreading(conversation: ConversationRow): { conversationId: () => string; pinnedProviderId?: string } {
+  return { conversationId: () => conversation.id, ...(conversation.providerId ? { pinnedProviderId: conversation.providerId } : {}) };
+}
+
 export async function conversationSettingsOf(db: Database, tenantId: string): Promise<ConversationSettings> {
   const row = await db.query.conversationSettings.findFirst({ where: eq(conversationSettings.tenantId, tenantId) });
   return { idleGapMinutes: row?.idleGapMinutes ?? DEFAULT_IDLE_GAP_MINUTES, helpReply: row?.helpReply ?? null };
