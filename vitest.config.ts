@@ -39,7 +39,7 @@ export default defineConfig(async () => {
     configPath: string,
     globalSetup: string[] = [],
     workers: WorkerOptions[] = [],
-    extra: Pick<WorkerOptions, "r2Buckets"> = {},
+    extra: { r2Buckets?: string[] } = {},
   ) => ({
     plugins: [
       docsBundleAsText,
