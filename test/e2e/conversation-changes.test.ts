@@ -5,7 +5,15 @@ import { addProvider, inParallel } from "./harness/providers-setup";
 import { eventually, type RelayClient, relayClient } from "./harness/relay-client";
 import { type StackProcess, startStackProcess } from "./harness/stack-process";
 
-type Message = { id: string; status: string; direction: string; lastError: string | null; updatedAt: string; conversationId: string };
+type Message = {
+  id: string;
+  status: string;
+  direction: string;
+  lastError: string | null;
+  updatedAt: string;
+  conversationId: string;
+  attachments: { status: string }[];
+};
 type Changes = { messages: Message[]; conversations: { id: string }[]; next: string; hasMore: boolean };
 
 const OURS = "+15005550006";
@@ -83,7 +91,9 @@ function follower() {
   };
 }
 
-const versionOf = (message: Message) => `${message.id}|${message.status}|${message.lastError}|${message.updatedAt}`;
+/** What a change can alter: the status, the error, the attachments' statuses (each change also moves updatedAt but an attachment's). */
+const versionOf = (message: Message) =>
+  `${message.id}|${message.status}|${message.lastError}|${message.updatedAt}|${message.attachments.map((a) => a.status).join()}`;
 
 describe("GET /v1/conversations/changes under load", () => {
   it("two clients polling while 1,000 inbound and outbound messages land together see every message exactly once", async () => {

@@ -93,6 +93,7 @@ const MESSAGE_FIELDS = [
   "templateId",
   "templateVersion",
   "conversationId",
+  "attachments",
   "createdAt",
   "updatedAt",
 ].sort();
