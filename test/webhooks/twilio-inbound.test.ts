@@ -93,6 +93,21 @@ describe("Twilio inbound SMS", () => {
     ]);
   });
 
+  it("records all ten files of a full MMS (more than one D1 statement's parameters)", async () => {
+    const { providerId, authToken, url } = await inboundSetup();
+    const files = Object.fromEntries(
+      Array.from({ length: 10 }, (_, index) => [
+        [`MediaUrl${index}`, `http://127.0.0.1:9/media/ME${index}`],
+        [`MediaContentType${index}`, "image/jpeg"],
+      ]).flat(),
+    );
+    const answer = await deliver(await twilioRequest(url, inboundParams(newMessageSid(), { NumMedia: "10", ...files }), authToken));
+    expect(answer.status).toBe(200);
+    const [message] = await messagesOfProvider(providerId);
+    const attachments = await db().query.media.findMany({ where: (m, { eq }) => eq(m.messageId, message.id), orderBy: (m) => m.position });
+    expect(attachments.map((row) => row.source)).toEqual(Array.from({ length: 10 }, (_, index) => `http://127.0.0.1:9/media/ME${index}`));
+  });
+
   it("stores a replayed inbound SMS (same MessageSid) once, answering TwiML both times", async () => {
     const { providerId, authToken, url } = await inboundSetup();
     const params = inboundParams(newMessageSid());

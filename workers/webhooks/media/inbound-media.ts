@@ -1,4 +1,5 @@
 import type { Database } from "../../../shared/db/database";
+import { rowChunks } from "../../../shared/db/row-chunks";
 import { media } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
 import type { InboundMedia } from "../../../shared/providers/provider";
@@ -9,6 +10,7 @@ const MAX_LABEL = 200;
 /**
  * The message's attachments as `pending` rows, written in the batch that records the message, so
  * an attachment is never known without its message nor lost if the fetch that follows fails.
+ * Several statements when needed: ten MMS files in one insert would bind more than D1's 100 parameters.
  */
 export function pendingMediaRows(
   db: Database,
@@ -16,20 +18,19 @@ export function pendingMediaRows(
   owner: { tenantId: string; messageId: string; providerId: string },
   now: string,
 ) {
-  return db.insert(media).values(
-    files.map((file, position) => ({
-      id: newId("media"),
-      ...owner,
-      position,
-      source: file.url,
-      contentType: file.contentType?.slice(0, MAX_LABEL) ?? null,
-      name: file.name?.slice(0, MAX_LABEL) ?? null,
-      size: null,
-      status: "pending" as const,
-      attempts: 0,
-      lastError: null,
-      createdAt: now,
-      updatedAt: now,
-    })),
-  );
+  const rows = files.map((file, position) => ({
+    id: newId("media"),
+    ...owner,
+    position,
+    source: file.url,
+    contentType: file.contentType?.slice(0, MAX_LABEL) ?? null,
+    name: file.name?.slice(0, MAX_LABEL) ?? null,
+    size: null,
+    status: "pending" as const,
+    attempts: 0,
+    lastError: null,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  return rowChunks(rows).map((chunk) => db.insert(media).values(chunk));
 }

@@ -84,9 +84,7 @@ export async function recordInbound(db: Database, inbound: Inbound): Promise<Rec
       providerId: inbound.provider.id,
       contactId: contact?.id,
     }),
-    ...(inbound.media.length > 0
-      ? [pendingMediaRows(db, inbound.media, { tenantId, messageId: id, providerId: inbound.provider.id }, now)]
-      : []),
+    ...pendingMediaRows(db, inbound.media, { tenantId, messageId: id, providerId: inbound.provider.id }, now),
     ...(keyword?.writes ?? []),
     ...(keyword?.reply ? helpReplyWrites(db, inbound, key, keyword.reply, now) : []),
   ];
