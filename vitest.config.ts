@@ -34,7 +34,13 @@ const docsBundleAsText: Plugin = {
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
-  const workerProject = (name: string, configPath: string, globalSetup: string[] = [], workers: WorkerOptions[] = []) => ({
+  const workerProject = (
+    name: string,
+    configPath: string,
+    globalSetup: string[] = [],
+    workers: WorkerOptions[] = [],
+    extra: { r2Buckets?: string[] } = {},
+  ) => ({
     plugins: [
       docsBundleAsText,
       cloudflareTest({
@@ -43,6 +49,7 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: { TEST_MIGRATIONS: migrations, ENCRYPTION_SECRET: testSecret, OUTBOUND_ALLOW_LOOPBACK: "true" },
           workers,
+          ...extra,
         },
       }),
     ],
@@ -73,11 +80,14 @@ export default defineConfig(async () => {
         { test: { name: "deploy", include: ["test/deploy/**/*.test.ts"], environment: "node" } },
         // The fakes' own cryptography against published test vectors, in Node like the fakes.
         { test: { name: "fakes", include: ["test/fakes/**/*.test.ts"], environment: "node" } },
-        workerProject("providers", "./wrangler.dispatch.toml", [
-          "test/support/node/provider-servers.ts",
-          "test/support/node/smtp-server.ts",
-          "test/support/node/push-servers.ts",
-        ]),
+        // Dispatch's bindings, plus the webhooks worker's MEDIA bucket: inbound files are fetched from fake providers here.
+        workerProject(
+          "providers",
+          "./wrangler.dispatch.toml",
+          ["test/support/node/provider-servers.ts", "test/support/node/smtp-server.ts", "test/support/node/push-servers.ts"],
+          [],
+          { r2Buckets: ["ARCHIVE", "MEDIA"] },
+        ),
       ],
     },
   };

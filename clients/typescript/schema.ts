@@ -835,6 +835,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attachment
+         * @description The bytes of a file that came with an inbound message (its `attachments[].url`), as a download. `409` while it is still being fetched from the provider, or if it could not be.
+         */
+        get: operations["getMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/opt-outs": {
         parameters: {
             query?: never;
@@ -1059,6 +1079,8 @@ export interface components {
             templateVersion: number | null;
             /** @description The conversation the message belongs to, if any */
             conversationId: string | null;
+            /** @description Files that came with an inbound message (MMS media, chat photos and files) */
+            attachments: components["schemas"]["Attachment"][];
             /**
              * @description ISO-8601 UTC
              * @example 2026-11-22T10:00:00.000Z
@@ -1124,6 +1146,26 @@ export interface components {
                 size: number;
             }[];
         } | null;
+        Attachment: {
+            /** @example med_V1StGXR8Z5jdHi6BmyT12 */
+            id: string;
+            contentType: string | null;
+            /** @description The file name the sender gave, if any */
+            name: string | null;
+            /** @description Bytes, once stored */
+            size: number | null;
+            /**
+             * @description `pending`: still being fetched from the provider; `stored`: readable at `url`; `failed`: could not be fetched (`lastError` says why)
+             * @enum {string}
+             */
+            status: "pending" | "stored" | "failed";
+            lastError: string | null;
+            /**
+             * @description The authenticated API path that serves it (`GET /v1/media/{id}`)
+             * @example /v1/media/med_V1StGXR8Z5jdHi6BmyT12
+             */
+            url: string;
+        };
         SendMessageRequest: components["schemas"]["SmsMessageRequest"] | components["schemas"]["EmailMessageRequest"] | components["schemas"]["PushMessageRequest"] | components["schemas"]["WebhookMessageRequest"] | components["schemas"]["TelegramMessageRequest"] | components["schemas"]["SlackMessageRequest"];
         /** @description Render a stored template at acceptance instead of giving `content` (and, for email, `subject`). */
         TemplateReference: {
@@ -1200,6 +1242,8 @@ export interface components {
             templateVersion: number | null;
             /** @description The conversation the message belongs to, if any */
             conversationId: string | null;
+            /** @description Files that came with an inbound message (MMS media, chat photos and files) */
+            attachments: components["schemas"]["Attachment"][];
             /**
              * @description ISO-8601 UTC
              * @example 2026-11-22T10:00:00.000Z
@@ -8287,6 +8331,93 @@ export interface operations {
             };
             /** @description NOT_FOUND: No such resource for this tenant. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, with its content type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: The resource is in a state that forbids this (retryable: false), or a request with the same Idempotency-Key is still in flight (retryable: true). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,7 @@ import type { AlertChannel, AlertKind } from "../domain/alert-rule";
 import type { ConversationStatus } from "../domain/conversation-status";
 import type { EmailEnvelope } from "../domain/email-envelope";
 import type { Channel, DevicePlatform, Direction, EventSource, MessageStatus, ProviderType } from "../domain/enums";
+import type { MediaStatus } from "../domain/media-status";
 import type { MessageContent } from "../domain/message-content";
 import type { OptOutSource } from "../domain/opt-out";
 import type { Pricing } from "../domain/pricing";
@@ -117,6 +118,11 @@ export const messages = sqliteTable(
      * conversations migration) only for conversation messages: `GET /v1/conversations/changes`.
      */
     changeSeq: integer("change_seq"),
+    /**
+     * A reply goes out only through its conversation's provider (the number or bot the thread is
+     * on), never failed over to another; null for every other message.
+     */
+    pinnedProviderId: text("pinned_provider_id"),
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -595,6 +601,41 @@ export const optOuts = sqliteTable(
   ],
 );
 
+/**
+ * A file that came with an inbound message (MMS media, a Telegram photo or document, a Slack
+ * file): recorded `pending` with the message, then fetched from the provider into the MEDIA
+ * bucket (key `{tenantId}/{id}`) — `stored`, or `failed` with the reason once retries run out.
+ */
+export const media = sqliteTable(
+  "media",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    messageId: text("message_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    /** Its place among the message's attachments, from 0. */
+    position: integer("position").notNull(),
+    /** Where the provider keeps it: Twilio's MediaUrl, `telegram-file:<file_id>`, Slack's url_private. Never shown. */
+    source: text("source").notNull(),
+    contentType: text("content_type"),
+    name: text("name"),
+    /** Bytes stored; null until stored. */
+    size: integer("size"),
+    status: text("status").$type<MediaStatus>().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("media_message").on(t.messageId, t.position),
+    // Only what still waits for a fetch: the webhooks cron's retries.
+    index("media_pending").on(t.updatedAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
 /** What a filter-wide dead-letter operation matches (the dashboard's and the API's list filter). */
 
 /**
@@ -696,6 +737,7 @@ export type MessageEventRow = typeof messageEvents.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
 export type ArchiveRunRow = typeof archiveRuns.$inferSelect;
 export type DeviceRow = typeof devices.$inferSelect;
+export type MediaRow = typeof media.$inferSelect;
 export type TemplateRow = typeof templates.$inferSelect;
 export type TemplateVersionRow = typeof templateVersions.$inferSelect;
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;

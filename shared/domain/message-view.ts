@@ -1,8 +1,9 @@
 import type { MessageEventRow, MessageRow } from "../db/schema";
 import { envelopeView } from "./email-envelope";
+import type { AttachmentView } from "./attachment-view";
 
-/** A message as the API shows it (SPEC §8). */
-export function messageView(row: MessageRow) {
+/** A message as the API shows it (SPEC §8), with its attachments (inbound files, SPEC §10). */
+export function messageView(row: MessageRow, attachments: AttachmentView[] = []) {
   return {
     id: row.id,
     tenantId: row.tenantId,
@@ -28,6 +29,7 @@ export function messageView(row: MessageRow) {
     templateId: row.templateId,
     templateVersion: row.templateVersion,
     conversationId: row.conversationId,
+    attachments,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

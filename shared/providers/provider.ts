@@ -251,6 +251,18 @@ export type InboundPoll<C extends ProviderConfig> = {
  */
 export type ProviderSetup = { urls: { endpoint: string; label: string }[]; steps: readonly string[] };
 
+/**
+ * A file's download from the provider: the response whose body is the file, or why there is none —
+ * `permanent` when asking again cannot help (gone, refused address), otherwise a later retry may.
+ */
+export type MediaDownload = { kind: "fetched"; response: Response } | { kind: "failed"; permanent: boolean; message: string };
+
+/** How a provider's inbound files are fetched with its own credentials (Twilio's basic auth, Telegram's getFile, Slack's bot token). */
+export type MediaSource<C extends ProviderConfig> = {
+  /** `source` is an InboundMedia `url` this provider's callback or poll gave. */
+  download(source: string, config: C, context: { outbound: OutboundPolicy; signal: AbortSignal }): Promise<MediaDownload>;
+};
+
 /** One provider's whole life: its config, its adapter, and its callbacks where it has any. */
 export type ProviderModule<T extends ProviderType, C extends ProviderConfig, K extends string = FieldOf<C>> = {
   type: T;
@@ -264,4 +276,5 @@ export type ProviderModule<T extends ProviderType, C extends ProviderConfig, K e
   callback?: CallbackSpec<C>;
   poll?: InboundPoll<C>;
   setup?: ProviderSetup;
+  media?: MediaSource<C>;
 };

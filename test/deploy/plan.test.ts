@@ -43,7 +43,7 @@ describe("npm run deploy", () => {
 
     expect(account.state.databases.map((d) => d.name)).toEqual(["relay"]);
     expect([...account.state.queues]).toEqual(["delivery", "delivery-dlq", "events", "events-dlq"]);
-    expect([...account.state.buckets]).toEqual(["relay-archive", "relay-attachments"]);
+    expect([...account.state.buckets].sort()).toEqual(["relay-archive", "relay-attachments", "relay-media"]);
     expect(account.state.migrationsApplied).toBe(1);
     expect(account.state.deployed.map((d) => d.name)).toEqual(WORKERS);
     for (const { config } of account.state.deployed) expect(config).toContain(`database_id = "${result.databaseId}"`);
@@ -109,6 +109,7 @@ describe("npm run deploy", () => {
       "queues create events-dlq",
       "r2 bucket create relay-archive",
       "r2 bucket create relay-attachments",
+      "r2 bucket create relay-media",
       "d1 migrations apply relay --remote",
       "secret put ENCRYPTION_SECRET",
       "secret put ENCRYPTION_CANARY",

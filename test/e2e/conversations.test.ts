@@ -41,14 +41,16 @@ afterAll(async () => {
 });
 
 let sidCounter = 0;
-async function textUs(body: string) {
+const nextSid = () => `SM${String(++sidCounter).padStart(32, "7")}`;
+async function textUs(body: string, extra: Record<string, string> = {}, sid = nextSid()) {
   const url = `${stack.credentials.webhooksUrl}/webhooks/twilio/${twilioId}/inbound`;
   const params = {
-    MessageSid: `SM${String(++sidCounter).padStart(32, "7")}`,
+    MessageSid: sid,
     AccountSid: creds.twilio.accountSid,
     From: THEIRS,
     To: OURS,
     Body: body,
+    ...extra,
   };
   const answer = await fetch(url, {
     method: "POST",
@@ -109,5 +111,40 @@ describe("two-way SMS on the local stack", () => {
       "outbound",
       "inbound",
     ]);
+  });
+
+  it("keeps an MMS's media: fetched from Twilio with the account's credentials into R2, served by the API to the tenant only", async () => {
+    const sid = nextSid();
+    const picture = Buffer.from("GIF89a: a photo of the dent, as bytes");
+    const mediaUrl = twilio.addMedia(sid, picture, "image/gif");
+    const missingUrl = `${mediaUrl.slice(0, mediaUrl.lastIndexOf("/"))}/MEgone`;
+    await textUs("", { NumMedia: "2", MediaUrl0: mediaUrl, MediaContentType0: "image/gif", MediaUrl1: missingUrl }, sid);
+
+    type Attachment = {
+      id: string;
+      status: string;
+      size: number | null;
+      contentType: string | null;
+      url: string;
+      lastError: string | null;
+    };
+    const attachments = await eventually(async () => {
+      const page = await relay.asTenant<{ items: (Message & { attachments: Attachment[] })[] }>("GET", "/v1/messages?channel=sms&limit=5");
+      const mms = page.body.data.items.find((message) => message.direction === "inbound" && message.attachments.length === 2);
+      return mms?.attachments.every((attachment) => attachment.status !== "pending") ? mms.attachments : undefined;
+    });
+    expect(attachments).toMatchObject([
+      { status: "stored", size: picture.length, contentType: "image/gif", lastError: null },
+      { status: "failed", size: null, lastError: "the provider answered 404" },
+    ]);
+    expect(twilio.mediaRequests.every((request) => request.authorized)).toBe(true);
+
+    const download = await fetch(`${stack.credentials.ingestUrl}${attachments[0].url}`, {
+      headers: { authorization: `Bearer ${stack.credentials.apiKey}` },
+    });
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-type")).toBe("image/gif");
+    expect(Buffer.from(await download.arrayBuffer()).equals(picture)).toBe(true);
+    expect((await fetch(`${stack.credentials.ingestUrl}${attachments[0].url}`)).status).toBe(401);
   });
 });

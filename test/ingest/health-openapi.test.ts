@@ -67,6 +67,7 @@ const ROUTES: [string, string[]][] = [
   ["/v1/conversations/{id}", ["get", "patch"]],
   ["/v1/conversations/{id}/messages", ["get", "post"]],
   ["/v1/conversations/{id}/read", ["post"]],
+  ["/v1/media/{id}", ["get"]],
   ["/v1/opt-outs", ["get", "post"]],
   ["/v1/opt-outs/{id}", ["delete", "patch"]],
   ["/v1/dead-letter-operations", ["post"]],

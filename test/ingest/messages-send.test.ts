@@ -94,6 +94,7 @@ const MESSAGE_FIELDS = [
   "templateId",
   "templateVersion",
   "conversationId",
+  "attachments",
   "createdAt",
   "updatedAt",
 ].sort();

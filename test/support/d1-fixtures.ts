@@ -84,6 +84,7 @@ export async function insertMessage(tenantId: string, overrides: Partial<Message
     requestId: "req_test",
     conversationId: null,
     changeSeq: null,
+    pinnedProviderId: null,
     createdAt: now,
     updatedAt: now,
     ...overrides,

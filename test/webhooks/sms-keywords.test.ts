@@ -61,4 +61,38 @@ describe("SMS keywords", () => {
       '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Acme &lt;support&gt;: reply STOP to end</Message></Response>',
     );
   });
+
+  it("records the HELP answer as an outbound message of the conversation, sent by the provider's reply, with its event", async () => {
+    const { tenantId, providerId, text } = await setup();
+    await db()
+      .insert(conversationSettings)
+      .values({ tenantId, idleGapMinutes: 1440, helpReply: "Acme support: 555-0100", updatedAt: new Date().toISOString() });
+    await text("HELP");
+
+    const rows = await messagesOfProvider(providerId);
+    const help = rows.find((row) => row.direction === "inbound");
+    const reply = rows.find((row) => row.direction === "outbound");
+    expect(reply).toMatchObject({
+      tenantId,
+      channel: "sms",
+      recipient: THEIRS,
+      sender: "+15005550006",
+      content: { text: "Acme support: 555-0100" },
+      status: "sent",
+      conversationId: help?.conversationId,
+    });
+    expect(help?.conversationId).toEqual(expect.any(String));
+    expect(Date.parse(reply?.createdAt ?? "")).toBeGreaterThan(Date.parse(help?.createdAt ?? ""));
+    const [event] = await eventsOf(reply?.id ?? "");
+    expect(event).toMatchObject({ status: "sent", source: "internal", providerId });
+    expect(event.reason).toContain("HELP answered with the tenant's reply");
+    const conversation = await db().query.conversations.findFirst({ where: (c, { eq }) => eq(c.id, help?.conversationId ?? "") });
+    expect(conversation).toMatchObject({ lastMessagePreview: "Acme support: 555-0100", unreadCount: 1 });
+  });
+
+  it("records no answer for HELP when the tenant has none configured", async () => {
+    const { providerId, text } = await setup();
+    await text("help");
+    expect((await messagesOfProvider(providerId)).map((row) => row.direction)).toEqual(["inbound"]);
+  });
 });

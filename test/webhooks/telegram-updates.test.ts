@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   addProvider,
   configs,
+  db,
   deliver,
   eventsOf,
   messagesOfProvider,
@@ -50,8 +51,9 @@ describe("Telegram webhook updates", () => {
     expect(event).toMatchObject({ status: "delivered", source: "provider", providerId, rawPayload: update });
   });
 
-  it("keeps a photo's caption as the body, its file as a reference (no URL with the token)", async () => {
-    const { providerId, secretToken, url } = await telegramSetup();
+  it("keeps a photo's caption as the body, its file as a pending attachment named by file_id (no URL with the token)", async () => {
+    // Nothing listens there: the fetch after the answer fails, and the attachment waits for the cron.
+    const { providerId, secretToken, url } = await telegramSetup({ baseUrl: "http://127.0.0.1:9" });
     const photo = [
       { file_id: "small-file", file_unique_id: "s", width: 90, height: 90 },
       { file_id: "large-file", file_unique_id: "l", width: 1280, height: 1280 },
@@ -59,7 +61,9 @@ describe("Telegram webhook updates", () => {
     await deliver(telegramRequest(url, messageUpdate({ text: undefined, caption: "the dent", photo }), secretToken));
     const [message] = await messagesOfProvider(providerId);
     expect(message.content).toEqual({ text: "the dent" });
-    expect(message.metadata).toEqual({ mediaUrls: ["telegram-file:large-file"] });
+    expect(message.metadata).toEqual({});
+    const attachments = await db().query.media.findMany({ where: (m, { eq }) => eq(m.messageId, message.id) });
+    expect(attachments).toMatchObject([{ source: "telegram-file:large-file", contentType: "image/jpeg", status: "pending", attempts: 1 }]);
   });
 
   it("records a replayed update (same update_id) once", async () => {

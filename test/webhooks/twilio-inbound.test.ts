@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   addProvider,
   configs,
+  db,
   deliver,
   eventsOf,
   messagesOfProvider,
@@ -66,15 +67,45 @@ describe("Twilio inbound SMS", () => {
     expect(event).toMatchObject({ status: "delivered", source: "provider", providerId, rawPayload: params });
   });
 
-  it("keeps the media URLs of an MMS", async () => {
+  it("records an MMS's media as pending attachments of the message, and answers before fetching them", async () => {
     const { providerId, authToken, url } = await inboundSetup();
-    const media = { NumMedia: "2", MediaUrl0: "https://api.twilio.com/media/ME1", MediaUrl1: "https://api.twilio.com/media/ME2", Body: "" };
+    // Nothing listens there: the fetch after the answer fails, and the attachments wait for the cron.
+    const media = {
+      NumMedia: "2",
+      MediaUrl0: "http://127.0.0.1:9/media/ME1",
+      MediaContentType0: "image/jpeg",
+      MediaUrl1: "http://127.0.0.1:9/media/ME2",
+      MediaContentType1: "image/png",
+      Body: "",
+    };
 
-    await deliver(await twilioRequest(url, inboundParams(newMessageSid(), media), authToken));
+    const answer = await deliver(await twilioRequest(url, inboundParams(newMessageSid(), media), authToken));
 
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe(EMPTY_TWIML);
     const [message] = await messagesOfProvider(providerId);
-    expect(message.metadata).toEqual({ mediaUrls: [media.MediaUrl0, media.MediaUrl1] });
+    expect(message.metadata).toEqual({});
     expect(message.content).toEqual({});
+    const attachments = await db().query.media.findMany({ where: (m, { eq }) => eq(m.messageId, message.id), orderBy: (m) => m.position });
+    expect(attachments).toMatchObject([
+      { source: media.MediaUrl0, contentType: "image/jpeg", status: "pending", attempts: 1, lastError: expect.stringContaining("reach") },
+      { source: media.MediaUrl1, contentType: "image/png", status: "pending", attempts: 1 },
+    ]);
+  });
+
+  it("records all ten files of a full MMS (more than one D1 statement's parameters)", async () => {
+    const { providerId, authToken, url } = await inboundSetup();
+    const files = Object.fromEntries(
+      Array.from({ length: 10 }, (_, index) => [
+        [`MediaUrl${index}`, `http://127.0.0.1:9/media/ME${index}`],
+        [`MediaContentType${index}`, "image/jpeg"],
+      ]).flat(),
+    );
+    const answer = await deliver(await twilioRequest(url, inboundParams(newMessageSid(), { NumMedia: "10", ...files }), authToken));
+    expect(answer.status).toBe(200);
+    const [message] = await messagesOfProvider(providerId);
+    const attachments = await db().query.media.findMany({ where: (m, { eq }) => eq(m.messageId, message.id), orderBy: (m) => m.position });
+    expect(attachments.map((row) => row.source)).toEqual(Array.from({ length: 10 }, (_, index) => `http://127.0.0.1:9/media/ME${index}`));
   });
 
   it("stores a replayed inbound SMS (same MessageSid) once, answering TwiML both times", async () => {

@@ -38,10 +38,7 @@ export async function sendInWaves(deliveries: Delivery[], deps: WaveDeps): Promi
   for (let level = 0; pending.length > 0; level++) {
     const groups = new Map<ProviderConfigRow, Delivery[]>();
     for (const delivery of pending) {
-      const provider = preferring(
-        deps.chainFor(delivery.row.tenantId, delivery.row.channel, delivery.push?.platform),
-        delivery.preferredProviderId,
-      )[level];
+      const provider = chainOf(delivery, deps.chainFor)[level];
       if (!provider) {
         delivery.fate = exhausted(delivery);
         continue;
@@ -51,6 +48,18 @@ export async function sendInWaves(deliveries: Delivery[], deps: WaveDeps): Promi
     const next = await Promise.all([...groups].map(([provider, group]) => sendGroup(provider, group, deps)));
     pending = next.flat();
   }
+}
+
+/**
+ * The providers a message may go through, in order. An operator's redrive tries the chosen one
+ * first; a reply goes only through its conversation's provider (pinned: failing over to another
+ * number or bot would answer from somewhere the counterpart never wrote to).
+ */
+function chainOf(delivery: Delivery, chainFor: ChainFor): ProviderConfigRow[] {
+  const chain = chainFor(delivery.row.tenantId, delivery.row.channel, delivery.push?.platform);
+  if (delivery.preferredProviderId) return preferring(chain, delivery.preferredProviderId);
+  const pinned = delivery.row.pinnedProviderId;
+  return pinned ? chain.filter((provider) => provider.id === pinned) : chain;
 }
 
 /** Sends one provider's share of a wave; returns the deliveries that move on to the next wave. */
@@ -141,6 +150,8 @@ function exhausted(delivery: Delivery) {
     ? `every provider failed; last: ${last.provider.type} ${describeOutcome(last.outcome)}`
     : delivery.skipped.length > 0
       ? `every provider is paused: ${delivery.skipped.join("; ")}`
-      : `no enabled provider for the ${delivery.row.channel} channel`;
+      : delivery.row.pinnedProviderId
+        ? `the conversation's provider ${delivery.row.pinnedProviderId} is disabled or gone (a reply goes out only through it)`
+        : `no enabled provider for the ${delivery.row.channel} channel`;
   return { kind: "retry" as const, reason, hintSeconds: Math.max(0, ...hints) };
 }

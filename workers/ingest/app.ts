@@ -19,6 +19,7 @@ import { deadLetterOperationRoutes } from "./routes/dead-letter-operations";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { deviceRoutes } from "./routes/devices";
 import { healthRoutes } from "./routes/health";
+import { mediaRoutes } from "./routes/media";
 import { messageRoutes } from "./routes/messages";
 import { optOutRoutes } from "./routes/opt-outs";
 import { providerRoutes } from "./routes/providers";
@@ -74,6 +75,7 @@ export function createApp() {
   app.route("/", webhookEndpointRoutes);
   app.route("/", contactRoutes);
   app.route("/", conversationRoutes);
+  app.route("/", mediaRoutes);
   app.route("/", optOutRoutes);
   app.route("/", deadLetterOperationRoutes);
   app.route("/", auditLogRoutes);

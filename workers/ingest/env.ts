@@ -8,6 +8,8 @@ export type IngestEnv = {
   ARCHIVE: R2Bucket;
   /** Email attachments, kept until their message is archived (dispatch reads them to send). */
   ATTACHMENTS: R2Bucket;
+  /** Inbound attachments the webhooks worker stored; served to their tenant by GET /v1/media/:id. */
+  MEDIA: R2Bucket;
   DELIVERY_QUEUE: Queue<DeliveryJob>;
   /** Tenant event deliveries (replays); the dispatch worker consumes them. */
   EVENTS_QUEUE: Queue<EventDeliveryJob>;

@@ -3,6 +3,7 @@ import { SlackAdapter } from "./adapter";
 import { slackCallback } from "./callback";
 import { type SlackConfig, slackConfig } from "./config";
 import { slackSetup } from "./setup";
+import { slackMedia } from "./media";
 
 export const slackProvider: ProviderModule<"slack", SlackConfig> = {
   type: "slack",
@@ -11,4 +12,5 @@ export const slackProvider: ProviderModule<"slack", SlackConfig> = {
   adapter: (id, config) => new SlackAdapter(id, config),
   callback: slackCallback,
   setup: slackSetup,
+  media: slackMedia,
 };

@@ -2,7 +2,7 @@ import { retryAfterSeconds } from "../http-outcome";
 import { readJson, stringAt } from "../json-body";
 import type { SlackConfig } from "./config";
 
-const DEFAULT_BASE_URL = "https://slack.com/api";
+export const DEFAULT_BASE_URL = "https://slack.com/api";
 
 /**
  * A Web API answer. Slack answers errors with HTTP 200 and `ok: false`; a rate limit is HTTP 429

@@ -2,7 +2,7 @@ import { numberAt, readJson, stringAt } from "../json-body";
 import { redact } from "../secret-redaction";
 import type { TelegramConfig } from "./config";
 
-const DEFAULT_BASE_URL = "https://api.telegram.org";
+export const DEFAULT_BASE_URL = "https://api.telegram.org";
 
 /** The Bot API's answer: `ok` with a `result`, or an `error_code` and `description` (and sometimes `retry_after`). */
 export type BotAnswer =

@@ -3,6 +3,7 @@ import { TelegramAdapter } from "./adapter";
 import { telegramCallback } from "./callback";
 import { type TelegramConfig, telegramConfig } from "./config";
 import { telegramSetup } from "./setup";
+import { telegramMedia } from "./media";
 import { telegramUpdatesPoll } from "./updates-poll";
 
 export const telegramProvider: ProviderModule<"telegram", TelegramConfig> = {
@@ -13,4 +14,5 @@ export const telegramProvider: ProviderModule<"telegram", TelegramConfig> = {
   callback: telegramCallback,
   setup: telegramSetup,
   poll: telegramUpdatesPoll,
+  media: telegramMedia,
 };

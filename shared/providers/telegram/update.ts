@@ -32,6 +32,9 @@ export const telegramUpdateSchema = z.object({ update_id: z.number().int().nonne
 export type TelegramUpdate = z.infer<typeof telegramUpdateSchema>;
 type TelegramMessage = z.infer<typeof messageSchema>;
 
+/** How an update names a file (the media source), resolved later by getFile. */
+export const TELEGRAM_FILE_PREFIX = "telegram-file:";
+
 /** Updates Relay asks for when polling, and the only ones it records. */
 export const RECORDED_UPDATES = ["message"];
 
@@ -52,7 +55,7 @@ function mediaOf(message: TelegramMessage): InboundMedia[] {
     file
       ? [
           {
-            url: `telegram-file:${file.file_id}`,
+            url: `${TELEGRAM_FILE_PREFIX}${file.file_id}`,
             ...(file.mime_type ? { contentType: file.mime_type } : {}),
             ...(file.file_name ? { name: file.file_name } : {}),
           },

@@ -7,7 +7,7 @@ import { withoutSecrets } from "../secret-redaction";
 import { twilioCallbackUrl } from "./callback-url";
 import type { TwilioConfig } from "./config";
 
-const DEFAULT_BASE_URL = "https://api.twilio.com";
+export const DEFAULT_BASE_URL = "https://api.twilio.com";
 /** A crash leaves at most a lease's worth of sends unrecorded: one page of the newest covers it. */
 const LOOKUP_PAGE_SIZE = 50;
 

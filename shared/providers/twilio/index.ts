@@ -3,6 +3,7 @@ import { TwilioAdapter } from "./adapter";
 import { twilioCallback } from "./callback";
 import { type TwilioConfig, twilioConfig } from "./config";
 import { twilioSetup } from "./setup";
+import { twilioMedia } from "./media";
 
 export const twilioProvider: ProviderModule<"twilio", TwilioConfig> = {
   type: "twilio",
@@ -11,4 +12,5 @@ export const twilioProvider: ProviderModule<"twilio", TwilioConfig> = {
   adapter: (id, config, context) => new TwilioAdapter(id, config, context),
   callback: twilioCallback,
   setup: twilioSetup,
+  media: twilioMedia,
 };

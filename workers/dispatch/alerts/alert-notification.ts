@@ -42,6 +42,7 @@ function notificationRow(rule: AlertRuleRow, text: string, messageId: string, re
     changeSeq: null,
     priceDueAt: null,
     email: null,
+    pinnedProviderId: null,
     createdAt: now,
     updatedAt: now,
   };

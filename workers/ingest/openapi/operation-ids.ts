@@ -63,6 +63,7 @@ export const OPERATION_IDS: Record<string, string> = {
   "get /v1/conversations/{id}/messages": "listConversationMessages",
   "post /v1/conversations/{id}/messages": "replyInConversation",
   "post /v1/conversations/{id}/read": "markConversationRead",
+  "get /v1/media/{id}": "getMedia",
   "post /v1/opt-outs": "createOptOut",
   "get /v1/opt-outs": "listOptOuts",
   "patch /v1/opt-outs/{id}": "updateOptOut",

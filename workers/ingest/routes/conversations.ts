@@ -20,6 +20,7 @@ import {
   listConversations,
   markRead,
   replyRequest,
+  replyThreading,
   saveConversationSettings,
   setConversationStatus,
 } from "../services/conversations";
@@ -188,7 +189,7 @@ export const conversationRoutes = new OpenAPIHono<IngestBindings>()
       attachments: c.env.ATTACHMENTS,
       tenantId,
       requestId: c.var.requestId,
-      conversationId: () => conversation.id,
+      ...replyThreading(conversation),
     };
     const renderable = await renderRequests(c.var.db, tenantId, [request], () => "");
     return answer(c, await acceptMessages(context, renderable, (views) => views[0], claim));

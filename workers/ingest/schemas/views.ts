@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CONVERSATION_STATUSES } from "../../../shared/domain/conversation-status";
 import { CHANNELS, DIRECTIONS, EVENT_SOURCES, MESSAGE_STATUSES, PROVIDER_TYPES } from "../../../shared/domain/enums";
+import { MEDIA_STATUSES } from "../../../shared/domain/media-status";
 import { messageContentSchema } from "../../../shared/domain/message-content";
 import { OPT_OUT_SOURCES } from "../../../shared/domain/opt-out";
 import { pricingSchema } from "../../../shared/domain/pricing";
@@ -29,6 +30,23 @@ const emailEnvelopeSchema = z
     id: "EmailEnvelope",
     description: "An email's recipients beyond the first, reply-to, custom headers and attachments; null when it has none of them.",
   });
+export const attachmentSchema = z
+  .object({
+    id: z.string().meta({ example: "med_V1StGXR8Z5jdHi6BmyT12" }),
+    contentType: z.string().nullable(),
+    name: z.string().nullable().meta({ description: "The file name the sender gave, if any" }),
+    size: z.number().int().nullable().meta({ description: "Bytes, once stored" }),
+    status: z.enum(MEDIA_STATUSES).meta({
+      description:
+        "`pending`: still being fetched from the provider; `stored`: readable at `url`; `failed`: could not be fetched (`lastError` says why)",
+    }),
+    lastError: z.string().nullable(),
+    url: z.string().meta({
+      description: "The authenticated API path that serves it (`GET /v1/media/{id}`)",
+      example: "/v1/media/med_V1StGXR8Z5jdHi6BmyT12",
+    }),
+  })
+  .meta({ id: "Attachment" });
 
 export const messageSchema = z
   .object({
@@ -56,6 +74,9 @@ export const messageSchema = z
     templateId: z.string().nullable().meta({ description: "The template the content was rendered from" }),
     templateVersion: z.number().int().nullable().meta({ description: "The version of that template" }),
     conversationId: z.string().nullable().meta({ description: "The conversation the message belongs to, if any" }),
+    attachments: z
+      .array(attachmentSchema)
+      .meta({ description: "Files that came with an inbound message (MMS media, chat photos and files)" }),
     createdAt: timestamp,
     updatedAt: timestamp,
     fanOut: z

@@ -26,6 +26,8 @@ export type AcceptContext = {
   requestId: string;
   /** A reply names its conversation; any other send joins its counterpart's current conversation, if any. */
   conversationId?: (row: MessageRow) => string;
+  /** A reply goes out only through its conversation's provider. */
+  pinnedProviderId?: string;
 };
 
 /** An outbound message's conversation key: our endpoint is its sender (any of ours when the provider picks it). */
@@ -77,6 +79,7 @@ function newRow(ctx: AcceptContext, request: AcceptableMessage, now: string, cla
     templateVersion: request.rendered?.templateVersion ?? null,
     conversationId: null,
     changeSeq: null,
+    pinnedProviderId: ctx.pinnedProviderId ?? null,
     createdAt: now,
     updatedAt: now,
   };
@@ -119,7 +122,7 @@ export async function acceptMessages<T>(
   const now = nowDate.toISOString();
   const rows = resolved.map((request) => newRow(ctx, request, now, claim));
   // Stored with an Idempotency-Key only: without one, the answer is shaped once, after the batch.
-  const claimed = claim ? { status: 202, body: shape(rows.map(messageView)) } : undefined;
+  const claimed = claim ? { status: 202, body: shape(rows.map((row) => messageView(row))) } : undefined;
   if (claimed) assertStorable(claimed.body);
 
   const charges = chargesFor(await tenantQuotas(ctx.db, ctx.tenantId), rows);
@@ -161,7 +164,7 @@ export async function acceptMessages<T>(
     throw new UnavailableError("The delivery queue is unavailable; the message was not accepted. Retry.");
   }
   // The answer now names each message's conversation, which only the batch could find.
-  const answer = { status: 202, body: shape(rows.map(messageView)) };
+  const answer = { status: 202, body: shape(rows.map((row) => messageView(row))) };
   if (claim) await completeClaim(ctx.db, claim, answer).catch(() => undefined);
   return { answer, replayed: false };
 }

@@ -2,8 +2,8 @@ import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Database } from "../../../shared/db/database";
 import { contacts, conversations, messages } from "../../../shared/db/schema";
 import { conversationView } from "../../../shared/domain/conversation";
-import { messageView } from "../../../shared/domain/message-view";
 import { InvalidInputError } from "../../../shared/http/errors";
+import { messageViews } from "./attachments";
 
 /** The opaque position in a tenant's change sequence: the last change number a reader has seen. */
 export function encodeChangeToken(seq: number): string {
@@ -58,8 +58,9 @@ export async function conversationChanges(db: Database, tenantId: string, sinceT
   const contactIds = [...new Set(changedConversations.flatMap((row) => (row.contactId ? [row.contactId] : [])))];
   const contactRows = contactIds.length > 0 ? await db.select().from(contacts).where(inArray(contacts.id, contactIds)) : [];
   const contactById = new Map(contactRows.map((row) => [row.id, row]));
+  const changedMessages = taken.flatMap((change) => ("message" in change && change.message ? [change.message] : []));
   return {
-    messages: taken.flatMap((change) => ("message" in change && change.message ? [messageView(change.message)] : [])),
+    messages: await messageViews(db, changedMessages),
     conversations: changedConversations.map((row) =>
       conversationView(row, row.contactId ? (contactById.get(row.contactId) ?? null) : null),
     ),

@@ -6,9 +6,9 @@ import { type ConversationSettings, conversationView, type ReplyRequest } from "
 import type { ConversationStatus } from "../../../shared/domain/conversation-status";
 import type { Channel } from "../../../shared/domain/enums";
 import { type MessageRequest, messageRequestSchema } from "../../../shared/domain/message-request";
-import { messageView } from "../../../shared/domain/message-view";
 import { zodDetails } from "../../../shared/http/envelope";
 import { InvalidInputError, NotFoundError } from "../../../shared/http/errors";
+import { messageViews } from "./attachments";
 import { decodeCursor, pageOf } from "./cursor";
 import { afterCursor } from "./messages-query";
 
@@ -84,7 +84,7 @@ export async function conversationMessages(db: Database, id: string, tenantId: s
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(page.limit + 1);
   const paged = pageOf(rows, page.limit, (row) => ({ at: row.createdAt, id: row.id }));
-  return { items: paged.items.map(messageView), nextCursor: paged.nextCursor };
+  return { items: await messageViews(db, paged.items), nextCursor: paged.nextCursor };
 }
 
 async function updated(db: Database, id: string, tenantId: string, set: Partial<ConversationRow>) {
@@ -120,6 +120,14 @@ export function replyRequest(conversation: ConversationRow, reply: ReplyRequest)
   });
   if (!parsed.success) throw new InvalidInputError("The reply failed validation", zodDetails(parsed.error));
   return parsed.data;
+}
+
+/**
+ * Where a reply is filed and what may send it: its conversation, and only that conversation's
+ * provider (the number or bot the counterpart wrote to), never another one by failover.
+ */
+export function replyThreading(conversation: ConversationRow): { conversationId: () => string; pinnedProviderId?: string } {
+  return { conversationId: () => conversation.id, ...(conversation.providerId ? { pinnedProviderId: conversation.providerId } : {}) };
 }
 
 export async function conversationSettingsOf(db: Database, tenantId: string): Promise<ConversationSettings> {

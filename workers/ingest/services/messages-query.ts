@@ -7,6 +7,7 @@ import { eventView, messageView } from "../../../shared/domain/message-view";
 import { toE164 } from "../../../shared/domain/phone-number";
 import { NotFoundError } from "../../../shared/http/errors";
 import { archivedMessage } from "./archived-message";
+import { attachmentsOf, messageViews } from "./attachments";
 import { type CursorPosition, decodeCursor, pageOf } from "./cursor";
 
 export type MessageFilter = {
@@ -45,7 +46,7 @@ export async function listMessages(db: Database, filter: MessageFilter) {
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(filter.limit + 1);
   const page = pageOf(rows, filter.limit, (row) => ({ at: row.createdAt, id: row.id }));
-  return { items: page.items.map(messageView), nextCursor: page.nextCursor };
+  return { items: await messageViews(db, page.items), nextCursor: page.nextCursor };
 }
 
 /** A message of another tenant is as absent as a missing one. */
@@ -59,11 +60,12 @@ export async function findMessage(db: Database, id: string, tenantId: string | n
 
 /** Events oldest first; events of the same instant in the order they were recorded (rowid). A message past its retention comes from the archive. */
 export async function messageWithEvents(db: Database, id: string, tenantId: string | null, archive?: R2Bucket) {
-  const [row, events] = await Promise.all([
+  const [row, events, attachments] = await Promise.all([
     db.query.messages.findFirst({ where: and(eq(messages.id, id), tenantId ? eq(messages.tenantId, tenantId) : undefined) }),
     db.select().from(messageEvents).where(eq(messageEvents.messageId, id)).orderBy(asc(messageEvents.occurredAt), asc(sql`rowid`)),
+    attachmentsOf(db, [id]),
   ]);
-  if (row) return { ...messageView(row), events: events.map(eventView) };
+  if (row) return { ...messageView(row, attachments.get(id)), events: events.map(eventView) };
   const archived = archive ? await archivedMessage(db, archive, id, tenantId) : undefined;
   if (!archived) throw new NotFoundError("Message");
   return archived;

@@ -12,4 +12,10 @@ export type VerifiedCallback = Omit<StatusCallback, "kind"> & Received;
 export type Inbound = Omit<InboundCallback, "kind" | "reply"> & Received;
 
 /** `reply`: text to answer the sender with in the provider's own reply (an SMS HELP). */
-export type RecordResult = { result: "recorded" | "duplicate" | "unmatched" | "ignored"; messageIds: string[]; reply?: string };
+/** `withMedia`: the recorded message has attachments waiting to be fetched. */
+export type RecordResult = {
+  result: "recorded" | "duplicate" | "unmatched" | "ignored";
+  messageIds: string[];
+  reply?: string;
+  withMedia?: boolean;
+};

@@ -4,6 +4,7 @@ import { type ConversationKey, currentConversation, previewOf, touchConversation
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
 import { contacts, conversations, messageEvents, messages } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
+import { pendingMediaRows } from "../media/inbound-media";
 import type { Inbound, RecordResult } from "./callback";
 import { inboundContact } from "./inbound-contact";
 import { keywordEffect } from "./inbound-keyword";
@@ -70,7 +71,7 @@ export async function recordInbound(db: Database, inbound: Inbound): Promise<Rec
       status: "delivered",
       providerId: inbound.provider.id,
       providerMessageId: inbound.providerMessageId,
-      metadata: inbound.media.length > 0 ? { mediaUrls: inbound.media.map((media) => media.url) } : {},
+      metadata: {},
       requestId: inbound.requestId,
       conversationId: currentConversation(key, now),
       createdAt: now,
@@ -83,7 +84,9 @@ export async function recordInbound(db: Database, inbound: Inbound): Promise<Rec
       providerId: inbound.provider.id,
       contactId: contact?.id,
     }),
+    ...pendingMediaRows(db, inbound.media, { tenantId, messageId: id, providerId: inbound.provider.id }, now),
     ...(keyword?.writes ?? []),
+    ...(keyword?.reply ? helpReplyWrites(db, inbound, key, keyword.reply, now) : []),
   ];
   try {
     await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
@@ -91,5 +94,52 @@ export async function recordInbound(db: Database, inbound: Inbound): Promise<Rec
     if (isUniqueViolation(error, "message_events")) return { result: "duplicate", messageIds: [] };
     throw error;
   }
-  return { result: "recorded", messageIds: [id], ...(keyword?.reply ? { reply: keyword.reply } : {}) };
+  return {
+    result: "recorded",
+    messageIds: [id],
+    ...(inbound.media.length > 0 ? { withMedia: true } : {}),
+    ...(keyword?.reply ? { reply: keyword.reply } : {}),
+  };
+}
+
+/**
+ * The tenant's HELP answer goes back in the provider's own reply (TwiML), so no send follows; it
+ * is recorded as an outbound message of the conversation, `sent` by that provider, with its event
+ * — a millisecond after the HELP itself, so the thread shows it after.
+ */
+function helpReplyWrites(db: Database, inbound: Inbound, key: ConversationKey, text: string, now: string): BatchItem<"sqlite">[] {
+  const id = newId("message");
+  const at = new Date(Date.parse(now) + 1).toISOString();
+  const tenantId = key.tenantId;
+  return [
+    db.insert(messages).values({
+      id,
+      tenantId,
+      channel: inbound.channel,
+      direction: "outbound",
+      recipient: inbound.from,
+      sender: inbound.to,
+      content: { text },
+      status: "sent",
+      providerId: inbound.provider.id,
+      sentAt: at,
+      attempts: 1,
+      metadata: {},
+      requestId: inbound.requestId,
+      conversationId: currentConversation(key, at),
+      createdAt: at,
+      updatedAt: at,
+    }),
+    db.insert(messageEvents).values({
+      id: newId("event"),
+      messageId: id,
+      status: "sent",
+      reason: "HELP answered with the tenant's reply, in the provider's answer to the inbound message",
+      source: "internal",
+      providerId: inbound.provider.id,
+      requestId: inbound.requestId,
+      occurredAt: at,
+    }),
+    touchConversation(db, id, { at, preview: previewOf(text), inbound: false }),
+  ];
 }

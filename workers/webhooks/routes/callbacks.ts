@@ -3,6 +3,7 @@ import { log } from "../../../shared/observability/logger";
 import type { CallbackDeps, CallbackResult, CallbackRoute } from "../../../shared/providers/provider";
 import { type AnyProviderModule, PROVIDER_MODULES } from "../../../shared/providers/registry";
 import type { WebhooksBindings } from "../context";
+import { fetchPendingMedia } from "../media/fetch-media";
 import { type CallbackProvider, enabledProvider } from "../recording/provider-lookup";
 import { recordCallback } from "../recording/record-callback";
 import { recordInbound } from "../recording/record-inbound";
@@ -30,7 +31,9 @@ async function recorded(c: Context<WebhooksBindings>, module: AnyProviderModule,
     }
     case "inbound": {
       const { kind: _kind, reply, ...inbound } = result;
-      const recordResult = await recordInbound(c.var.db, { ...inbound, ...received });
+      const { withMedia, ...recordResult } = await recordInbound(c.var.db, { ...inbound, ...received });
+      // The provider gets its answer now; the attachments are fetched after it (and by the cron if that fails).
+      if (withMedia) c.executionCtx.waitUntil(fetchMediaOf(c, recordResult.messageIds));
       const answer = recordResult.reply && module.callback?.replyWith ? module.callback.replyWith(recordResult.reply) : reply;
       return answer ? c.body(answer.body, 200, { "content-type": answer.contentType }) : envelope(c, recordResult);
     }
@@ -41,6 +44,14 @@ async function recorded(c: Context<WebhooksBindings>, module: AnyProviderModule,
       return envelope(c, { result: "ignored", messageIds: [] });
     case "answered":
       return c.body(result.reply.body, 200, { "content-type": result.reply.contentType });
+  }
+}
+
+async function fetchMediaOf(c: Context<WebhooksBindings>, messageIds: string[]): Promise<void> {
+  try {
+    await fetchPendingMedia(c.var.db, c.env, { messageIds });
+  } catch (error) {
+    log.error("webhooks.media_fetch_error", { messageIds, error: error instanceof Error ? error.message : String(error) });
   }
 }
 

@@ -37,12 +37,16 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
   let latencyMs = 0;
   let sendCallbacks = true;
   let lookups = true;
+  /** Media of inbound MMS, served (like Twilio's) only with the account's basic auth. */
+  const media = new Map<string, { bytes: Buffer; contentType: string }>();
+  const mediaRequests: { path: string; authorized: boolean }[] = [];
 
   const server: Server = createServer(async (request, response) => {
     const receivedAt = Date.now();
     const body = await readBody(request);
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
+    if (request.url?.includes("/Media/")) mediaRequests.push({ path: request.url, authorized: request.headers.authorization === expected });
     if (request.headers.authorization !== expected) {
       response
         .writeHead(401, { "content-type": "application/json" })
@@ -50,6 +54,12 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
       return;
     }
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    if (request.method === "GET" && url.pathname.includes("/Media/")) {
+      const file = media.get(url.pathname);
+      if (!file) return void response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ code: 20404 }));
+      response.writeHead(200, { "content-type": file.contentType, "content-length": String(file.bytes.length) }).end(file.bytes);
+      return;
+    }
     if (request.method === "GET" && url.pathname.endsWith("/Messages.json")) {
       if (!lookups) return void response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ code: 20404 }));
       response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ messages: listing(url.searchParams) }));
@@ -129,6 +139,13 @@ export async function startFakeTwilio(accountSid: string, authToken: string) {
     setBehaviour(behaviour: Behaviour, to?: string) {
       if (to) behaviours.set(to, behaviour);
       else fallback = behaviour;
+    },
+    mediaRequests,
+    /** A file of an inbound MMS; returns its MediaUrl, as Twilio would put it in the webhook. */
+    addMedia(messageSid: string, bytes: Buffer, contentType: string): string {
+      const path = `/2010-04-01/Accounts/${accountSid}/Messages/${messageSid}/Media/ME${randomBytes(16).toString("hex")}`;
+      media.set(path, { bytes, contentType });
+      return `${baseUrl}${path}`;
     },
     setCallbacks(enabled: boolean) {
       sendCallbacks = enabled;

@@ -1,8 +1,32 @@
+import type { AttachmentView } from "../../../../shared/domain/attachment-view";
 import type { ConversationView } from "../../../../shared/domain/conversation";
 import type { MessageView } from "../../../../shared/domain/message-view";
 import { CsrfField, Notice, Status, Time } from "../components";
 import { BASE, type Viewer } from "../context";
 import { Layout } from "../layout";
+
+/** A stored file links to its download; one still fetching or failed says so. */
+function Attachments({ path, attachments }: { path: string; attachments: AttachmentView[] }) {
+  return (
+    <ul class="attachments" aria-label="Attachments">
+      {attachments.map((attachment) => {
+        const label = `${attachment.name ?? attachment.contentType ?? "file"}${attachment.size === null ? "" : ` (${attachment.size} bytes)`}`;
+        if (attachment.status === "stored")
+          return (
+            <li>
+              <a href={`${path}/media/${attachment.id}`}>{label}</a>
+            </li>
+          );
+        return (
+          <li>
+            {label}:{" "}
+            {attachment.status === "pending" ? "still being fetched" : `could not be fetched (${attachment.lastError ?? "unknown"})`}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
 
 type Props = { viewer: Viewer; conversation: ConversationView; messages: MessageView[]; done?: string };
 
@@ -31,6 +55,7 @@ export function ConversationPage({ viewer, conversation, messages, done }: Props
               <Status status={message.status} /> <a href={`${BASE}/messages/${message.id}`}>details</a>
             </p>
             <p class="body">{message.content.text ?? ""}</p>
+            {message.attachments.length > 0 ? <Attachments path={path} attachments={message.attachments} /> : null}
             {message.lastError ? <p class="hint">{message.lastError}</p> : null}
           </li>
         ))}

@@ -12,8 +12,10 @@ import {
   listConversations,
   markRead,
   replyRequest,
+  replyThreading,
   setConversationStatus,
 } from "../../services/conversations";
+import { mediaResponse } from "../../services/media";
 import { renderRequests } from "../../services/templated-messages";
 import { BASE, type DashboardBindings, signedIn } from "../context";
 import { field, formOf, present } from "../form";
@@ -54,6 +56,12 @@ export const inboxRoutes = new Hono<DashboardBindings>()
       <ConversationPage viewer={viewer} conversation={conversation} messages={messages} done={doneNotice(c.req.query("done"))} />,
     );
   })
+  // An attachment of the thread, for the signed-in tenant only (as GET /v1/media/:id).
+  .get("/inbox/:id/media/:mediaId", async (c) => {
+    const viewer = signedIn(c);
+    requireScope(viewer.principal, "read");
+    return mediaResponse(c.var.db, c.env.MEDIA, c.req.param("mediaId"), viewer.principal.tenantId, c.var.requestId);
+  })
   .post("/inbox/:id/reply", async (c) => {
     const viewer = signedIn(c);
     const tenantId = sendingTenant(viewer.principal);
@@ -67,7 +75,7 @@ export const inboxRoutes = new Hono<DashboardBindings>()
       attachments: c.env.ATTACHMENTS,
       tenantId,
       requestId: c.var.requestId,
-      conversationId: () => conversation.id,
+      ...replyThreading(conversation),
     };
     await acceptMessages(context, await renderRequests(c.var.db, tenantId, [request], () => ""), (views) => views[0]);
     return c.redirect(withDone(`${BASE}/inbox/${conversation.id}`, "replied"), 303);
