@@ -24,6 +24,7 @@ export const ID_PREFIXES = {
   optOut: "opt",
   bulkOperation: "bop",
   audit: "aud",
+  conversationEvent: "cev",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

@@ -10,6 +10,7 @@ import { docsRoutes } from "./docs-page";
 import { authenticate } from "./middleware";
 import { finishDocument, type OpenApiDocument } from "./openapi/finish-document";
 import { isJson, type RouteTable, routeTable } from "./openapi/route-table";
+import { analysisRoutes } from "./routes/analysis";
 import { archiveRoutes } from "./routes/archive";
 import { auditLogRoutes } from "./routes/audit-log";
 import { contactRoutes } from "./routes/contacts";
@@ -71,6 +72,7 @@ export function createApp() {
   app.route("/", webhookEndpointRoutes);
   app.route("/", contactRoutes);
   app.route("/", conversationRoutes);
+  app.route("/", analysisRoutes);
   app.route("/", optOutRoutes);
   app.route("/", deadLetterOperationRoutes);
   app.route("/", auditLogRoutes);

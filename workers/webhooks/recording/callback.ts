@@ -1,4 +1,5 @@
 import type { InboundCallback, StatusCallback } from "../../../shared/providers/provider";
+import type { AnalysisJob } from "../../../shared/queue/analysis-job";
 
 export type CallbackProviderRef = { id: string; tenantId: string | null };
 
@@ -12,4 +13,10 @@ export type VerifiedCallback = Omit<StatusCallback, "kind"> & Received;
 export type Inbound = Omit<InboundCallback, "kind" | "reply"> & Received;
 
 /** `reply`: text to answer the sender with in the provider's own reply (an SMS HELP). */
-export type RecordResult = { result: "recorded" | "duplicate" | "unmatched" | "ignored"; messageIds: string[]; reply?: string };
+/** `analysis`: the conversation's analysis was marked pending; its job is queued after the write. */
+export type RecordResult = {
+  result: "recorded" | "duplicate" | "unmatched" | "ignored";
+  messageIds: string[];
+  reply?: string;
+  analysis?: AnalysisJob;
+};

@@ -3,6 +3,7 @@ import { log } from "../../../shared/observability/logger";
 import type { CallbackDeps, CallbackResult, CallbackRoute } from "../../../shared/providers/provider";
 import { type AnyProviderModule, PROVIDER_MODULES } from "../../../shared/providers/registry";
 import type { WebhooksBindings } from "../context";
+import { analysisDebounceSeconds, queueInboundAnalysis } from "../recording/inbound-analysis";
 import { type CallbackProvider, enabledProvider } from "../recording/provider-lookup";
 import { recordCallback } from "../recording/record-callback";
 import { recordInbound } from "../recording/record-inbound";
@@ -30,7 +31,8 @@ async function recorded(c: Context<WebhooksBindings>, module: AnyProviderModule,
     }
     case "inbound": {
       const { kind: _kind, reply, ...inbound } = result;
-      const recordResult = await recordInbound(c.var.db, { ...inbound, ...received });
+      const { analysis, ...recordResult } = await recordInbound(c.var.db, { ...inbound, ...received }, analysisDebounceSeconds(c.env));
+      await queueInboundAnalysis(c.env, { ...recordResult, analysis });
       const answer = recordResult.reply && module.callback?.replyWith ? module.callback.replyWith(recordResult.reply) : reply;
       return answer ? c.body(answer.body, 200, { "content-type": answer.contentType }) : envelope(c, recordResult);
     }
