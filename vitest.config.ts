@@ -68,6 +68,8 @@ export default defineConfig(async () => {
         { test: { name: "deploy", include: ["test/deploy/**/*.test.ts"], environment: "node" } },
         // The fakes' own cryptography against published test vectors, in Node like the fakes.
         { test: { name: "fakes", include: ["test/fakes/**/*.test.ts"], environment: "node" } },
+        // npm run eval:analysis's scoring, in Node like the script.
+        { test: { name: "scripts", include: ["test/scripts/**/*.test.ts"], environment: "node" } },
         workerProject("providers", "./wrangler.dispatch.toml", [
           "test/support/node/provider-servers.ts",
           "test/support/node/smtp-server.ts",

@@ -22,7 +22,7 @@ export const analysisRuleSchema = z
     pattern: z
       .string()
       .min(1)
-      .max(200)
+      .max(500)
       .refine(compiles, "must be a valid regular expression")
       .refine((pattern) => !NESTED_QUANTIFIER.test(pattern), "must not repeat a repeated group (it could run for ever)")
       .meta({
