@@ -18,7 +18,15 @@ describe("npm run eval:analysis", () => {
     const score = await evaluate(rulesAnalyzer, set, rules, 2);
     // t1 billing/high, t2 order_status/normal, t3 spam/low right; t4 (German "Rechnung") matches no rule.
     // Rules say a reply is needed when the customer spoke last: wrong only for the spam (t3).
-    expect(score).toMatchObject({ analyzer: "rules", conversations: 4, category: 0.75, priority: 1, needsReply: 0.75, errors: 0, tokens: 0 });
+    expect(score).toMatchObject({
+      analyzer: "rules",
+      conversations: 4,
+      category: 0.75,
+      priority: 1,
+      needsReply: 0.75,
+      errors: 0,
+      tokens: 0,
+    });
     expect(score.byLanguage.de).toEqual({ conversations: 1, category: 0, priority: 1 });
     expect(report(score)).toContain("category 75.0 %, priority 100.0 %");
   });
