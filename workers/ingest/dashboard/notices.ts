@@ -26,6 +26,8 @@ export const DONE_NOTICES = {
   closed: "The conversation is closed.",
   reopened: "The conversation is open again.",
   "contact-saved": "The contact was saved.",
+  "analysis-requested": "The analysis is requested: it shows here once the analysis queue has run it.",
+  "analysis-saved": "The analysis settings were saved.",
 } as const;
 export type DoneCode = keyof typeof DONE_NOTICES;
 

@@ -1,3 +1,4 @@
+import { PRIORITIES } from "../../../../shared/analysis/analysis-result";
 import type { ConversationView } from "../../../../shared/domain/conversation";
 import { Pager, Time } from "../components";
 import { BASE, type Viewer } from "../context";
@@ -5,7 +6,7 @@ import { Layout } from "../layout";
 
 type Props = { viewer: Viewer; items: ConversationView[]; nextCursor: string | null; query: Record<string, string> };
 
-/** Conversations by latest activity, unread ones marked. */
+/** Conversations by latest activity (or priority), unread ones marked, with their analysis. */
 export function InboxPage({ viewer, items, nextCursor, query }: Props) {
   return (
     <Layout title="Inbox" viewer={viewer} section="inbox">
@@ -25,6 +26,31 @@ export function InboxPage({ viewer, items, nextCursor, query }: Props) {
           </select>
         </p>
         <p>
+          <label for="inbox-priority">Priority</label>
+          <select id="inbox-priority" name="priority">
+            {["", ...PRIORITIES].map((value) => (
+              <option value={value} selected={(query.priority ?? "") === value}>
+                {value || "Any"}
+              </option>
+            ))}
+          </select>
+        </p>
+        <p>
+          <label for="inbox-category">Category</label>
+          <input id="inbox-category" name="category" type="text" maxlength={64} value={query.category} />
+        </p>
+        <p>
+          <label for="inbox-sort">Order</label>
+          <select id="inbox-sort" name="sort">
+            <option value="activity" selected={query.sort !== "priority"}>
+              Newest activity
+            </option>
+            <option value="priority" selected={query.sort === "priority"}>
+              Priority
+            </option>
+          </select>
+        </p>
+        <p>
           <label for="inbox-q">Search</label>
           <input id="inbox-q" name="q" type="search" value={query.q} />
         </p>
@@ -38,6 +64,9 @@ export function InboxPage({ viewer, items, nextCursor, query }: Props) {
             <tr>
               <th scope="col">With</th>
               <th scope="col">Channel</th>
+              <th scope="col">Priority</th>
+              <th scope="col">Category</th>
+              <th scope="col">Summary</th>
               <th scope="col">Last message</th>
               <th scope="col">When</th>
               <th scope="col">Unread</th>
@@ -51,6 +80,9 @@ export function InboxPage({ viewer, items, nextCursor, query }: Props) {
                   <a href={`${BASE}/inbox/${item.id}`}>{item.contact?.name ?? item.counterpart}</a>
                 </td>
                 <td>{item.channel}</td>
+                <td>{item.analysis?.priority ?? ""}</td>
+                <td>{item.analysis?.category ?? ""}</td>
+                <td>{item.analysis?.summary ?? (item.analysis?.analyzer === "rules" ? "(rules: no summary)" : "")}</td>
                 <td>{item.lastMessagePreview ?? ""}</td>
                 <td>
                   <Time iso={item.lastMessageAt} />
