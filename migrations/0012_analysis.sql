@@ -11,7 +11,6 @@ CREATE TABLE `analysis_settings` (
 	`rules` text NOT NULL,
 	`redact` integer NOT NULL,
 	`monthly_token_budget` integer,
-	`auto_reply_categories` text NOT NULL,
 	`max_context_messages` integer NOT NULL,
 	`max_context_characters` integer NOT NULL,
 	`updated_at` text NOT NULL,

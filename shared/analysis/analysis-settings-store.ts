@@ -27,7 +27,6 @@ function settingsOf(row: AnalysisSettingsRow, apiKey: string | null): AnalysisSe
     rules: row.rules,
     redact: row.redact,
     monthlyTokenBudget: row.monthlyTokenBudget,
-    autoReply: { categories: row.autoReplyCategories },
     maxContextMessages: row.maxContextMessages,
     maxContextCharacters: row.maxContextCharacters,
   };
@@ -87,7 +86,6 @@ export async function saveAnalysisSettings(db: Database, keyring: Keyring, tenan
     rules: request.rules,
     redact: request.redact,
     monthlyTokenBudget: request.monthlyTokenBudget,
-    autoReplyCategories: request.autoReply.categories,
     maxContextMessages: request.maxContextMessages,
     maxContextCharacters: request.maxContextCharacters,
     updatedAt: new Date().toISOString(),

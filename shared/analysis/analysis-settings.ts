@@ -49,9 +49,6 @@ const common = {
     .max(1_000_000_000)
     .nullable()
     .meta({ description: "Tokens per calendar month (UTC); past it the rules analyzer answers. null: no budget" }),
-  autoReply: z
-    .strictObject({ categories: z.array(label).max(50) })
-    .meta({ description: "Categories whose suggested reply is sent automatically (off: none)" }),
   maxContextMessages: z.number().int().min(1).max(100).meta({ description: "The newest messages a model sees (default 20)" }),
   maxContextCharacters: z.number().int().min(200).max(20_000).meta({ description: "At most this much text a model sees (default 4000)" }),
 };
@@ -63,7 +60,6 @@ function consistent(
     baseUrl: string | null;
     categories: string[];
     rules: AnalysisRule[];
-    autoReply: { categories: string[] };
   },
   ctx: z.RefinementCtx,
 ) {
@@ -75,10 +71,6 @@ function consistent(
   settings.rules.forEach((rule, index) => {
     if (rule.category && !known.has(rule.category))
       ctx.addIssue({ code: "custom", path: ["rules", index, "category"], message: "must be one of categories" });
-  });
-  settings.autoReply.categories.forEach((category, index) => {
-    if (!known.has(category))
-      ctx.addIssue({ code: "custom", path: ["autoReply", "categories", index], message: "must be one of categories" });
   });
   if (new Set(settings.categories).size !== settings.categories.length)
     ctx.addIssue({ code: "custom", path: ["categories"], message: "labels must be distinct" });
@@ -99,7 +91,6 @@ export const analysisSettingsRequestSchema = z
     rules: common.rules.default([]),
     redact: common.redact.default(true),
     monthlyTokenBudget: common.monthlyTokenBudget.optional().transform((value) => value ?? null),
-    autoReply: common.autoReply.default({ categories: [] }),
     maxContextMessages: common.maxContextMessages.default(DEFAULT_MAX_CONTEXT_MESSAGES),
     maxContextCharacters: common.maxContextCharacters.default(DEFAULT_MAX_CONTEXT_CHARACTERS),
   })
@@ -134,7 +125,6 @@ export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = {
   rules: [],
   redact: true,
   monthlyTokenBudget: null,
-  autoReply: { categories: [] },
   maxContextMessages: DEFAULT_MAX_CONTEXT_MESSAGES,
   maxContextCharacters: DEFAULT_MAX_CONTEXT_CHARACTERS,
 };

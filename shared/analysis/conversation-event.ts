@@ -8,7 +8,6 @@ export const CONVERSATION_EVENT_TYPES = [
   "analysis.attempt_failed",
   "analysis.failed",
   "analysis.budget_exceeded",
-  "reply.auto_sent",
 ] as const;
 export type ConversationEventType = (typeof CONVERSATION_EVENT_TYPES)[number];
 

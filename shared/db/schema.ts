@@ -649,7 +649,6 @@ export const analysisSettings = sqliteTable("analysis_settings", {
   rules: json<AnalysisRule[]>("rules").notNull(),
   redact: integer("redact", { mode: "boolean" }).notNull(),
   monthlyTokenBudget: integer("monthly_token_budget"),
-  autoReplyCategories: json<string[]>("auto_reply_categories").notNull(),
   maxContextMessages: integer("max_context_messages").notNull(),
   maxContextCharacters: integer("max_context_characters").notNull(),
   updatedAt: text("updated_at").notNull(),

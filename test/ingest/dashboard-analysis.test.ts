@@ -26,7 +26,6 @@ describe("the dashboard's analysis", () => {
       rules: '[{"pattern":"invoice","category":"billing","priority":"high"}]',
       redact: "true",
       monthlyTokenBudget: "5000",
-      autoReply: "",
       maxContextMessages: "10",
       maxContextCharacters: "3000",
     });

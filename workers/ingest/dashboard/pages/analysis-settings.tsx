@@ -99,10 +99,6 @@ export function AnalysisSettingsPage({ viewer, settings, done, errors }: Props) 
             />
           </p>
           <p>
-            <label for="analysis-auto-reply">Auto-reply categories (comma-separated; empty: off)</label>
-            <input id="analysis-auto-reply" name="autoReply" type="text" value={settings.autoReply.categories.join(", ")} />
-          </p>
-          <p>
             <label for="analysis-max-messages">Most messages a model sees</label>
             <input
               id="analysis-max-messages"

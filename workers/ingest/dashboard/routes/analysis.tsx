@@ -42,7 +42,6 @@ function requestOf(form: Form) {
     rules: parsedRules(field(form, "rules")),
     redact: field(form, "redact") === "true",
     monthlyTokenBudget: numberOr(field(form, "monthlyTokenBudget"), null),
-    autoReply: { categories: list(field(form, "autoReply")) },
     maxContextMessages: numberOr(field(form, "maxContextMessages"), 20),
     maxContextCharacters: numberOr(field(form, "maxContextCharacters"), 4000),
   };
