@@ -255,6 +255,34 @@ describe("the analysis stage with a model", () => {
     expect(after.rules).toEqual(rules);
   });
 
+  it("workers-ai runs the tenant's model through the AI binding with a JSON schema", async () => {
+    const { conversationId, job } = await setup([{ direction: "inbound", text: "refund please" }], {
+      analyzer: "workers-ai",
+      baseUrl: null,
+      model: null,
+    });
+    const runs: { model: string; inputs: { messages: { role: string; content: string }[]; response_format?: { type: string } } }[] = [];
+    const ai = {
+      run: async (model: string, inputs: (typeof runs)[number]["inputs"]) => {
+        runs.push({ model, inputs });
+        return { response: validOutput({ category: "spam", priority: "low" }), usage: { prompt_tokens: 50, completion_tokens: 10 } };
+      },
+    } as unknown as Ai;
+    const batch = analysisBatchOf([job]);
+    await analysisBatch({ ...env, AI: ai }, batch);
+    expect(runs).toHaveLength(1);
+    expect(runs[0].model).toBe("@cf/meta/llama-3.1-8b-instruct");
+    expect(runs[0].inputs.response_format?.type).toBe("json_schema");
+    expect(runs[0].inputs.messages.map((message) => message.role)).toEqual(["system", "user"]);
+    expect(await analysisOf(conversationId)).toMatchObject({
+      status: "done",
+      analyzer: "workers-ai",
+      category: "spam",
+      priority: "low",
+      tokens: 60,
+    });
+  });
+
   it("a setting that cannot work is dead-lettered at once with its reason", async () => {
     const { conversationId, job } = await setup([{ direction: "inbound", text: "hi" }], { analyzer: "workers-ai", baseUrl: null });
     const dlq = spyQueue();
