@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { keyringFromEnv } from "../../shared/crypto/credential-cipher";
-import { conversationAnalyses } from "../../shared/db/schema";
+import { analysisUsage, conversationAnalyses } from "../../shared/db/schema";
 import type { AnalysisJob } from "../../shared/queue/analysis-job";
 import { draftReply } from "../../workers/ingest/services/conversation-analysis";
 import { analysisOf, conversationWith, mockModel } from "../support/analysis-fixtures";
@@ -183,6 +183,25 @@ describe("drafting a reply", () => {
     const answer = await call("POST", `/v1/conversations/${conversationId}/draft`, { key: fixture.sendKey, body: {} });
     const error = expectErrorEnvelope(answer, 409, "CONFLICT");
     expect(error.message).toMatch(/Drafting needs a model/);
+
+    // A model past its monthly budget: no call, a 409 that says why.
+    expectSuccessEnvelope(
+      await putSettings(fixture, {
+        enabled: true,
+        analyzer: "openai-compatible",
+        baseUrl: "https://models.example.com/v1",
+        model: "m",
+        monthlyTokenBudget: 10,
+      }),
+    );
+    await db()
+      .insert(analysisUsage)
+      .values({ tenantId: fixture.tenantId, month: new Date().toISOString().slice(0, 7), tokens: 20 });
+    const spent = await call("POST", `/v1/conversations/${conversationId}/draft`, {
+      key: fixture.sendKey,
+      body: { instruction: "be brief" },
+    });
+    expect(expectErrorEnvelope(spent, 409, "CONFLICT").message).toBe("Drafting needs a model, and this month's token budget (10) is spent");
   });
 
   it("asks the tenant's model with the conversation as data and the instruction apart, and counts the tokens", async () => {

@@ -75,8 +75,8 @@ export async function draftReply(
     monthUsage(db, conversation.tenantId),
   ]);
   if (!settings.enabled) throw new ConflictError("Analysis is off for this tenant: turn it on with PUT /v1/analysis/settings");
-  const spent = budgetSpent(settings, usage.tokens);
-  if (spent) throw new ConflictError(`Drafting needs a model, and ${spent.split(":")[0]}`);
+  if (budgetSpent(settings, usage.tokens))
+    throw new ConflictError(`Drafting needs a model, and this month's token budget (${settings.monthlyTokenBudget}) is spent`);
   let draft: { text: string; tokens: number };
   try {
     const analyzer = analyzerFor(settings, deps);
