@@ -64,13 +64,13 @@ export function InboxPage({ viewer, items, nextCursor, query }: Props) {
             <tr>
               <th scope="col">With</th>
               <th scope="col">Channel</th>
-              <th scope="col">Priority</th>
-              <th scope="col">Category</th>
-              <th scope="col">Summary</th>
               <th scope="col">Last message</th>
               <th scope="col">When</th>
               <th scope="col">Unread</th>
               <th scope="col">Status</th>
+              <th scope="col">Priority</th>
+              <th scope="col">Category</th>
+              <th scope="col">Summary</th>
             </tr>
           </thead>
           <tbody>
@@ -80,15 +80,15 @@ export function InboxPage({ viewer, items, nextCursor, query }: Props) {
                   <a href={`${BASE}/inbox/${item.id}`}>{item.contact?.name ?? item.counterpart}</a>
                 </td>
                 <td>{item.channel}</td>
-                <td>{item.analysis?.priority ?? ""}</td>
-                <td>{item.analysis?.category ?? ""}</td>
-                <td>{item.analysis?.summary ?? (item.analysis?.analyzer === "rules" ? "(rules: no summary)" : "")}</td>
                 <td>{item.lastMessagePreview ?? ""}</td>
                 <td>
                   <Time iso={item.lastMessageAt} />
                 </td>
                 <td>{item.unreadCount > 0 ? <strong>{item.unreadCount}</strong> : "0"}</td>
                 <td>{item.status}</td>
+                <td>{item.analysis?.priority ?? ""}</td>
+                <td>{item.analysis?.category ?? ""}</td>
+                <td>{item.analysis?.summary ?? (item.analysis?.analyzer === "rules" ? "(rules: no summary)" : "")}</td>
               </tr>
             ))}
           </tbody>
