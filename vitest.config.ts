@@ -80,6 +80,8 @@ export default defineConfig(async () => {
         { test: { name: "deploy", include: ["test/deploy/**/*.test.ts"], environment: "node" } },
         // The fakes' own cryptography against published test vectors, in Node like the fakes.
         { test: { name: "fakes", include: ["test/fakes/**/*.test.ts"], environment: "node" } },
+        // npm run eval:analysis's scoring, in Node like the script.
+        { test: { name: "scripts", include: ["test/scripts/**/*.test.ts"], environment: "node" } },
         // Dispatch's bindings, plus the webhooks worker's MEDIA bucket: inbound files are fetched from fake providers here.
         workerProject(
           "providers",

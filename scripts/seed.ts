@@ -54,6 +54,7 @@ export async function seed(
       const tenantAdminKey =
         previous.tenantAdminKey ?? (await issueKey(urls.ingestUrl, previous.adminKey, previous.tenantId, "demo admin", ["admin"]));
       await seedSystemProviders(urls.ingestUrl, previous.adminKey);
+      await seedRulesAnalysis(urls.ingestUrl, tenantAdminKey);
       return write(credentialsPath, { ...previous, tenantAdminKey, ...urls });
     }
   }
@@ -65,7 +66,25 @@ export async function seed(
   const apiKey = await issueKey(urls.ingestUrl, admin.key, tenant.data.id, "demo", ["send", "read"]);
   const tenantAdminKey = await issueKey(urls.ingestUrl, admin.key, tenant.data.id, "demo admin", ["admin"]);
   await seedSystemProviders(urls.ingestUrl, admin.key);
+  await seedRulesAnalysis(urls.ingestUrl, tenantAdminKey);
   return write(credentialsPath, { adminKey: admin.key, tenantId: tenant.data.id, apiKey, tenantAdminKey, ...urls });
+}
+
+/**
+ * Conversation analysis on, with the rules analyzer (no account, no model) and the rule set of
+ * eval/analysis/rules.json — only if the demo tenant has never saved analysis settings.
+ */
+async function seedRulesAnalysis(ingestUrl: string, tenantAdminKey: string): Promise<void> {
+  const current = await api<{ updatedAt: string | null }>(ingestUrl, tenantAdminKey, "GET", "/v1/analysis/settings");
+  if (current.status !== 200 || current.data.updatedAt !== null) return;
+  const ruleSet = JSON.parse(readFileSync("eval/analysis/rules.json", "utf8")) as { categories: string[]; rules: unknown[] };
+  const saved = await api(ingestUrl, tenantAdminKey, "PUT", "/v1/analysis/settings", {
+    enabled: true,
+    analyzer: "rules",
+    categories: ruleSet.categories,
+    rules: ruleSet.rules,
+  });
+  if (saved.status !== 200) throw new Error(`could not seed the analysis settings (${saved.status})`);
 }
 
 /** A `system` default for every channel that has none yet (a state folder from before a channel existed gets one too). */

@@ -45,6 +45,9 @@ const LOCAL_INGEST_VARS = { CLIENT_ADDRESS_HEADER: "none" };
 const LOCAL_OUTBOUND_VARS = { OUTBOUND_ALLOW_LOOPBACK: "true" };
 /** Event webhooks retry within about two minutes locally, and a lost job is swept after 10 s. */
 const LOCAL_EVENT_VARS = { EVENT_RETRY_SCHEDULE: "1,2,4,8,15,30,60", EVENT_SWEEP_AFTER_SECONDS: "10" };
+/** Locally an inbound message is analysed about 2 s after a burst ends; a failing model dead-letters within seconds. */
+const LOCAL_WEBHOOKS_VARS = { ANALYSIS_DEBOUNCE_SECONDS: "2" };
+const LOCAL_ANALYSIS_VARS = { ANALYSIS_RETRY_SCHEDULE: "1,2", ANALYSIS_SWEEP_AFTER_SECONDS: "10", ANALYSIS_TIMEOUT_MS: "10000" };
 const LOCAL_DISPATCH_VARS = {
   RETRY_BASE_SECONDS: "1",
   // Locally a failing webhook dead-letters within seconds too (deployed, its retries reach ~8 h).
@@ -53,6 +56,7 @@ const LOCAL_DISPATCH_VARS = {
   ...LOCAL_BREAKER_VARS,
   ...LOCAL_OUTBOUND_VARS,
   ...LOCAL_EVENT_VARS,
+  ...LOCAL_ANALYSIS_VARS,
 };
 
 const run = promisify(execFile);
@@ -121,7 +125,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       WEBHOOKS_PUBLIC_URL: webhooksUrl,
     }),
     workerOptions("dispatch", buildDir, { ...secrets, ...LOCAL_DISPATCH_VARS, ...vars.dispatch, WEBHOOKS_PUBLIC_URL: webhooksUrl }),
-    workerOptions("webhooks", buildDir, { ...secrets, ...LOCAL_OUTBOUND_VARS, ...vars.webhooks }),
+    workerOptions("webhooks", buildDir, { ...secrets, ...LOCAL_OUTBOUND_VARS, ...LOCAL_WEBHOOKS_VARS, ...vars.webhooks }),
   ]);
   const mf = new Miniflare({
     host,

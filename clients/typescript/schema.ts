@@ -855,6 +855,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analysis/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's analysis settings and this month's usage */
+        get: operations["getAnalysisSettings"];
+        /**
+         * Replace the tenant's analysis settings
+         * @description Needs a tenant's key with the `admin` scope. `apiKey` is write-only: omitted keeps the stored key, null removes it. A `baseUrl` must be a public https URL.
+         */
+        put: operations["putAnalysisSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/analyze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Analyse a conversation again
+         * @description Needs the `send` scope (ops keys may re-run any tenant's). The analysis is `pending` until the analysis queue has run it.
+         */
+        post: operations["analyzeConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Draft a reply with the tenant's model
+         * @description Needs the `send` scope. Sends nothing: send the text as an ordinary reply. Drafting needs a model: with the rules analyzer, analysis off or the month's token budget spent the answer is `409`.
+         */
+        post: operations["draftConversationReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A conversation's own events (analyses, failures, fallbacks), oldest first */
+        get: operations["listConversationEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/opt-outs": {
         parameters: {
             query?: never;
@@ -1958,6 +2036,34 @@ export interface components {
              */
             lastMessageAt: string;
             lastMessagePreview: string | null;
+            /** @description The conversation's analysis; null until one is requested */
+            analysis: {
+                /**
+                 * @description `pending` (requested; the last result, if any, stays shown), `done`, `failed` (see `reason`)
+                 * @enum {string}
+                 */
+                status: "pending" | "done" | "failed";
+                /**
+                 * @description Who answered: `rules` is pattern matching, not AI
+                 * @enum {string|null}
+                 */
+                analyzer: "rules" | "workers-ai" | "openai-compatible" | null;
+                /** @description One of the tenant's labels; null when the rules matched none */
+                category: string | null;
+                /** @enum {string|null} */
+                priority: "urgent" | "high" | "normal" | "low" | null;
+                summary: string | null;
+                /** @enum {string|null} */
+                sentiment: "positive" | "neutral" | "negative" | null;
+                language: string | null;
+                needsReply: boolean | null;
+                suggestedReply: string | null;
+                /** @description Why it failed (or the last try failed), or why rules answered instead of the model */
+                reason: string | null;
+                /** @description Model tokens the last analysis used */
+                tokens: number;
+                analyzedAt: string | null;
+            } | null;
             /**
              * @description ISO-8601 UTC
              * @example 2026-11-22T10:00:00.000Z
@@ -1993,6 +2099,154 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "closed";
+        };
+        AnalysisSettings: {
+            /** @description Analyse conversations on new inbound messages */
+            enabled: boolean;
+            /**
+             * @description `rules` (the tenant's patterns, no AI), `workers-ai` (the AI binding) or `openai-compatible`
+             * @enum {string}
+             */
+            analyzer: "rules" | "workers-ai" | "openai-compatible";
+            /** @description The model name (workers-ai: default `@cf/meta/llama-3.1-8b-instruct`) */
+            model: string | null;
+            /**
+             * Format: uri
+             * @description openai-compatible: the API root, e.g. `https://api.example.com/v1` (`/chat/completions` is appended)
+             */
+            baseUrl: string | null;
+            /** @description The tenant's labels; an analysis picks one of them */
+            categories: string[];
+            /** @description Patterns for the rules analyzer (and the fallback when the budget is spent) */
+            rules: components["schemas"]["AnalysisRule"][];
+            /** @description Replace phone numbers and email addresses before text leaves for a model */
+            redact: boolean;
+            /** @description Tokens per calendar month (UTC); past it the rules analyzer answers. null: no budget */
+            monthlyTokenBudget: number | null;
+            /** @description The newest messages a model sees (default 20) */
+            maxContextMessages: number;
+            /** @description At most this much text a model sees (default 4000) */
+            maxContextCharacters: number;
+            /** @description The stored key's last characters (`…a1b2`), null when none */
+            apiKeyMask: string | null;
+            /** @description This calendar month (UTC): tokens used, analyses made, and how many fell back to rules over the budget */
+            usage: {
+                month: string;
+                tokens: number;
+                analyses: number;
+                fallbacks: number;
+            };
+            updatedAt: string | null;
+        };
+        AnalysisRule: {
+            /** @description A regular expression, matched case-insensitively against the customer's messages (e.g. `refund|charged twice`) */
+            pattern: string;
+            category?: string;
+            /** @enum {string} */
+            priority?: "urgent" | "high" | "normal" | "low";
+        };
+        AnalysisSettingsRequest: {
+            /** @description Analyse conversations on new inbound messages */
+            enabled: boolean;
+            /**
+             * @description `rules` (the tenant's patterns, no AI), `workers-ai` (the AI binding) or `openai-compatible`
+             * @default workers-ai
+             * @enum {string}
+             */
+            analyzer: "rules" | "workers-ai" | "openai-compatible";
+            /** @description The model name (workers-ai: default `@cf/meta/llama-3.1-8b-instruct`) */
+            model?: string | null;
+            /**
+             * Format: uri
+             * @description openai-compatible: the API root, e.g. `https://api.example.com/v1` (`/chat/completions` is appended)
+             */
+            baseUrl?: string | null;
+            /** @description openai-compatible: the bearer key (write-only; sealed like provider credentials) */
+            apiKey?: string | null;
+            /**
+             * @description The tenant's labels; an analysis picks one of them
+             * @default [
+             *       "billing",
+             *       "technical_issue",
+             *       "order_status",
+             *       "account_access",
+             *       "cancellation",
+             *       "sales_inquiry",
+             *       "feedback",
+             *       "spam"
+             *     ]
+             */
+            categories: string[];
+            /**
+             * @description Patterns for the rules analyzer (and the fallback when the budget is spent)
+             * @default []
+             */
+            rules: components["schemas"]["AnalysisRule"][];
+            /**
+             * @description Replace phone numbers and email addresses before text leaves for a model
+             * @default true
+             */
+            redact: boolean;
+            /** @description Tokens per calendar month (UTC); past it the rules analyzer answers. null: no budget */
+            monthlyTokenBudget?: number | null;
+            /**
+             * @description The newest messages a model sees (default 20)
+             * @default 20
+             */
+            maxContextMessages: number;
+            /**
+             * @description At most this much text a model sees (default 4000)
+             * @default 4000
+             */
+            maxContextCharacters: number;
+        };
+        ConversationAnalysis: {
+            /**
+             * @description `pending` (requested; the last result, if any, stays shown), `done`, `failed` (see `reason`)
+             * @enum {string}
+             */
+            status: "pending" | "done" | "failed";
+            /**
+             * @description Who answered: `rules` is pattern matching, not AI
+             * @enum {string|null}
+             */
+            analyzer: "rules" | "workers-ai" | "openai-compatible" | null;
+            /** @description One of the tenant's labels; null when the rules matched none */
+            category: string | null;
+            /** @enum {string|null} */
+            priority: "urgent" | "high" | "normal" | "low" | null;
+            summary: string | null;
+            /** @enum {string|null} */
+            sentiment: "positive" | "neutral" | "negative" | null;
+            language: string | null;
+            needsReply: boolean | null;
+            suggestedReply: string | null;
+            /** @description Why it failed (or the last try failed), or why rules answered instead of the model */
+            reason: string | null;
+            /** @description Model tokens the last analysis used */
+            tokens: number;
+            analyzedAt: string | null;
+        };
+        Draft: {
+            /** @description The suggested reply; send it with POST /v1/conversations/{id}/messages */
+            text: string;
+            /** @enum {string} */
+            analyzer: "rules" | "workers-ai" | "openai-compatible";
+            tokens: number;
+        };
+        DraftRequest: {
+            /** @description What the reply should do, e.g. `offer a refund` */
+            instruction?: string;
+        };
+        ConversationEvent: {
+            id: string;
+            /** @description analysis.requested, analysis.done, analysis.attempt_failed, analysis.failed, analysis.budget_exceeded */
+            type: string;
+            reason: string;
+            data: {
+                [key: string]: unknown;
+            };
+            occurredAt: string;
         };
         OptOut: {
             /** @example opt_V1StGXR8Z5jdHi6BmyT12 */
@@ -7518,6 +7772,12 @@ export interface operations {
                 contactId?: string;
                 /** @description Text the counterpart, the last message's preview or the contact's name contains (any case), at most 200 characters */
                 q?: string;
+                /** @description Only conversations whose analysis gave this priority */
+                priority?: "urgent" | "high" | "normal" | "low";
+                /** @description Only conversations whose analysis gave this category */
+                category?: string;
+                /** @description `activity`: newest activity first (default); `priority`: urgent first (unanalysed last), newest within a priority */
+                sort?: "activity" | "priority";
             };
             header?: never;
             path?: never;
@@ -8418,6 +8678,487 @@ export interface operations {
             };
             /** @description CONFLICT: The resource is in a state that forbids this (retryable: false), or a request with the same Idempotency-Key is still in flight (retryable: true). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAnalysisSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings (the key only as a mask) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["AnalysisSettings"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putAnalysisSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnalysisSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["AnalysisSettings"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than the endpoint accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The request body is not sent as Content-Type: application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analyzeConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Requested */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["ConversationAnalysis"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: The resource is in a state that forbids this (retryable: false), or a request with the same Idempotency-Key is still in flight (retryable: true). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    draftConversationReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftRequest"];
+            };
+        };
+        responses: {
+            /** @description The suggested reply */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Draft"];
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: The resource is in a state that forbids this (retryable: false), or a request with the same Idempotency-Key is still in flight (retryable: true). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is larger than the endpoint accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: The request body is not sent as Content-Type: application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests; retry after the delay given. QUOTA_EXCEEDED: The tenant's monthly quota for the channel is used up; nothing was stored. Retry-After says when it resets. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; nothing was half-written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PROVIDER_ERROR: The upstream provider failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listConversationEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            items: components["schemas"]["ConversationEvent"][];
+                        };
+                        meta: {
+                            requestId: string;
+                            duration: number;
+                        };
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The request is malformed or fails validation; details name each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: No API key, or the key is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: The key lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: No such resource for this tenant. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { AnalysisStatus, AnalyzerName, Priority, Sentiment } from "../analysis/analysis-result";
+import type { AnalysisRule } from "../analysis/analysis-rule";
 import type { AlertChannel, AlertKind } from "../domain/alert-rule";
 import type { ConversationStatus } from "../domain/conversation-status";
 import type { EmailEnvelope } from "../domain/email-envelope";
@@ -729,6 +731,96 @@ export const alertRules = sqliteTable(
   (t) => [index("alert_rules_tenant").on(t.tenantId, t.createdAt, t.id)],
 );
 
+/** A tenant's conversation analysis settings; a tenant without a row has analysis off. */
+export const analysisSettings = sqliteTable("analysis_settings", {
+  tenantId: text("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id),
+  enabled: integer("enabled", { mode: "boolean" }).notNull(),
+  analyzer: text("analyzer").$type<AnalyzerName>().notNull(),
+  model: text("model"),
+  baseUrl: text("base_url"),
+  /** The openai-compatible key, sealed like provider credentials (associated data: `analysis:<tenantId>`). */
+  encryptedApiKey: text("encrypted_api_key"),
+  keyVersion: integer("key_version"),
+  apiKeyMask: text("api_key_mask"),
+  categories: json<string[]>("categories").notNull(),
+  rules: json<AnalysisRule[]>("rules").notNull(),
+  redact: integer("redact", { mode: "boolean" }).notNull(),
+  monthlyTokenBudget: integer("monthly_token_budget"),
+  maxContextMessages: integer("max_context_messages").notNull(),
+  maxContextCharacters: integer("max_context_characters").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/**
+ * A conversation's analysis: the last result, and the request in flight. `pending` with `due_at`
+ * is the debounce marker (a burst of messages moves `due_at` on; only the job for the last one
+ * runs); `lease_until` is the claim of the consumer running it; `retry_at` the backoff of a failed try.
+ */
+export const conversationAnalyses = sqliteTable(
+  "conversation_analyses",
+  {
+    conversationId: text("conversation_id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    status: text("status").$type<AnalysisStatus>().notNull(),
+    dueAt: text("due_at").notNull(),
+    leaseUntil: text("lease_until"),
+    retryAt: text("retry_at"),
+    /** Failed tries of the current request (a new request starts again at 0). */
+    failures: integer("failures").notNull().default(0),
+    analyzer: text("analyzer").$type<AnalyzerName>(),
+    category: text("category"),
+    priority: text("priority").$type<Priority>(),
+    /** 0 urgent … 3 low, for sorting. */
+    priorityRank: integer("priority_rank"),
+    summary: text("summary"),
+    sentiment: text("sentiment").$type<Sentiment>(),
+    language: text("language"),
+    needsReply: integer("needs_reply", { mode: "boolean" }),
+    suggestedReply: text("suggested_reply"),
+    /** Why it failed, or why rules answered instead of the model. */
+    reason: text("reason"),
+    tokens: integer("tokens").notNull().default(0),
+    analyzedAt: text("analyzed_at"),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("conversation_analyses_tenant_priority").on(t.tenantId, t.priorityRank),
+    index("conversation_analyses_tenant_category").on(t.tenantId, t.category),
+    index("conversation_analyses_pending").on(t.status, t.dueAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** What happened to a conversation beyond its messages: analyses, fallbacks, failures, auto-replies. */
+export const conversationEvents = sqliteTable(
+  "conversation_events",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    conversationId: text("conversation_id").notNull(),
+    type: text("type").notNull(),
+    reason: text("reason").notNull(),
+    data: json<Record<string, unknown>>("data").notNull().default(sql`'{}'`),
+    occurredAt: text("occurred_at").notNull(),
+  },
+  (t) => [index("conversation_events_conversation").on(t.conversationId, t.occurredAt)],
+);
+
+/** Model tokens per tenant and calendar month (UTC), for the budget and the usage page. */
+export const analysisUsage = sqliteTable(
+  "analysis_usage",
+  {
+    tenantId: text("tenant_id").notNull(),
+    month: text("month").notNull(),
+    tokens: integer("tokens").notNull().default(0),
+    analyses: integer("analyses").notNull().default(0),
+    /** Analyses the rules analyzer answered because the budget was spent. */
+    fallbacks: integer("fallbacks").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.month] })],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
@@ -750,3 +842,6 @@ export type DeadLetterMatch = { tenantId: string | null; providerId?: string; q?
 export type BulkOperationRow = typeof bulkOperations.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;
 export type AlertRuleRow = typeof alertRules.$inferSelect;
+export type AnalysisSettingsRow = typeof analysisSettings.$inferSelect;
+export type ConversationAnalysisRow = typeof conversationAnalyses.$inferSelect;
+export type ConversationEventRow = typeof conversationEvents.$inferSelect;

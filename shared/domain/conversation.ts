@@ -1,12 +1,13 @@
 import { z } from "zod";
-import type { ContactRow, ConversationRow } from "../db/schema";
+import { analysisView } from "../analysis/analysis-view";
+import type { ContactRow, ConversationAnalysisRow, ConversationRow } from "../db/schema";
 import { contactView } from "./contact";
 import { CONVERSATION_STATUSES } from "./conversation-status";
 import { messageContentSchema } from "./message-content";
 import { metadataSchema } from "./metadata";
 
 /** A conversation as the API shows it, with its contact embedded. */
-export function conversationView(row: ConversationRow, contact: ContactRow | null) {
+export function conversationView(row: ConversationRow, contact: ContactRow | null, analysis: ConversationAnalysisRow | null = null) {
   return {
     id: row.id,
     tenantId: row.tenantId,
@@ -21,6 +22,7 @@ export function conversationView(row: ConversationRow, contact: ContactRow | nul
     unreadCount: row.unreadCount,
     lastMessageAt: row.lastMessageAt,
     lastMessagePreview: row.lastMessagePreview,
+    analysis: analysis ? analysisView(analysis) : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

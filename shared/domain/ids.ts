@@ -25,6 +25,7 @@ export const ID_PREFIXES = {
   bulkOperation: "bop",
   audit: "aud",
   alertRule: "alr",
+  conversationEvent: "cev",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

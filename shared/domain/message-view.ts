@@ -1,6 +1,6 @@
 import type { MessageEventRow, MessageRow } from "../db/schema";
-import { envelopeView } from "./email-envelope";
 import type { AttachmentView } from "./attachment-view";
+import { envelopeView } from "./email-envelope";
 
 /** A message as the API shows it (SPEC §8), with its attachments (inbound files, SPEC §10). */
 export function messageView(row: MessageRow, attachments: AttachmentView[] = []) {

@@ -42,7 +42,7 @@ describe("npm run deploy", () => {
     const result = await run();
 
     expect(account.state.databases.map((d) => d.name)).toEqual(["relay"]);
-    expect([...account.state.queues]).toEqual(["delivery", "delivery-dlq", "events", "events-dlq"]);
+    expect([...account.state.queues].sort()).toEqual(["analysis", "analysis-dlq", "delivery", "delivery-dlq", "events", "events-dlq"]);
     expect([...account.state.buckets].sort()).toEqual(["relay-archive", "relay-attachments", "relay-media"]);
     expect(account.state.migrationsApplied).toBe(1);
     expect(account.state.deployed.map((d) => d.name)).toEqual(WORKERS);
@@ -107,6 +107,8 @@ describe("npm run deploy", () => {
       "queues create delivery-dlq",
       "queues create events",
       "queues create events-dlq",
+      "queues create analysis",
+      "queues create analysis-dlq",
       "r2 bucket create relay-archive",
       "r2 bucket create relay-attachments",
       "r2 bucket create relay-media",

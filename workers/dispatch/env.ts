@@ -1,3 +1,4 @@
+import type { AnalysisJob } from "../../shared/queue/analysis-job";
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
 import type { EventDeliveryJob } from "../../shared/queue/event-delivery-job";
 import type { ProviderGuard } from "./provider-guard";
@@ -9,6 +10,19 @@ export type DispatchEnv = {
   DEAD_LETTER_QUEUE: Queue<DeliveryJob>;
   /** Tenant event deliveries: the fan-out and retries queue them, this worker consumes them. */
   EVENTS_QUEUE: Queue<EventDeliveryJob>;
+  /** Conversation analyses (this worker consumes them) and their dead letters. */
+  ANALYSIS_QUEUE: Queue<AnalysisJob>;
+  ANALYSIS_DEAD_LETTER_QUEUE: Queue<AnalysisJob>;
+  /** Workers AI, for tenants whose analyzer is `workers-ai` (not bound locally: no account). */
+  AI?: Ai;
+  /** Seconds before each retry of a failed analysis, comma-separated (default 10,60,300). */
+  ANALYSIS_RETRY_SCHEDULE?: string;
+  /** One model call's time limit (default 30000). */
+  ANALYSIS_TIMEOUT_MS?: string;
+  /** How long a consumer owns a running analysis (default 120). */
+  ANALYSIS_LEASE_SECONDS?: string;
+  /** A pending analysis this long past due is queued again by the cron (default 120). */
+  ANALYSIS_SWEEP_AFTER_SECONDS?: string;
   PROVIDER_GUARD: DurableObjectNamespace<ProviderGuard>;
   /** Messages past their retention, as gzipped NDJSON per tenant and day. */
   ARCHIVE: R2Bucket;

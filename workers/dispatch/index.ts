@@ -1,10 +1,14 @@
 import { meterEnv } from "../../shared/db/d1-meter";
 import { type Database, database } from "../../shared/db/database";
 import { log } from "../../shared/observability/logger";
+import { ANALYSIS_DEAD_LETTER_QUEUE, ANALYSIS_QUEUE, type AnalysisJob } from "../../shared/queue/analysis-job";
 import { DEAD_LETTER_QUEUE, type DeliveryJob } from "../../shared/queue/delivery-job";
 import { EVENTS_DEAD_LETTER_QUEUE, EVENTS_QUEUE, type EventDeliveryJob, isQueue } from "../../shared/queue/event-delivery-job";
 import { advanceRunningBulkOperations } from "../../shared/recovery/bulk-operation";
 import { type AlertDeps, evaluateAlertRules } from "./alerts/alert-evaluation";
+import { analysisBatch, analysisDeadLetters } from "./analysis/analysis-consumer";
+import { sweepAnalyses } from "./analysis/analysis-sweep";
+import { analysisVars } from "./analysis/analysis-vars";
 import { archiveTick } from "./archive/archive-runs";
 import { deadLetterBatch } from "./dead-letter-batch";
 import { deliverBatch } from "./deliver-batch";
@@ -40,6 +44,9 @@ export default {
     // Tenant events have their own queues: a slow endpoint never holds a delivery batch.
     if (isQueue(batch.queue, EVENTS_QUEUE)) return deliverEvents(env, batch as MessageBatch<EventDeliveryJob>);
     if (isQueue(batch.queue, EVENTS_DEAD_LETTER_QUEUE)) return eventDeadLetters(env, batch as MessageBatch<EventDeliveryJob>);
+    // Conversation analysis too: a slow model never holds a delivery batch.
+    if (isQueue(batch.queue, ANALYSIS_QUEUE)) return analysisBatch(env, batch as MessageBatch<AnalysisJob>);
+    if (isQueue(batch.queue, ANALYSIS_DEAD_LETTER_QUEUE)) return analysisDeadLetters(env, batch as MessageBatch<AnalysisJob>);
     const metered = meterEnv(env, "dispatch");
     const guardMeter = newGuardMeter();
     const deadLetters = batch.queue === DEAD_LETTER_QUEUE || batch.queue.endsWith(`-${DEAD_LETTER_QUEUE}`);
@@ -62,8 +69,11 @@ export default {
         expiredDashboardSessions: expiredSessions,
         bulkOperationsAdvanced: bulkOperations,
       });
-    // Then, each on its own: alerts, retention, price lookups, archiving and tenant events never hold up the sweeper or the releases above, or each other.
+    // Then, each on its own: alerts, analyses, retention, price lookups, archiving and tenant events never hold up the sweeper or the releases above, or each other.
     await evaluateAlertRules(alertDeps(env, db)).catch((error) => log.error("dispatch.alerts_failed", { error: String(error) }));
+    await sweepAnalyses(db, env.ANALYSIS_QUEUE, analysisVars(env).sweepAfterSeconds)
+      .then((requeued) => requeued > 0 && log.info("dispatch.analysis_swept", { requeued }))
+      .catch((error) => log.error("dispatch.analysis_sweep_failed", { error: String(error) }));
     await purgePastRetention(db, settings.retentionDays)
       .then((purged) => {
         if (purged.deadLetters + purged.unmatchedCallbacks > 0) log.info("dispatch.retention_purged", purged);
@@ -79,4 +89,4 @@ export default {
     );
     await eventCron(env);
   },
-} satisfies ExportedHandler<DispatchEnv, DeliveryJob | EventDeliveryJob>;
+} satisfies ExportedHandler<DispatchEnv, DeliveryJob | EventDeliveryJob | AnalysisJob>;

@@ -11,6 +11,7 @@ import { authenticate } from "./middleware";
 import { finishDocument, type OpenApiDocument } from "./openapi/finish-document";
 import { isJson, type RouteTable, routeTable } from "./openapi/route-table";
 import { alertRuleRoutes } from "./routes/alert-rules";
+import { analysisRoutes } from "./routes/analysis";
 import { archiveRoutes } from "./routes/archive";
 import { auditLogRoutes } from "./routes/audit-log";
 import { contactRoutes } from "./routes/contacts";
@@ -76,6 +77,7 @@ export function createApp() {
   app.route("/", contactRoutes);
   app.route("/", conversationRoutes);
   app.route("/", mediaRoutes);
+  app.route("/", analysisRoutes);
   app.route("/", optOutRoutes);
   app.route("/", deadLetterOperationRoutes);
   app.route("/", auditLogRoutes);

@@ -1,4 +1,5 @@
 import type { GuardStatusReader } from "../../shared/providers/guard-contract";
+import type { AnalysisJob } from "../../shared/queue/analysis-job";
 import type { DeliveryJob } from "../../shared/queue/delivery-job";
 import type { EventDeliveryJob } from "../../shared/queue/event-delivery-job";
 
@@ -13,6 +14,10 @@ export type IngestEnv = {
   DELIVERY_QUEUE: Queue<DeliveryJob>;
   /** Tenant event deliveries (replays); the dispatch worker consumes them. */
   EVENTS_QUEUE: Queue<EventDeliveryJob>;
+  /** Conversation analysis re-runs (consumed by dispatch). */
+  ANALYSIS_QUEUE: Queue<AnalysisJob>;
+  /** Workers AI, for drafts of tenants whose analyzer is `workers-ai` (not bound locally). */
+  AI?: Ai;
   /** Secret: the current credential-encryption secret (≥ 32 characters). */
   ENCRYPTION_SECRET: string;
   /** The version number of ENCRYPTION_SECRET; retired ones stay as ENCRYPTION_SECRET_V<n>. */

@@ -2,8 +2,8 @@ import type { ProviderModule } from "../provider";
 import { SlackAdapter } from "./adapter";
 import { slackCallback } from "./callback";
 import { type SlackConfig, slackConfig } from "./config";
-import { slackSetup } from "./setup";
 import { slackMedia } from "./media";
+import { slackSetup } from "./setup";
 
 export const slackProvider: ProviderModule<"slack", SlackConfig> = {
   type: "slack",

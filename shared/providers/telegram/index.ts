@@ -2,8 +2,8 @@ import type { ProviderModule } from "../provider";
 import { TelegramAdapter } from "./adapter";
 import { telegramCallback } from "./callback";
 import { type TelegramConfig, telegramConfig } from "./config";
-import { telegramSetup } from "./setup";
 import { telegramMedia } from "./media";
+import { telegramSetup } from "./setup";
 import { telegramUpdatesPoll } from "./updates-poll";
 
 export const telegramProvider: ProviderModule<"telegram", TelegramConfig> = {

@@ -2,8 +2,8 @@ import type { ProviderModule } from "../provider";
 import { TwilioAdapter } from "./adapter";
 import { twilioCallback } from "./callback";
 import { type TwilioConfig, twilioConfig } from "./config";
-import { twilioSetup } from "./setup";
 import { twilioMedia } from "./media";
+import { twilioSetup } from "./setup";
 
 export const twilioProvider: ProviderModule<"twilio", TwilioConfig> = {
   type: "twilio",

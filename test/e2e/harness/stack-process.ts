@@ -4,7 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../support/node/fakes/free-port";
 
-export type Credentials = { adminKey: string; tenantId: string; apiKey: string; ingestUrl: string; webhooksUrl: string };
+export type Credentials = {
+  adminKey: string;
+  tenantId: string;
+  apiKey: string;
+  tenantAdminKey: string;
+  ingestUrl: string;
+  webhooksUrl: string;
+};
 
 export type StackProcess = {
   credentials: Credentials;

@@ -10,6 +10,7 @@ import { ErrorPage } from "./pages/error";
 import { pageHeaders, render } from "./render";
 import { requireSession } from "./require-session";
 import { alertRoutes } from "./routes/alerts";
+import { analysisRoutes } from "./routes/analysis";
 import { auditLogRoutes } from "./routes/audit-log";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { inboxRoutes } from "./routes/inbox";
@@ -60,6 +61,7 @@ export function createDashboard() {
   dashboard.route("/", overviewRoutes);
   dashboard.route("/", messageRoutes);
   dashboard.route("/", inboxRoutes);
+  dashboard.route("/", analysisRoutes);
   dashboard.route("/", deadLetterRoutes);
   dashboard.route("/", providerRoutes);
   dashboard.route("/", templateRoutes);

@@ -7,6 +7,7 @@ export type Section =
   | "overview"
   | "messages"
   | "inbox"
+  | "analysis"
   | "dead-letters"
   | "providers"
   | "templates"
@@ -22,6 +23,7 @@ function navigation(viewer: Viewer): { section: Section; href: string; label: st
     { section: "overview", href: BASE, label: "Overview" },
     { section: "messages", href: `${BASE}/messages`, label: "Messages" },
     { section: "inbox", href: `${BASE}/inbox`, label: "Inbox" },
+    ...(ops ? [] : [{ section: "analysis" as const, href: `${BASE}/analysis`, label: "Analysis" }]),
     { section: "dead-letters", href: `${BASE}/dead-letters`, label: "Dead letters" },
     { section: "providers", href: `${BASE}/providers`, label: "Providers" },
     { section: "templates", href: `${BASE}/templates`, label: "Templates" },

@@ -33,6 +33,8 @@ export const DONE_NOTICES = {
   "alert-enabled": "The alert rule is enabled.",
   "alert-disabled": "The alert rule is disabled: it sends nothing.",
   "alert-deleted": "The alert rule was deleted.",
+  "analysis-requested": "The analysis is requested: it shows here once the analysis queue has run it.",
+  "analysis-saved": "The analysis settings were saved.",
 } as const;
 export type DoneCode = keyof typeof DONE_NOTICES;
 

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
+import { PRIORITIES } from "../../../shared/analysis/analysis-result";
 import { conversationSettingsSchema, replyRequestSchema, updateConversationSchema } from "../../../shared/domain/conversation";
 import { CONVERSATION_STATUSES } from "../../../shared/domain/conversation-status";
 import { CHANNELS } from "../../../shared/domain/enums";
@@ -37,6 +38,11 @@ const listQuery = pageQuery.extend({
   contactId: z.string().max(64).optional(),
   q: z.string().max(200).optional().meta({
     description: "Text the counterpart, the last message's preview or the contact's name contains (any case), at most 200 characters",
+  }),
+  priority: z.enum(PRIORITIES).optional().meta({ description: "Only conversations whose analysis gave this priority" }),
+  category: z.string().max(64).optional().meta({ description: "Only conversations whose analysis gave this category" }),
+  sort: z.enum(["activity", "priority"]).default("activity").meta({
+    description: "`activity`: newest activity first (default); `priority`: urgent first (unanalysed last), newest within a priority",
   }),
 });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { analysisViewSchema } from "../../../shared/analysis/analysis-view";
 import { CONVERSATION_STATUSES } from "../../../shared/domain/conversation-status";
 import { CHANNELS, DIRECTIONS, EVENT_SOURCES, MESSAGE_STATUSES, PROVIDER_TYPES } from "../../../shared/domain/enums";
 import { MEDIA_STATUSES } from "../../../shared/domain/media-status";
@@ -255,6 +256,7 @@ export const conversationSchema = z
     unreadCount: z.number().int(),
     lastMessageAt: timestamp,
     lastMessagePreview: z.string().nullable(),
+    analysis: analysisViewSchema.nullable().meta({ description: "The conversation's analysis; null until one is requested" }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Database } from "../../../shared/db/database";
-import { contacts, conversations, messages } from "../../../shared/db/schema";
+import { inJsonList } from "../../../shared/db/json-list";
+import { contacts, conversationAnalyses, conversations, messages } from "../../../shared/db/schema";
 import { conversationView } from "../../../shared/domain/conversation";
 import { InvalidInputError } from "../../../shared/http/errors";
 import { messageViews } from "./attachments";
@@ -59,10 +60,16 @@ export async function conversationChanges(db: Database, tenantId: string, sinceT
   const contactRows = contactIds.length > 0 ? await db.select().from(contacts).where(inArray(contacts.id, contactIds)) : [];
   const contactById = new Map(contactRows.map((row) => [row.id, row]));
   const changedMessages = taken.flatMap((change) => ("message" in change && change.message ? [change.message] : []));
+  const conversationIds = changedConversations.map((row) => row.id);
+  const analysisRows =
+    conversationIds.length > 0
+      ? await db.select().from(conversationAnalyses).where(inJsonList(conversationAnalyses.conversationId, conversationIds))
+      : [];
+  const analysisById = new Map(analysisRows.map((row) => [row.conversationId, row]));
   return {
     messages: await messageViews(db, changedMessages),
     conversations: changedConversations.map((row) =>
-      conversationView(row, row.contactId ? (contactById.get(row.contactId) ?? null) : null),
+      conversationView(row, row.contactId ? (contactById.get(row.contactId) ?? null) : null, analysisById.get(row.id) ?? null),
     ),
     next: encodeChangeToken(last),
     hasMore: changes.length > limit,

@@ -1,7 +1,17 @@
-import { and, desc, eq, getTableColumns, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, or, type SQL, sql } from "drizzle-orm";
+import type { Priority } from "../../../shared/analysis/analysis-result";
 import { DEFAULT_IDLE_GAP_MINUTES } from "../../../shared/db/conversation-threading";
 import type { Database } from "../../../shared/db/database";
-import { type ContactRow, type ConversationRow, contacts, conversationSettings, conversations, messages } from "../../../shared/db/schema";
+import {
+  type ContactRow,
+  type ConversationAnalysisRow,
+  type ConversationRow,
+  contacts,
+  conversationAnalyses,
+  conversationSettings,
+  conversations,
+  messages,
+} from "../../../shared/db/schema";
 import { type ConversationSettings, conversationView, type ReplyRequest } from "../../../shared/domain/conversation";
 import type { ConversationStatus } from "../../../shared/domain/conversation-status";
 import type { Channel } from "../../../shared/domain/enums";
@@ -18,18 +28,42 @@ export type ConversationFilter = {
   channel?: Channel;
   contactId?: string;
   q?: string;
+  priority?: Priority;
+  category?: string;
+  sort?: "activity" | "priority";
   limit: number;
   cursor?: string;
 };
 
-type Joined = { conversation: ConversationRow; contact: ContactRow | null };
-const viewOf = ({ conversation, contact }: Joined) => conversationView(conversation, contact);
+type Joined = { conversation: ConversationRow; contact: ContactRow | null; analysis: ConversationAnalysisRow | null };
+const viewOf = ({ conversation, contact, analysis }: Joined) => conversationView(conversation, contact, analysis);
 
 function withContacts(db: Database) {
   return db
-    .select({ conversation: getTableColumns(conversations), contact: getTableColumns(contacts) })
+    .select({
+      conversation: getTableColumns(conversations),
+      contact: getTableColumns(contacts),
+      analysis: getTableColumns(conversationAnalyses),
+    })
     .from(conversations)
-    .leftJoin(contacts, eq(contacts.id, conversations.contactId));
+    .leftJoin(contacts, eq(contacts.id, conversations.contactId))
+    .leftJoin(conversationAnalyses, eq(conversationAnalyses.conversationId, conversations.id));
+}
+
+/** Priority order puts unanalysed conversations last (rank 9); the cursor carries the rank in front of the time. */
+const RANK_UNKNOWN = 9;
+const rankOf = sql<number>`coalesce(${conversationAnalyses.priorityRank}, ${RANK_UNKNOWN})`;
+
+/** A priority page's cursor keeps the time in `at` and the rank in front of the id (`2|cnv_…`). */
+function priorityCursorClause(position: { at: string; id: string } | undefined): SQL | undefined {
+  if (!position) return undefined;
+  const separator = position.id.indexOf("|");
+  const rank = Number(position.id.slice(0, separator));
+  if (separator < 0 || !Number.isInteger(rank))
+    throw new InvalidInputError("The cursor is not one this API returned", [{ path: "cursor", message: "invalid cursor" }]);
+  const cursor = { at: position.at, id: position.id.slice(separator + 1) };
+  const at = cursor.at;
+  return sql`(${rankOf} > ${rank} OR (${rankOf} = ${rank} AND (${conversations.lastMessageAt} < ${at} OR (${conversations.lastMessageAt} = ${at} AND ${conversations.id} < ${cursor.id}))))`;
 }
 
 /** instr(), not LIKE: no wildcards to escape and no pattern-length limit. */
@@ -42,8 +76,10 @@ function containing(q: string): SQL | undefined {
   );
 }
 
-/** Newest activity first. */
+/** Newest activity first, or (sort=priority) urgent first and newest within a priority. */
 export async function listConversations(db: Database, filter: ConversationFilter) {
+  const byPriority = filter.sort === "priority";
+  const cursor = decodeCursor(filter.cursor);
   const rows = await withContacts(db)
     .where(
       and(
@@ -52,12 +88,17 @@ export async function listConversations(db: Database, filter: ConversationFilter
         filter.channel ? eq(conversations.channel, filter.channel) : undefined,
         filter.contactId ? eq(conversations.contactId, filter.contactId) : undefined,
         filter.q ? containing(filter.q) : undefined,
-        afterCursor(conversations.lastMessageAt, conversations.id, decodeCursor(filter.cursor)),
+        filter.priority ? eq(conversationAnalyses.priority, filter.priority) : undefined,
+        filter.category ? eq(conversationAnalyses.category, filter.category) : undefined,
+        byPriority ? priorityCursorClause(cursor) : afterCursor(conversations.lastMessageAt, conversations.id, cursor),
       ),
     )
-    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+    .orderBy(...(byPriority ? [asc(rankOf)] : []), desc(conversations.lastMessageAt), desc(conversations.id))
     .limit(filter.limit + 1);
-  const page = pageOf(rows, filter.limit, (row) => ({ at: row.conversation.lastMessageAt, id: row.conversation.id }));
+  const page = pageOf(rows, filter.limit, (row) => ({
+    at: row.conversation.lastMessageAt,
+    id: byPriority ? `${row.analysis?.priorityRank ?? RANK_UNKNOWN}|${row.conversation.id}` : row.conversation.id,
+  }));
   return { items: page.items.map(viewOf), nextCursor: page.nextCursor };
 }
 

@@ -10,12 +10,13 @@ import type { InboundPoll, ProviderConfig } from "../../../shared/providers/prov
 import { type AnyProviderModule, PROVIDER_MODULES } from "../../../shared/providers/registry";
 import type { WebhooksEnv } from "../env";
 import type { Inbound, RecordResult } from "../recording/callback";
+import { analysisDebounceSeconds, queueInboundAnalysis } from "../recording/inbound-analysis";
 import { recordInbound } from "../recording/record-inbound";
 
 /** One provider's poll may not hold up the others for longer than this. */
 const POLL_TIMEOUT_MS = 10_000;
 
-type RecordInbound = (db: Database, inbound: Inbound) => Promise<RecordResult>;
+type RecordInbound = (db: Database, inbound: Inbound, analysisDebounceSeconds?: number) => Promise<RecordResult>;
 type PolledProvider = {
   id: string;
   tenantId: string | null;
@@ -99,7 +100,12 @@ async function pollProvider(db: Database, env: WebhooksEnv, provider: PolledProv
   const requestId = newId("request");
   let recorded = 0;
   for (const { kind: _kind, reply: _reply, ...inbound } of result.inbound) {
-    const outcome = await record(db, { ...inbound, provider: { id: provider.id, tenantId: provider.tenantId }, requestId });
+    const outcome = await record(
+      db,
+      { ...inbound, provider: { id: provider.id, tenantId: provider.tenantId }, requestId },
+      analysisDebounceSeconds(env),
+    );
+    await queueInboundAnalysis(env, outcome);
     if (outcome.result === "recorded" || outcome.result === "unmatched") recorded++;
   }
   if (result.nextOffset !== null && result.nextOffset !== offset) await advanceOffset(db, provider.id, result.nextOffset);

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { requestAnalysis, secondsFrom } from "../../../shared/analysis/analysis-request";
 import { type ConversationKey, currentConversation, previewOf, touchConversation } from "../../../shared/db/conversation-threading";
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
 import { contacts, conversations, messageEvents, messages } from "../../../shared/db/schema";
@@ -24,7 +25,7 @@ function conversationUnlessCurrent(inbound: Inbound, key: ConversationKey, tenan
  * by the callback's dedupe key: a replay aborts the whole batch and records nothing. A system
  * default provider belongs to no tenant, so what it receives is kept for diagnosis instead.
  */
-export async function recordInbound(db: Database, inbound: Inbound): Promise<RecordResult> {
+export async function recordInbound(db: Database, inbound: Inbound, analysisDebounceSeconds = 0): Promise<RecordResult> {
   const reason = `inbound ${inbound.channel} received`;
   const tenantId = inbound.provider.tenantId;
   if (tenantId === null)
@@ -34,7 +35,8 @@ export async function recordInbound(db: Database, inbound: Inbound): Promise<Rec
       status: "delivered",
       reason: `${reason}, but a system default provider has no tenant`,
     });
-  const now = new Date().toISOString();
+  const at = new Date();
+  const now = at.toISOString();
   const id = newId("message");
   const key: ConversationKey = {
     tenantId,
@@ -87,18 +89,31 @@ export async function recordInbound(db: Database, inbound: Inbound): Promise<Rec
     ...pendingMediaRows(db, inbound.media, { tenantId, messageId: id, providerId: inbound.provider.id }, now),
     ...(keyword?.writes ?? []),
     ...(keyword?.reply ? helpReplyWrites(db, inbound, key, keyword.reply, now) : []),
+    // The analysis marker rides in the same batch (a no-op unless the tenant has analysis on): the
+    // request is never lost, even when queueing the job afterwards fails.
+    requestAnalysis(
+      db,
+      sql`(SELECT conversation_id FROM messages WHERE id = ${id})`,
+      tenantId,
+      secondsFrom(at, analysisDebounceSeconds),
+      now,
+    ),
   ];
+  let results: unknown[];
   try {
-    await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    results = await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   } catch (error) {
     if (isUniqueViolation(error, "message_events")) return { result: "duplicate", messageIds: [] };
     throw error;
   }
+  // The analysis marker is the batch's last write.
+  const [analysis] = results.at(-1) as { conversationId: string; dueAt: string }[];
   return {
     result: "recorded",
     messageIds: [id],
     ...(inbound.media.length > 0 ? { withMedia: true } : {}),
     ...(keyword?.reply ? { reply: keyword.reply } : {}),
+    ...(analysis ? { analysis: { conversationId: analysis.conversationId, tenantId, dueAt: analysis.dueAt } } : {}),
   };
 }
 

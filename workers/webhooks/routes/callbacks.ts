@@ -4,6 +4,7 @@ import type { CallbackDeps, CallbackResult, CallbackRoute } from "../../../share
 import { type AnyProviderModule, PROVIDER_MODULES } from "../../../shared/providers/registry";
 import type { WebhooksBindings } from "../context";
 import { fetchPendingMedia } from "../media/fetch-media";
+import { analysisDebounceSeconds, queueInboundAnalysis } from "../recording/inbound-analysis";
 import { type CallbackProvider, enabledProvider } from "../recording/provider-lookup";
 import { recordCallback } from "../recording/record-callback";
 import { recordInbound } from "../recording/record-inbound";
@@ -31,9 +32,14 @@ async function recorded(c: Context<WebhooksBindings>, module: AnyProviderModule,
     }
     case "inbound": {
       const { kind: _kind, reply, ...inbound } = result;
-      const { withMedia, ...recordResult } = await recordInbound(c.var.db, { ...inbound, ...received });
+      const { withMedia, analysis, ...recordResult } = await recordInbound(
+        c.var.db,
+        { ...inbound, ...received },
+        analysisDebounceSeconds(c.env),
+      );
       // The provider gets its answer now; the attachments are fetched after it (and by the cron if that fails).
       if (withMedia) c.executionCtx.waitUntil(fetchMediaOf(c, recordResult.messageIds));
+      await queueInboundAnalysis(c.env, { ...recordResult, analysis });
       const answer = recordResult.reply && module.callback?.replyWith ? module.callback.replyWith(recordResult.reply) : reply;
       return answer ? c.body(answer.body, 200, { "content-type": answer.contentType }) : envelope(c, recordResult);
     }

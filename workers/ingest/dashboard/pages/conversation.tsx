@@ -4,6 +4,7 @@ import type { MessageView } from "../../../../shared/domain/message-view";
 import { CsrfField, Notice, Status, Time } from "../components";
 import { BASE, type Viewer } from "../context";
 import { Layout } from "../layout";
+import { AnalysisFacts } from "./analysis-facts";
 
 /** A stored file links to its download; one still fetching or failed says so. */
 function Attachments({ path, attachments }: { path: string; attachments: AttachmentView[] }) {
@@ -28,15 +29,23 @@ function Attachments({ path, attachments }: { path: string; attachments: Attachm
   );
 }
 
-type Props = { viewer: Viewer; conversation: ConversationView; messages: MessageView[]; done?: string };
+type Props = {
+  viewer: Viewer;
+  conversation: ConversationView;
+  messages: MessageView[];
+  done?: string;
+  /** A drafted reply to put in the reply box, or why none could be drafted. */
+  draft?: { text: string } | { error: string };
+};
 
 /** One conversation: both directions oldest first, a reply box, the contact's name, close or reopen. */
-export function ConversationPage({ viewer, conversation, messages, done }: Props) {
+export function ConversationPage({ viewer, conversation, messages, done, draft }: Props) {
   const path = `${BASE}/inbox/${conversation.id}`;
   const canWrite = viewer.principal.tenantId !== null;
   return (
     <Layout title={`Conversation with ${conversation.contact?.name ?? conversation.counterpart}`} viewer={viewer} section="inbox">
       {done ? <Notice kind="ok">{done}</Notice> : null}
+      {draft && "error" in draft ? <Notice kind="error">{draft.error}</Notice> : null}
       <dl class="facts">
         <dt>Channel</dt>
         <dd>{conversation.channel}</dd>
@@ -47,6 +56,13 @@ export function ConversationPage({ viewer, conversation, messages, done }: Props
         <dt>Status</dt>
         <dd>{conversation.status}</dd>
       </dl>
+      {conversation.analysis ? <AnalysisFacts analysis={conversation.analysis} /> : <p class="hint">Not analysed.</p>}
+      {canWrite ? (
+        <form method="post" action={`${path}/analyze`}>
+          <CsrfField token={viewer.csrf} />
+          <button type="submit">Re-run analysis</button>
+        </form>
+      ) : null}
       <ol class="thread" aria-label="Messages">
         {messages.map((message) => (
           <li class={message.direction}>
@@ -66,9 +82,19 @@ export function ConversationPage({ viewer, conversation, messages, done }: Props
             <CsrfField token={viewer.csrf} />
             <p>
               <label for="reply-text">Reply</label>
-              <textarea id="reply-text" name="text" required rows={3} />
+              <textarea id="reply-text" name="text" required rows={3}>
+                {draft && "text" in draft ? draft.text : ""}
+              </textarea>
             </p>
             <button type="submit">Send reply</button>
+          </form>
+          <form method="post" action={`${path}/draft`}>
+            <CsrfField token={viewer.csrf} />
+            <p>
+              <label for="draft-instruction">Instruction for the draft (optional)</label>
+              <input id="draft-instruction" name="instruction" type="text" maxlength={500} />
+            </p>
+            <button type="submit">Draft reply</button>
           </form>
           <form method="post" action={`${path}/status`}>
             <CsrfField token={viewer.csrf} />

@@ -1,3 +1,4 @@
+import { PRIORITIES } from "../../../../shared/analysis/analysis-result";
 import type { ConversationView } from "../../../../shared/domain/conversation";
 import { Pager, Time } from "../components";
 import { BASE, type Viewer } from "../context";
@@ -5,7 +6,7 @@ import { Layout } from "../layout";
 
 type Props = { viewer: Viewer; items: ConversationView[]; nextCursor: string | null; query: Record<string, string> };
 
-/** Conversations by latest activity, unread ones marked. */
+/** Conversations by latest activity (or priority), unread ones marked, with their analysis. */
 export function InboxPage({ viewer, items, nextCursor, query }: Props) {
   return (
     <Layout title="Inbox" viewer={viewer} section="inbox">
@@ -22,6 +23,31 @@ export function InboxPage({ viewer, items, nextCursor, query }: Props) {
                 {label}
               </option>
             ))}
+          </select>
+        </p>
+        <p>
+          <label for="inbox-priority">Priority</label>
+          <select id="inbox-priority" name="priority">
+            {["", ...PRIORITIES].map((value) => (
+              <option value={value} selected={(query.priority ?? "") === value}>
+                {value || "Any"}
+              </option>
+            ))}
+          </select>
+        </p>
+        <p>
+          <label for="inbox-category">Category</label>
+          <input id="inbox-category" name="category" type="text" maxlength={64} value={query.category} />
+        </p>
+        <p>
+          <label for="inbox-sort">Order</label>
+          <select id="inbox-sort" name="sort">
+            <option value="activity" selected={query.sort !== "priority"}>
+              Newest activity
+            </option>
+            <option value="priority" selected={query.sort === "priority"}>
+              Priority
+            </option>
           </select>
         </p>
         <p>
@@ -42,6 +68,9 @@ export function InboxPage({ viewer, items, nextCursor, query }: Props) {
               <th scope="col">When</th>
               <th scope="col">Unread</th>
               <th scope="col">Status</th>
+              <th scope="col">Priority</th>
+              <th scope="col">Category</th>
+              <th scope="col">Summary</th>
             </tr>
           </thead>
           <tbody>
@@ -57,6 +86,9 @@ export function InboxPage({ viewer, items, nextCursor, query }: Props) {
                 </td>
                 <td>{item.unreadCount > 0 ? <strong>{item.unreadCount}</strong> : "0"}</td>
                 <td>{item.status}</td>
+                <td>{item.analysis?.priority ?? ""}</td>
+                <td>{item.analysis?.category ?? ""}</td>
+                <td>{item.analysis?.summary ?? (item.analysis?.analyzer === "rules" ? "(rules: no summary)" : "")}</td>
               </tr>
             ))}
           </tbody>

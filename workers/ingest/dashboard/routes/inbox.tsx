@@ -1,10 +1,14 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { PRIORITIES, type Priority } from "../../../../shared/analysis/analysis-result";
+import { keyringFromEnv } from "../../../../shared/crypto/credential-cipher";
 import { updateContactSchema } from "../../../../shared/domain/contact";
 import { CONVERSATION_STATUSES, type ConversationStatus } from "../../../../shared/domain/conversation-status";
-import { InvalidInputError } from "../../../../shared/http/errors";
+import { InvalidInputError, RelayError } from "../../../../shared/http/errors";
+import { outboundPolicyFromEnv } from "../../../../shared/providers/outbound-policy";
 import { requireScope, sendingTenant, tenantScope } from "../../principal";
 import { acceptMessages } from "../../services/accept-messages";
 import { updateContact } from "../../services/contacts";
+import { draftReply, rerunAnalysis } from "../../services/conversation-analysis";
 import {
   conversationMessages,
   findConversation,
@@ -26,15 +30,46 @@ import { render } from "../render";
 
 const STATUSES: readonly string[] = CONVERSATION_STATUSES;
 
+const PRIORITY_NAMES: readonly string[] = PRIORITIES;
+
+/** The conversation page; opening it in the inbox (a tenant's key) reads it. */
+async function conversationPage(
+  c: Context<DashboardBindings>,
+  id: string,
+  extra: { done?: string; draft?: { text: string } | { error: string } },
+) {
+  const viewer = signedIn(c);
+  const conversation = viewer.principal.tenantId
+    ? await markRead(c.var.db, id, viewer.principal.tenantId)
+    : await getConversation(c.var.db, id, null);
+  const page = await conversationMessages(c.var.db, id, viewer.principal.tenantId, { limit: 100 });
+  const messages = [...page.items].reverse();
+  return render(
+    c,
+    <ConversationPage viewer={viewer} conversation={conversation} messages={messages} done={extra.done} draft={extra.draft} />,
+  );
+}
+
 export const inboxRoutes = new Hono<DashboardBindings>()
   .get("/inbox", async (c) => {
     const viewer = signedIn(c);
     requireScope(viewer.principal, "read");
-    const query = present({ status: c.req.query("status"), q: c.req.query("q"), cursor: c.req.query("cursor") });
+    const query = present({
+      status: c.req.query("status"),
+      q: c.req.query("q"),
+      priority: c.req.query("priority"),
+      category: c.req.query("category"),
+      sort: c.req.query("sort"),
+      cursor: c.req.query("cursor"),
+    });
     const status = query.status && STATUSES.includes(query.status) ? (query.status as ConversationStatus) : undefined;
+    const priority = query.priority && PRIORITY_NAMES.includes(query.priority) ? (query.priority as Priority) : undefined;
     const page = await listConversations(c.var.db, {
       tenantId: tenantScope(viewer.principal),
       status,
+      priority,
+      category: query.category?.slice(0, 64),
+      sort: query.sort === "priority" ? "priority" : "activity",
       q: query.q?.slice(0, 200),
       cursor: query.cursor,
       limit: 50,
@@ -44,17 +79,33 @@ export const inboxRoutes = new Hono<DashboardBindings>()
   .get("/inbox/:id", async (c) => {
     const viewer = signedIn(c);
     requireScope(viewer.principal, "read");
-    const id = c.req.param("id");
-    // Opening a conversation in the inbox reads it.
-    const conversation = viewer.principal.tenantId
-      ? await markRead(c.var.db, id, viewer.principal.tenantId)
-      : await getConversation(c.var.db, id, null);
-    const page = await conversationMessages(c.var.db, id, viewer.principal.tenantId, { limit: 100 });
-    const messages = [...page.items].reverse();
-    return render(
-      c,
-      <ConversationPage viewer={viewer} conversation={conversation} messages={messages} done={doneNotice(c.req.query("done"))} />,
+    return conversationPage(c, c.req.param("id"), { done: doneNotice(c.req.query("done")) });
+  })
+  .post("/inbox/:id/analyze", async (c) => {
+    const viewer = signedIn(c);
+    const tenantId = sendingTenant(viewer.principal);
+    const { conversation } = await findConversation(c.var.db, c.req.param("id"), tenantId);
+    await rerunAnalysis(c.var.db, c.env.ANALYSIS_QUEUE, conversation, viewer.principal.keyId);
+    return c.redirect(withDone(`${BASE}/inbox/${conversation.id}`, "analysis-requested"), 303);
+  })
+  .post("/inbox/:id/draft", async (c) => {
+    const viewer = signedIn(c);
+    const tenantId = sendingTenant(viewer.principal);
+    const { conversation } = await findConversation(c.var.db, c.req.param("id"), tenantId);
+    const instruction =
+      field(await formOf(c), "instruction")
+        ?.trim()
+        .slice(0, 500) || undefined;
+    const deps = { keyring: keyringFromEnv(c.env), AI: c.env.AI, policy: outboundPolicyFromEnv(c.env) };
+    // A draft that cannot be made (rules analyzer, budget, model failure) is said on the page, not as an error page.
+    const draft = await draftReply(c.var.db, deps, conversation, instruction).then(
+      (made) => ({ text: made.text }),
+      (error: unknown) => {
+        if (error instanceof RelayError) return { error: error.message };
+        throw error;
+      },
     );
+    return conversationPage(c, conversation.id, { draft });
   })
   // An attachment of the thread, for the signed-in tenant only (as GET /v1/media/:id).
   .get("/inbox/:id/media/:mediaId", async (c) => {
