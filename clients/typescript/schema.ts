@@ -1801,7 +1801,7 @@ export interface components {
             url: string;
             description: string | null;
             /** @description Empty: every type */
-            eventTypes: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled")[];
+            eventTypes: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled" | "conversation.analyzed" | "conversation.analysis_failed")[];
             enabled: boolean;
             /** @example whsec_…a1b2 */
             secretMask: string;
@@ -1834,7 +1834,7 @@ export interface components {
              */
             url: string;
             /** @description The event types to receive; empty or absent: every type */
-            eventTypes?: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled")[];
+            eventTypes?: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled" | "conversation.analyzed" | "conversation.analysis_failed")[];
             description?: string | null;
             enabled?: boolean;
             /** @description Ops keys only: the owning tenant (required for them) */
@@ -1847,7 +1847,7 @@ export interface components {
             url: string;
             description: string | null;
             /** @description Empty: every type */
-            eventTypes: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled")[];
+            eventTypes: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled" | "conversation.analyzed" | "conversation.analysis_failed")[];
             enabled: boolean;
             /** @example whsec_…a1b2 */
             secretMask: string;
@@ -1878,7 +1878,7 @@ export interface components {
              */
             url?: string;
             /** @description The event types to receive; empty or absent: every type */
-            eventTypes?: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled")[];
+            eventTypes?: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled" | "conversation.analyzed" | "conversation.analysis_failed")[];
             description?: string | null;
             enabled?: boolean;
         };
@@ -1889,7 +1889,7 @@ export interface components {
             url: string;
             description: string | null;
             /** @description Empty: every type */
-            eventTypes: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled")[];
+            eventTypes: ("message.sent" | "message.delivered" | "message.failed" | "message.dead_lettered" | "message.canceled" | "message.inbound" | "endpoint.disabled" | "conversation.analyzed" | "conversation.analysis_failed")[];
             enabled: boolean;
             /** @example whsec_…a1b2 */
             secretMask: string;

@@ -23,9 +23,13 @@ const MESSAGE_EVENT_TYPES = Object.keys(MESSAGE_EVENT_RULES) as MessageEventType
 /** An endpoint disabled automatically after a run of failures: told to the tenant's other endpoints. */
 export const ENDPOINT_DISABLED = "endpoint.disabled";
 
+/** A conversation's analysis finished (its result) or failed for good (why): written with the analysis itself. */
+export const CONVERSATION_EVENT_TYPES = ["conversation.analyzed", "conversation.analysis_failed"] as const;
+export type ConversationTenantEventType = (typeof CONVERSATION_EVENT_TYPES)[number];
+
 /** Every type an endpoint may subscribe to. */
-export const EVENT_TYPES = [...MESSAGE_EVENT_TYPES, ENDPOINT_DISABLED] as const satisfies readonly string[];
-export type EventType = MessageEventType | typeof ENDPOINT_DISABLED;
+export const EVENT_TYPES = [...MESSAGE_EVENT_TYPES, ENDPOINT_DISABLED, ...CONVERSATION_EVENT_TYPES] as const satisfies readonly string[];
+export type EventType = MessageEventType | typeof ENDPOINT_DISABLED | ConversationTenantEventType;
 
 /** Sent by `POST /v1/webhook-endpoints/:id/test`, whatever the endpoint subscribes to. */
 export const TEST_EVENT_TYPE = "webhook.test";

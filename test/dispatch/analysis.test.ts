@@ -4,7 +4,7 @@ import { APICallError } from "ai";
 import type { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
 import { analysisSettingsView } from "../../shared/analysis/analysis-settings-store";
-import { analysisUsage, conversationAnalyses } from "../../shared/db/schema";
+import { analysisUsage, conversationAnalyses, tenantEvents, webhookDeliveries } from "../../shared/db/schema";
 import type { AnalysisJob } from "../../shared/queue/analysis-job";
 import { analysisBatch, analysisDeadLetters } from "../../workers/dispatch/analysis/analysis-consumer";
 import { sweepAnalyses } from "../../workers/dispatch/analysis/analysis-sweep";
@@ -20,7 +20,7 @@ import {
   validOutput,
 } from "../support/analysis-fixtures";
 import { db, newTenant } from "../support/dispatch-fixtures";
-import { spyEventsQueue } from "../support/event-fixtures";
+import { insertEndpoint, spyEventsQueue } from "../support/event-fixtures";
 
 function spyQueue() {
   const { queue, jobs } = spyEventsQueue();
@@ -56,6 +56,59 @@ async function setup(lines: { direction: "inbound" | "outbound"; text: string }[
   const job = await pendingAnalysis(tenantId, conversationId);
   return { tenantId, conversationId, job };
 }
+
+/** The tenant events recorded for a tenant, and the deliveries each got, by endpoint. */
+async function tenantEventsOf(tenantId: string) {
+  const events = await db().select().from(tenantEvents).where(eq(tenantEvents.tenantId, tenantId));
+  const deliveries = await db().select().from(webhookDeliveries);
+  return events.map((event) => ({
+    type: event.type,
+    payload: JSON.parse(event.payload) as { id: string; type: string; data: Record<string, unknown> },
+    endpoints: deliveries.filter((delivery) => delivery.eventId === event.id).map((delivery) => delivery.endpointId),
+  }));
+}
+
+describe("the analysis stage's tenant events", () => {
+  it("a finished analysis is a conversation.analyzed event for each subscribed endpoint, queued at once", async () => {
+    const { tenantId, conversationId, job } = await setup([{ direction: "inbound", text: "I was charged twice this month" }]);
+    const everything = await insertEndpoint(tenantId, "https://hooks.example.com/all");
+    const analyses = await insertEndpoint(tenantId, "https://hooks.example.com/analyses", { eventTypes: ["conversation.analyzed"] });
+    await insertEndpoint(tenantId, "https://hooks.example.com/sends", { eventTypes: ["message.sent"] });
+    await insertEndpoint(tenantId, "https://hooks.example.com/off", { enabled: false });
+    const otherTenant = await newTenant();
+    await insertEndpoint(otherTenant, "https://hooks.example.com/other");
+    const events = spyEventsQueue();
+
+    await consume([job], mockModel({ text: validOutput() }), { ...env, EVENTS_QUEUE: events.queue });
+
+    const [event, ...more] = await tenantEventsOf(tenantId);
+    expect(more).toEqual([]);
+    expect(event.type).toBe("conversation.analyzed");
+    expect(event.payload).toMatchObject({
+      type: "conversation.analyzed",
+      data: { conversationId, analysis: { analyzer: "openai-compatible", category: "billing", priority: "high" } },
+    });
+    expect(event.endpoints.sort()).toEqual([everything.id, analyses.id].sort());
+    expect(events.jobs.map((job) => job.body.attempts)).toEqual([0, 0]);
+    expect(await tenantEventsOf(otherTenant)).toEqual([]);
+  });
+
+  it("an analysis failed for good is a conversation.analysis_failed event with the reason", async () => {
+    const { tenantId, conversationId, job } = await setup([{ direction: "inbound", text: "hello" }]);
+    const endpoint = await insertEndpoint(tenantId, "https://hooks.example.com/all");
+    const reason = "analysis failed: the model answered 500";
+
+    await analysisDeadLetters({ ...env, EVENTS_QUEUE: spyEventsQueue().queue }, analysisBatchOf([{ ...job, reason }], "analysis-dlq"));
+
+    const events = await tenantEventsOf(tenantId);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: "conversation.analysis_failed",
+      payload: { data: { conversationId, reason } },
+      endpoints: [endpoint.id],
+    });
+  });
+});
 
 describe("the analysis stage with a model", () => {
   it("stores a valid structured answer on the conversation, with its event and the month's tokens", async () => {

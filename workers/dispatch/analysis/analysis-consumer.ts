@@ -12,6 +12,8 @@ import { log } from "../../../shared/observability/logger";
 import { outboundPolicyFromEnv } from "../../../shared/providers/outbound-policy";
 import type { AnalysisJob } from "../../../shared/queue/analysis-job";
 import type { DispatchEnv } from "../env";
+import { eventSettings } from "../tenant-events/event-settings";
+import { queueTenantEventDeliveries } from "../tenant-events/tenant-event-writes";
 import { analysisVars } from "./analysis-vars";
 import { writeAnalysis, writeAnalysisFailed, writeAttemptFailed } from "./analysis-writes";
 
@@ -110,11 +112,18 @@ async function handle(env: DispatchEnv, db: Database, message: Message<AnalysisJ
   if (verdict.kind === "later") return message.retry({ delaySeconds: verdict.delaySeconds });
   try {
     const run = await analyse(env, db, job, vars.timeoutMs, models);
-    await writeAnalysis(db, job, run.outcome, run.budgetExceeded, new Date().toISOString());
+    const results = await writeAnalysis(db, job, run.outcome, run.budgetExceeded, eventTimes(env));
     message.ack();
+    await queueTenantEventDeliveries(env.EVENTS_QUEUE, results);
   } catch (error) {
     await handleFailure(env, db, message, verdict.row, error);
   }
+}
+
+/** Now, and when the sweep queues a tenant event's delivery that could not be queued at once. */
+function eventTimes(env: DispatchEnv): { now: string; eventsDueAt: string } {
+  const now = Date.now();
+  return { now: new Date(now).toISOString(), eventsDueAt: new Date(now + eventSettings(env).sweepAfterSeconds * 1000).toISOString() };
 }
 
 /** The `analysis` queue: each job on its own, so one slow model call holds only its own conversation. */
@@ -136,10 +145,10 @@ export async function analysisBatch(env: DispatchEnv, batch: MessageBatch<Analys
  */
 export async function analysisDeadLetters(env: DispatchEnv, batch: MessageBatch<AnalysisJob>): Promise<void> {
   const db = database(env.DB);
-  const now = new Date().toISOString();
   for (const message of batch.messages) {
     const reason = message.body.reason ?? "analysis failed: the analysis queue gave up after repeated processing errors";
-    await writeAnalysisFailed(db, message.body, reason, now);
+    const results = await writeAnalysisFailed(db, message.body, reason, eventTimes(env));
     message.ack();
+    await queueTenantEventDeliveries(env.EVENTS_QUEUE, results);
   }
 }

@@ -5,6 +5,7 @@ import { conversationEvent } from "../../../shared/analysis/conversation-event";
 import type { Database } from "../../../shared/db/database";
 import { analysisUsage, conversationAnalyses, conversations } from "../../../shared/db/schema";
 import type { AnalysisJob } from "../../../shared/queue/analysis-job";
+import { tenantEventWrites } from "../tenant-events/tenant-event-writes";
 
 /** The conversation's own change number moves, so pollers of /v1/conversations/changes see the analysis. */
 function touchConversation(db: Database, job: AnalysisJob, now: string) {
@@ -12,23 +13,26 @@ function touchConversation(db: Database, job: AnalysisJob, now: string) {
 }
 
 /**
- * The result, its event, the month's usage and the conversation's change — one batch. `done` only
- * if no newer request came meanwhile; otherwise it stays `pending` for that request's job.
+ * The result, its event, the tenant's `conversation.analyzed` event, the month's usage and the
+ * conversation's change — one batch (its results carry the event's deliveries, due at
+ * `eventsDueAt`). `done` only if no newer request came meanwhile; otherwise it stays `pending` for
+ * that request's job.
  */
 export async function writeAnalysis(
   db: Database,
   job: AnalysisJob,
   outcome: AnalysisOutcome,
   budgetExceeded: string | undefined,
-  now: string,
-) {
+  times: { now: string; eventsDueAt: string },
+): Promise<unknown[]> {
+  const { now } = times;
   const event = {
     tenantId: job.tenantId,
     conversationId: job.conversationId,
     at: now,
     data: { analyzer: outcome.analyzer, category: outcome.category, priority: outcome.priority, tokens: outcome.tokens },
   };
-  await db.batch([
+  return db.batch([
     db
       .update(conversationAnalyses)
       .set({
@@ -75,6 +79,28 @@ export async function writeAnalysis(
         },
       }),
     touchConversation(db, job, now),
+    ...tenantEventWrites(db, {
+      tenantId: job.tenantId,
+      type: "conversation.analyzed",
+      data: {
+        conversationId: job.conversationId,
+        analysis: {
+          analyzer: outcome.analyzer,
+          category: outcome.category,
+          priority: outcome.priority,
+          summary: outcome.summary,
+          sentiment: outcome.sentiment,
+          language: outcome.language,
+          needsReply: outcome.needsReply,
+          suggestedReply: outcome.suggestedReply,
+          reason: budgetExceeded ?? null,
+          tokens: outcome.tokens,
+          analyzedAt: now,
+        },
+      },
+      at: now,
+      dueAt: times.eventsDueAt,
+    }),
   ]);
 }
 
@@ -96,8 +122,17 @@ export async function writeAttemptFailed(db: Database, job: AnalysisJob, reason:
   ]);
 }
 
-/** Dead-lettered: `failed` with why — unless a newer request has come since, which is analysed instead. */
-export async function writeAnalysisFailed(db: Database, job: AnalysisJob, reason: string, now: string) {
+/**
+ * Dead-lettered: `failed` with why, told to the tenant as `conversation.analysis_failed` (the
+ * batch's results carry its deliveries) — unless a newer request has come since, which is analysed instead.
+ */
+export async function writeAnalysisFailed(
+  db: Database,
+  job: AnalysisJob,
+  reason: string,
+  times: { now: string; eventsDueAt: string },
+): Promise<unknown[]> {
+  const { now } = times;
   const failed = await db
     .update(conversationAnalyses)
     .set({ status: "failed", leaseUntil: null, retryAt: null, reason, updatedAt: now })
@@ -109,9 +144,16 @@ export async function writeAnalysisFailed(db: Database, job: AnalysisJob, reason
       ),
     )
     .returning({ conversationId: conversationAnalyses.conversationId });
-  if (failed.length === 0) return;
-  await db.batch([
+  if (failed.length === 0) return [];
+  return db.batch([
     conversationEvent(db, { tenantId: job.tenantId, conversationId: job.conversationId, type: "analysis.failed", reason, at: now }),
     touchConversation(db, job, now),
+    ...tenantEventWrites(db, {
+      tenantId: job.tenantId,
+      type: "conversation.analysis_failed",
+      data: { conversationId: job.conversationId, reason, failedAt: now },
+      at: now,
+      dueAt: times.eventsDueAt,
+    }),
   ]);
 }
