@@ -2119,6 +2119,8 @@ export interface components {
             categories: string[];
             /** @description Patterns for the rules analyzer (and the fallback when the budget is spent) */
             rules: components["schemas"]["AnalysisRule"][];
+            /** @description Send the model's suggested reply automatically when an analysis puts a conversation in one of these categories and says it needs a reply (empty: never; the default) */
+            autoReplyCategories: string[];
             /** @description Replace phone numbers and email addresses before text leaves for a model */
             redact: boolean;
             /** @description Tokens per calendar month (UTC); past it the rules analyzer answers. null: no budget */
@@ -2182,6 +2184,11 @@ export interface components {
              * @default []
              */
             rules: components["schemas"]["AnalysisRule"][];
+            /**
+             * @description Send the model's suggested reply automatically when an analysis puts a conversation in one of these categories and says it needs a reply (empty: never; the default)
+             * @default []
+             */
+            autoReplyCategories: string[];
             /**
              * @description Replace phone numbers and email addresses before text leaves for a model
              * @default true

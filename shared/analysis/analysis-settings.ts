@@ -41,6 +41,10 @@ const common = {
     .array(analysisRuleSchema)
     .max(100)
     .meta({ description: "Patterns for the rules analyzer (and the fallback when the budget is spent)" }),
+  autoReplyCategories: z.array(label).max(50).meta({
+    description:
+      "Send the model's suggested reply automatically when an analysis puts a conversation in one of these categories and says it needs a reply (empty: never; the default)",
+  }),
   redact: z.boolean().meta({ description: "Replace phone numbers and email addresses before text leaves for a model" }),
   monthlyTokenBudget: z
     .number()
@@ -60,6 +64,7 @@ function consistent(
     baseUrl: string | null;
     categories: string[];
     rules: AnalysisRule[];
+    autoReplyCategories: string[];
   },
   ctx: z.RefinementCtx,
 ) {
@@ -71,6 +76,9 @@ function consistent(
   settings.rules.forEach((rule, index) => {
     if (rule.category && !known.has(rule.category))
       ctx.addIssue({ code: "custom", path: ["rules", index, "category"], message: "must be one of categories" });
+  });
+  settings.autoReplyCategories.forEach((category, index) => {
+    if (!known.has(category)) ctx.addIssue({ code: "custom", path: ["autoReplyCategories", index], message: "must be one of categories" });
   });
   if (new Set(settings.categories).size !== settings.categories.length)
     ctx.addIssue({ code: "custom", path: ["categories"], message: "labels must be distinct" });
@@ -89,6 +97,7 @@ export const analysisSettingsRequestSchema = z
       .meta({ description: "openai-compatible: the bearer key (write-only; sealed like provider credentials)" }),
     categories: common.categories.default(DEFAULT_CATEGORIES),
     rules: common.rules.default([]),
+    autoReplyCategories: common.autoReplyCategories.default([]),
     redact: common.redact.default(true),
     monthlyTokenBudget: common.monthlyTokenBudget.optional().transform((value) => value ?? null),
     maxContextMessages: common.maxContextMessages.default(DEFAULT_MAX_CONTEXT_MESSAGES),
@@ -123,6 +132,7 @@ export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = {
   apiKey: null,
   categories: DEFAULT_CATEGORIES,
   rules: [],
+  autoReplyCategories: [],
   redact: true,
   monthlyTokenBudget: null,
   maxContextMessages: DEFAULT_MAX_CONTEXT_MESSAGES,

@@ -8,6 +8,7 @@ export const CONVERSATION_EVENT_TYPES = [
   "analysis.attempt_failed",
   "analysis.failed",
   "analysis.budget_exceeded",
+  "analysis.auto_replied",
 ] as const;
 export type ConversationEventType = (typeof CONVERSATION_EVENT_TYPES)[number];
 

@@ -746,6 +746,8 @@ export const analysisSettings = sqliteTable("analysis_settings", {
   apiKeyMask: text("api_key_mask"),
   categories: json<string[]>("categories").notNull(),
   rules: json<AnalysisRule[]>("rules").notNull(),
+  /** Categories whose analysed conversations get the suggested reply sent automatically (empty: auto-reply off). */
+  autoReplyCategories: json<string[]>("auto_reply_categories").notNull().default(sql`'[]'`),
   redact: integer("redact", { mode: "boolean" }).notNull(),
   monthlyTokenBudget: integer("monthly_token_budget"),
   maxContextMessages: integer("max_context_messages").notNull(),

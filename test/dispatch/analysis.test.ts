@@ -4,8 +4,17 @@ import { APICallError } from "ai";
 import type { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
 import { analysisSettingsView } from "../../shared/analysis/analysis-settings-store";
-import { analysisUsage, conversationAnalyses, tenantEvents, webhookDeliveries } from "../../shared/db/schema";
+import {
+  analysisUsage,
+  conversationAnalyses,
+  conversations,
+  messageEvents,
+  messages,
+  tenantEvents,
+  webhookDeliveries,
+} from "../../shared/db/schema";
 import type { AnalysisJob } from "../../shared/queue/analysis-job";
+import type { DeliveryJob } from "../../shared/queue/delivery-job";
 import { analysisBatch, analysisDeadLetters } from "../../workers/dispatch/analysis/analysis-consumer";
 import { sweepAnalyses } from "../../workers/dispatch/analysis/analysis-sweep";
 import {
@@ -67,6 +76,79 @@ async function tenantEventsOf(tenantId: string) {
     endpoints: deliveries.filter((delivery) => delivery.eventId === event.id).map((delivery) => delivery.endpointId),
   }));
 }
+
+/** A delivery queue that keeps what it is given. */
+function spyDeliveryQueue() {
+  const jobs: DeliveryJob[] = [];
+  const queue = { send: async (body: DeliveryJob) => void jobs.push(body) } as unknown as Queue<DeliveryJob>;
+  return { queue, jobs };
+}
+
+async function outboundOf(conversationId: string) {
+  return (await db().select().from(messages).where(eq(messages.conversationId, conversationId))).filter(
+    (message) => message.direction === "outbound",
+  );
+}
+
+describe("auto-reply", () => {
+  it("is off by default: an analysis that needs a reply sends nothing", async () => {
+    const { conversationId, job } = await setup([{ direction: "inbound", text: "I was charged twice" }]);
+    const delivery = spyDeliveryQueue();
+
+    await consume([job], mockModel({ text: validOutput() }), { ...env, DELIVERY_QUEUE: delivery.queue });
+
+    expect(await outboundOf(conversationId)).toEqual([]);
+    expect(delivery.jobs).toEqual([]);
+  });
+
+  it("for a chosen category sends the suggested reply once, as a queued reply pinned to the conversation, saying so in its events", async () => {
+    const { tenantId, conversationId, job } = await setup([{ direction: "inbound", text: "I was charged twice" }], {
+      autoReplyCategories: ["billing"],
+    });
+    await db().update(conversations).set({ providerId: "prv_thread" }).where(eq(conversations.id, conversationId));
+    const delivery = spyDeliveryQueue();
+    const model = mockModel({ text: validOutput() });
+
+    await consume([job], model, { ...env, DELIVERY_QUEUE: delivery.queue });
+    // The same job again (a redelivery): still one reply.
+    await pendingAnalysis(tenantId, conversationId, job.dueAt);
+    await consume([job], model, { ...env, DELIVERY_QUEUE: delivery.queue });
+
+    const [reply, ...more] = await outboundOf(conversationId);
+    expect(more).toEqual([]);
+    expect(reply).toMatchObject({
+      status: "queued",
+      recipient: "+14155550199",
+      sender: "+15005550006",
+      content: { text: "Sorry about that — we are refunding the second charge now." },
+      pinnedProviderId: "prv_thread",
+      metadata: { autoReply: true, analysisCategory: "billing" },
+    });
+    expect(delivery.jobs).toEqual([{ messageId: reply.id, tenantId, requestId: reply.requestId }]);
+    const events = await db().select().from(messageEvents).where(eq(messageEvents.messageId, reply.id));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ status: "queued", reason: expect.stringMatching(/sent automatically/) });
+    expect((await conversationEventsOf(conversationId)).map((event) => event.type)).toContain("analysis.auto_replied");
+  });
+
+  it("not for another category, and not once someone has replied after the last inbound message", async () => {
+    const other = await setup([{ direction: "inbound", text: "I was charged twice" }], { autoReplyCategories: ["technical_issue"] });
+    const answered = await setup(
+      [
+        { direction: "inbound", text: "I was charged twice" },
+        { direction: "outbound", text: "Looking into it" },
+      ],
+      { autoReplyCategories: ["billing"] },
+    );
+    const delivery = spyDeliveryQueue();
+
+    await consume([other.job, answered.job], mockModel({ text: validOutput() }), { ...env, DELIVERY_QUEUE: delivery.queue });
+
+    expect(await outboundOf(other.conversationId)).toEqual([]);
+    expect((await outboundOf(answered.conversationId)).map((message) => message.content.text)).toEqual(["Looking into it"]);
+    expect(delivery.jobs).toEqual([]);
+  });
+});
 
 describe("the analysis stage's tenant events", () => {
   it("a finished analysis is a conversation.analyzed event for each subscribed endpoint, queued at once", async () => {

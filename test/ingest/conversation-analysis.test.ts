@@ -114,11 +114,13 @@ describe("analysis settings", () => {
       analyzer: "openai-compatible",
       categories: ["billing"],
       rules: [{ pattern: "(a+)+", category: "billing" }, { pattern: "x", category: "unknown" }, { pattern: "[" }],
+      autoReplyCategories: ["billing", "sales"],
     });
     expectErrorEnvelope(bad, 400, "INVALID_INPUT");
     expect(detailPaths(bad)).toEqual(
-      expect.arrayContaining(["baseUrl", "model", "rules.0.pattern", "rules.1.category", "rules.2.pattern"]),
+      expect.arrayContaining(["baseUrl", "model", "rules.0.pattern", "rules.1.category", "rules.2.pattern", "autoReplyCategories.1"]),
     );
+    expect(detailPaths(bad)).not.toContain("autoReplyCategories.0");
     const internal = await putSettings(fixture, {
       enabled: true,
       analyzer: "openai-compatible",

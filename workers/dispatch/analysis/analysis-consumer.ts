@@ -16,6 +16,7 @@ import { eventSettings } from "../tenant-events/event-settings";
 import { queueTenantEventDeliveries } from "../tenant-events/tenant-event-writes";
 import { analysisVars } from "./analysis-vars";
 import { writeAnalysis, writeAnalysisFailed, writeAttemptFailed } from "./analysis-writes";
+import { autoReplyText, sendAutoReply } from "./auto-reply";
 
 /** A setting that no retry can mend (no binding, a refused address, a key that will not open): dead-lettered at once. */
 function permanent(error: unknown): boolean {
@@ -74,12 +75,22 @@ async function analyse(env: DispatchEnv, db: Database, job: AnalysisJob, timeout
   if (!conversation) throw new AnalyzerUnavailableError("the conversation no longer exists");
   if (!settings.enabled) throw new AnalyzerUnavailableError("analysis was turned off for this tenant before it ran");
   const transcript = await transcriptOf(db, job.conversationId, conversation.channel, Math.max(settings.maxContextMessages, 50));
-  return analyzeConversation(
+  const run = await analyzeConversation(
     settings,
     transcript,
     { AI: env.AI, policy: outboundPolicyFromEnv(env), models },
     usage.tokens,
     AbortSignal.timeout(timeoutMs),
+  );
+  return { ...run, settings, conversation };
+}
+
+/** The tenant's auto-reply, if this analysis calls for one; its failure is logged and never undoes the analysis. */
+async function autoReplyAfter(env: DispatchEnv, db: Database, job: AnalysisJob, run: Awaited<ReturnType<typeof analyse>>) {
+  const text = autoReplyText(run.settings, run.outcome);
+  if (!text) return;
+  await sendAutoReply({ db, queue: env.DELIVERY_QUEUE }, job, run.conversation, run.outcome, text).catch((error) =>
+    log.error("dispatch.auto_reply_failed", { conversationId: job.conversationId, error: String(error) }),
   );
 }
 
@@ -113,6 +124,7 @@ async function handle(env: DispatchEnv, db: Database, message: Message<AnalysisJ
   try {
     const run = await analyse(env, db, job, vars.timeoutMs, models);
     const results = await writeAnalysis(db, job, run.outcome, run.budgetExceeded, eventTimes(env));
+    await autoReplyAfter(env, db, job, run);
     message.ack();
     await queueTenantEventDeliveries(env.EVENTS_QUEUE, results);
   } catch (error) {

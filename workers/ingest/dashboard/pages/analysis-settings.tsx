@@ -83,6 +83,13 @@ export function AnalysisSettingsPage({ viewer, settings, done, errors }: Props) 
             </textarea>
           </p>
           <p>
+            <label for="analysis-auto-reply">
+              Auto-reply for these labels (comma-separated; empty: never). The model's suggested reply is sent at once when a conversation
+              is analysed into one of them and needs a reply; its events say it was sent automatically.
+            </label>
+            <input id="analysis-auto-reply" name="autoReplyCategories" type="text" value={settings.autoReplyCategories.join(", ")} />
+          </p>
+          <p>
             <label>
               <input type="checkbox" name="redact" value="true" checked={settings.redact} /> Replace phone numbers and email addresses
               before text leaves for a model

@@ -40,6 +40,7 @@ function requestOf(form: Form) {
     ...(apiKey ? { apiKey } : {}),
     categories: list(field(form, "categories")),
     rules: parsedRules(field(form, "rules")),
+    autoReplyCategories: list(field(form, "autoReplyCategories")),
     redact: field(form, "redact") === "true",
     monthlyTokenBudget: numberOr(field(form, "monthlyTokenBudget"), null),
     maxContextMessages: numberOr(field(form, "maxContextMessages"), 20),

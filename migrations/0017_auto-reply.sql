@@ -1,0 +1,1 @@
+ALTER TABLE `analysis_settings` ADD `auto_reply_categories` text DEFAULT '[]' NOT NULL;
