@@ -66,7 +66,8 @@ describe("GET /v1/messages — filters", () => {
     expect(Object.keys(page).sort()).toEqual(["items", "nextCursor"]);
     expect(page.items.map((item) => item.id)).toEqual([second.id, first.id]);
     expect(page.items[0]).toMatchObject({ channel: "email", to: "ada@example.com", status: "queued", tenantId: tenant.tenantId });
-    expect(Object.keys(page.items[0])).toHaveLength(26);
+    // 25 fields, plus `email` (the envelope, #15) and `attachments` (inbound files, #13).
+    expect(Object.keys(page.items[0])).toHaveLength(27);
   });
 
   it("an empty tenant lists nothing", async () => {
@@ -312,7 +313,7 @@ describe("POST /v1/messages/:id/cancel", () => {
     });
     const canceled = expectSuccessEnvelope(answer);
     expect(canceled).toMatchObject({ id: message.id, status: "canceled", createdAt: message.createdAt });
-    expect(Object.keys(canceled)).toHaveLength(26);
+    expect(Object.keys(canceled)).toHaveLength(27);
     expect(Date.parse(canceled.updatedAt)).toBeGreaterThanOrEqual(Date.parse(message.createdAt));
 
     const row = await env.DB.prepare("SELECT status, updated_at FROM messages WHERE id = ?")
