@@ -32,11 +32,11 @@ describe("D1 budget of an inbound SMS", () => {
     };
     const first = await metered();
     const next = await metered();
-    // The provider config read, then one write batch of six statements (among them the event,
-    // the contact, the conversation unless one is current, the message and the conversation's
-    // touch); starting a conversation writes the contact and conversation rows with their
+    // The provider config read, then one write batch of seven statements (among them the event,
+    // the contact, the conversation unless one is current, the message, the conversation's touch
+    // and the analysis marker, which writes nothing while the tenant has analysis off); starting a conversation writes the contact and conversation rows with their
     // index entries, joining one only updates them.
-    expect(first).toEqual({ roundTrips: 2, statements: 6, rowsWritten: 34 });
-    expect(next).toEqual({ roundTrips: 2, statements: 6, rowsWritten: 20 });
+    expect(first).toEqual({ roundTrips: 2, statements: 7, rowsWritten: 34 });
+    expect(next).toEqual({ roundTrips: 2, statements: 7, rowsWritten: 20 });
   });
 });
