@@ -38,9 +38,13 @@ export function bucketNames(configs: WorkerConfig[]): string[] {
   return [...new Set(names)];
 }
 
+/** The tracked configs name the Workers AI binding commented out: the local stack has no account to bind it to. */
+const COMMENTED_AI_BINDING = /^# \[ai\]\n# binding = "AI"$/m;
+
 /**
  * The config wrangler deploys from: the tracked one with the real D1 id (and, for dispatch, the
- * webhooks URL), written under .relay/deploy so no tracked file changes. Paths in a wrangler
+ * webhooks URL) and the Workers AI binding switched on (an account has it; tenants whose analyzer
+ * is `workers-ai` use it), written under .relay/deploy so no tracked file changes. Paths in a wrangler
  * config are relative to the config file, so `main` and `migrations_dir` are re-rooted.
  */
 export function renderConfig(
@@ -51,7 +55,8 @@ export function renderConfig(
   let text = config.text
     .replace(/^(main\s*=\s*")([^"]+)"/m, (_, key: string, path: string) => `${key}${up}/${path}"`)
     .replace(/^(migrations_dir\s*=\s*")([^"]+)"/m, (_, key: string, path: string) => `${key}${up}/${path}"`)
-    .replace(/^(database_id\s*=\s*")[^"]*"/m, `$1${values.databaseId}"`);
+    .replace(/^(database_id\s*=\s*")[^"]*"/m, `$1${values.databaseId}"`)
+    .replace(COMMENTED_AI_BINDING, '[ai]\nbinding = "AI"');
   if (values.webhooksUrl !== undefined) {
     if (!/^WEBHOOKS_PUBLIC_URL\s*=/m.test(text)) throw new Error(`${config.source} has no WEBHOOKS_PUBLIC_URL var to set`);
     text = text.replace(/^(WEBHOOKS_PUBLIC_URL\s*=\s*")[^"]*"/m, `$1${values.webhooksUrl}"`);

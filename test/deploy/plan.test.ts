@@ -50,6 +50,8 @@ describe("npm run deploy", () => {
     expect(account.state.deployed[1].config).toContain('WEBHOOKS_PUBLIC_URL = "https://relay-webhooks.acme.workers.dev"');
     // The dashboard shows providers' callback URLs on the same public URL.
     expect(account.state.deployed[2].config).toContain('WEBHOOKS_PUBLIC_URL = "https://relay-webhooks.acme.workers.dev"');
+    // Workers AI, commented out in the tracked dispatch and ingest configs (no account locally), is bound when deployed.
+    expect(account.state.deployed.map((d) => /^\[ai\]\nbinding = "AI"$/m.test(d.config))).toEqual([false, true, true]);
     // Paths in the generated configs point back into the repository.
     const main = /^main = "([^"]+)"/m.exec(readFileSync(join(outDir, "ingest.toml"), "utf8"))?.[1] ?? "";
     expect(readFileSync(resolve(outDir, main), "utf8")).toContain("RelayService");
