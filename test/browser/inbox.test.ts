@@ -5,7 +5,7 @@ import { eventually, relayClient } from "../e2e/harness/relay-client";
 import { type StackProcess, startStackProcess } from "../e2e/harness/stack-process";
 import { fakeCredentials } from "../support/node/fakes/fake-credentials";
 import { type FakeTwilio, startFakeTwilio, twilioSignature } from "../support/node/fakes/fake-twilio";
-import { type DashboardTab, launchChromium, notice, openTab, screenshot, signIn } from "./harness/browser";
+import { capture, type DashboardTab, launchChromium, notice, openTab, screenshot, signIn } from "./harness/browser";
 import { relayApi } from "./harness/relay-api";
 
 const OURS = "+15005550006";
@@ -87,7 +87,7 @@ describe("the dashboard inbox", () => {
     await eventually(async () =>
       twilio.sends.find((send) => send.body === "Sorry! It ships today." && send.to === THEIRS && send.from === OURS),
     );
-    await screenshot(page, "inbox-thread-replied");
+    await capture(page, "inbox-thread-replied");
 
     await page.getByLabel("Contact name").fill("Grace");
     await page.getByRole("button", { name: "Save contact" }).click();

@@ -13,7 +13,8 @@ header nav ul { display: flex; flex-wrap: wrap; gap: 1.2rem; list-style: none; m
 header nav a { text-decoration: none; font-weight: 600; }
 header nav a[aria-current="page"] { text-decoration: underline; text-underline-offset: .35em; }
 .brand { font-weight: 700; margin-right: .5rem; }
-.who { display: flex; gap: .6rem; align-items: center; color: var(--muted); }
+.who { display: flex; flex-wrap: wrap; gap: .6rem; align-items: center; color: var(--muted); min-width: 0; }
+.who span { overflow-wrap: anywhere; }
 .who form { margin: 0; }
 main { max-width: 78rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
 h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
