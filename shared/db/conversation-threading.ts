@@ -1,4 +1,4 @@
-import { type SQL, sql } from "drizzle-orm";
+import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { Channel } from "../domain/enums";
 import type { Database } from "./database";
 import { conversations, messages } from "./schema";
@@ -15,8 +15,11 @@ export const PREVIEW_LENGTH = 140;
  */
 export type ConversationKey = { tenantId: string; channel: Channel; ourEndpoint: string | null; theirEndpoint: string; thread: string };
 
+/** A value of a threading statement: given now, a placeholder bound at each use of a compiled statement, or SQL that reads it. */
+type Value<T = string> = T | Placeholder | SQL;
+
 /** The tenant's idle gap in minutes, read inside the writing statement. */
-function idleGapMinutes(tenantId: string): SQL {
+function idleGapMinutes(tenantId: Value): SQL {
   return sql`coalesce((SELECT idle_gap_minutes FROM conversation_settings WHERE tenant_id = ${tenantId}), ${DEFAULT_IDLE_GAP_MINUTES})`;
 }
 
@@ -25,7 +28,7 @@ function idleGapMinutes(tenantId: string): SQL {
  * platform thread (a thread is one conversation however long it sleeps) or was active within the
  * tenant's idle gap. A subquery, so it is evaluated inside the batch that writes the message.
  */
-export function currentConversation(key: ConversationKey, now: string): SQL {
+export function currentConversation(key: { [K in keyof ConversationKey]: Value<ConversationKey[K]> }, now: Value): SQL {
   const ours = key.ourEndpoint === null ? sql`` : sql`AND our_endpoint = ${key.ourEndpoint}`;
   return sql`(SELECT id FROM conversations
     WHERE tenant_id = ${key.tenantId} AND channel = ${key.channel} AND their_endpoint = ${key.theirEndpoint} ${ours}
@@ -46,15 +49,15 @@ export function previewOf(text: string | undefined, mediaCount = 0): string | nu
  */
 export function touchConversation(
   db: Database,
-  messageId: string,
-  change: { at: string; preview: string | null; inbound: boolean; providerId?: string | null; contactId?: SQL },
+  messageId: Value,
+  change: { at: Value; preview: Value<string | null>; inbound: boolean; providerId?: string | null; contactId?: SQL },
 ) {
   return db
     .update(conversations)
     .set({
       lastMessageAt: sql`max(${conversations.lastMessageAt}, ${change.at})`,
-      lastMessagePreview: change.preview,
-      updatedAt: change.at,
+      lastMessagePreview: sql`${change.preview}`,
+      updatedAt: sql`${change.at}`,
       ...(change.inbound ? { unreadCount: sql`${conversations.unreadCount} + 1`, status: "open" as const } : {}),
       ...(change.providerId ? { providerId: change.providerId } : {}),
       ...(change.contactId ? { contactId: sql`coalesce(${conversations.contactId}, ${change.contactId})` } : {}),

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lt, or, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { MessageStatus } from "../domain/enums";
 import { REDRIVABLE, statusesThatMayBecome } from "../domain/status";
 import type { Database } from "./database";
@@ -69,9 +69,14 @@ export function eventWritten(eventId: string): SQL {
  * one per event, and stays within D1's 100 bound parameters. Rows keep the array's order.
  */
 export function insertEvents(db: Database, events: EventValues[]) {
+  return insertEventsFromJson(db, JSON.stringify(events));
+}
+
+/** `insertEvents` with the events' JSON given, or a placeholder for it in a compiled statement. */
+export function insertEventsFromJson(db: Database, events: string | Placeholder) {
   return db.insert(messageEvents).select(
     sql`SELECT value ->> 'id', value ->> 'messageId', value ->> 'status', value ->> 'reason', value ->> 'source',
       value ->> 'providerId', value -> 'rawPayload', value ->> 'dedupeKey', value ->> 'requestId', value ->> 'occurredAt'
-      FROM json_each(${JSON.stringify(events)}) ORDER BY key`,
+      FROM json_each(${events}) ORDER BY key`,
   );
 }

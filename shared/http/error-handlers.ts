@@ -7,7 +7,7 @@ type WithRequestId = { Variables: { requestId: string } };
 
 /** No route: 404 in the envelope. */
 export function notFound<E extends WithRequestId>(c: Context<E>) {
-  return c.json(errorBody(new NotFoundError(`Route ${c.req.method} ${c.req.path}`), c.var.requestId ?? ""), 404);
+  return c.json(errorBody(new NotFoundError(`Route ${c.req.method} ${c.req.path}`), c.get("requestId") ?? ""), 404);
 }
 
 /**
@@ -17,11 +17,12 @@ export function notFound<E extends WithRequestId>(c: Context<E>) {
 export function onError<E extends WithRequestId>(worker: string) {
   return (error: Error, c: Context<E>) => {
     const relayError = toRelayError(error);
-    if (relayError.code === "INTERNAL_ERROR") log.error(`${worker}.unhandled_error`, { requestId: c.var.requestId, error: String(error) });
-    c.header("x-request-id", c.var.requestId);
+    if (relayError.code === "INTERNAL_ERROR")
+      log.error(`${worker}.unhandled_error`, { requestId: c.get("requestId"), error: String(error) });
+    c.header("x-request-id", c.get("requestId"));
     if (relayError instanceof RateLimitedError || relayError instanceof QuotaExceededError)
       c.header("Retry-After", String(relayError.retryAfterSeconds));
     if (relayError instanceof MethodNotAllowedError) c.header("Allow", relayError.allow.join(", "));
-    return c.json(errorBody(relayError, c.var.requestId ?? ""), relayError.status as 400);
+    return c.json(errorBody(relayError, c.get("requestId") ?? ""), relayError.status as 400);
   };
 }

@@ -274,6 +274,8 @@ export type ProviderModule<T extends ProviderType, C extends ProviderConfig, K e
   /** The config has been validated by `config.schema` and its addresses checked against the outbound policy. */
   adapter(id: string, config: C, context: AdapterContext): Provider;
   callback?: CallbackSpec<C>;
+  /** Its contacts can write to us (its callback or poll gives `inbound`): its channel holds conversations. */
+  receives?: true;
   poll?: InboundPoll<C>;
   setup?: ProviderSetup;
   media?: MediaSource<C>;

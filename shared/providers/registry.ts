@@ -1,4 +1,4 @@
-import type { ProviderType } from "../domain/enums";
+import type { Channel, ProviderType } from "../domain/enums";
 import { fcmProvider } from "./fcm";
 import type { ProviderConfig, ProviderModule } from "./provider";
 import { resendProvider } from "./resend";
@@ -35,3 +35,11 @@ export const PROVIDER_MODULES: readonly AnyProviderModule[] = Object.values(PROV
 export function providerModule(type: string): AnyProviderModule | undefined {
   return Object.hasOwn(PROVIDERS, type) ? PROVIDERS[type as ProviderType] : undefined;
 }
+
+/**
+ * The channels whose contacts can write to us. Only an inbound message starts a conversation,
+ * so only a send on one of these can join one; any other send skips the lookup.
+ */
+export const CONVERSATION_CHANNELS: ReadonlySet<Channel> = new Set(
+  PROVIDER_MODULES.flatMap((module) => (module.receives && module.channel ? [module.channel] : [])),
+);

@@ -128,6 +128,34 @@ describe("GET /v1/conversations", () => {
   });
 });
 
+describe("a batch of sends joins its counterparts' conversations", () => {
+  it("joins each message to its own counterpart's conversation and shows each conversation its last message", async () => {
+    const tenant = await freshTenant();
+    const ada = await receive(tenant.tenantId, "+14155550211", "hi from Ada");
+    const bob = await receive(tenant.tenantId, "+14155550212", "hi from Bob");
+    const batch = [
+      sms({ to: "+14155550211", from: OUR_NUMBER, content: { text: "first to Ada" } }),
+      sms({ to: "+14155550212", from: OUR_NUMBER, content: { text: "only to Bob" } }),
+      sms({ to: "+14155550213", from: OUR_NUMBER, content: { text: "to nobody we know" } }),
+      sms({ to: "+14155550211", content: { text: "last to Ada, any sender" } }),
+    ];
+    const sent = expectSuccessEnvelope(
+      await callApp<{ items: Message[] }>({ DELIVERY_QUEUE: spyQueue().queue }, "POST", "/v1/messages/batch", {
+        key: tenant.sendKey,
+        body: { messages: batch },
+      }),
+      202,
+    );
+    expect(sent.items.map((item) => item.conversationId)).toEqual([ada.conversationId, bob.conversationId, null, ada.conversationId]);
+    const stored = await Promise.all(sent.items.map((item) => db().query.messages.findFirst({ where: eq(messages.id, item.id) })));
+    expect(stored.map((row) => row?.conversationId ?? null)).toEqual([ada.conversationId, bob.conversationId, null, ada.conversationId]);
+    const preview = async (id: string) =>
+      (await db().query.conversations.findFirst({ where: eq(conversations.id, id) }))?.lastMessagePreview;
+    expect(await preview(ada.conversationId)).toBe("last to Ada, any sender");
+    expect(await preview(bob.conversationId)).toBe("only to Bob");
+  });
+});
+
 describe("a conversation's messages, replies, read and close", () => {
   it("replies through the ordinary send path, joined to the conversation, from our number", async () => {
     const tenant = await freshTenant();

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callApp, createOpsKey, createTenant, sms } from "../support/api";
+import { callApp, createOpsKey, createTenant, email, sms } from "../support/api";
 import { countingD1 } from "../support/d1-counter";
 
 /**
@@ -23,14 +23,24 @@ describe("D1 budget of acceptance", () => {
     expect(counter.rowsWritten).toBe(7);
   });
 
-  it("a batch of 100: still one round trip", async () => {
+  it("an email: no conversation to look up or touch, two statements", async () => {
+    const tenant = await createTenant(await createOpsKey());
+    await callApp({}, "POST", "/v1/messages", { key: tenant.sendKey, body: email() });
+    const { db, counter } = countingD1(env.DB);
+    const answer = await callApp({ DB: db }, "POST", "/v1/messages", { key: tenant.sendKey, body: email() });
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({ data: { conversationId: null } });
+    expect(counter).toMatchObject({ roundTrips: 1, statements: 2, rowsWritten: 7 });
+  });
+
+  it("a batch of 100: still one round trip, and three statements", async () => {
     const tenant = await createTenant(await createOpsKey());
     await callApp({}, "POST", "/v1/messages", { key: tenant.sendKey, body: sms() });
     const { db, counter } = countingD1(env.DB);
     const messages = Array.from({ length: 100 }, () => sms());
     expect((await callApp({ DB: db }, "POST", "/v1/messages/batch", { key: tenant.sendKey, body: { messages } })).status).toBe(202);
-    // Per message its insert and its conversation's touch; the hundred `queued` events are one statement.
-    expect(counter).toMatchObject({ roundTrips: 1, statements: 201 });
+    // The hundred messages, their `queued` events and their conversations' touches: one statement each.
+    expect(counter).toMatchObject({ roundTrips: 1, statements: 3 });
   });
 
   it("an Idempotency-Key adds one statement and one completion write, not a read", async () => {

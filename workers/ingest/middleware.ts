@@ -6,9 +6,9 @@ import { principalForKey, recordKeyUse } from "./services/api-key-lookup";
 export const authenticate: MiddlewareHandler<IngestBindings> = async (c, next) => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
   if (!match) throw new UnauthorizedError();
-  const principal = await principalForKey(c.var.db, match[1]);
+  const principal = await principalForKey(c.get("db"), match[1]);
   c.set("principal", principal);
-  const recorded = recordKeyUse(c.var.db, principal.keyId);
+  const recorded = recordKeyUse(c.get("db"), principal.keyId);
   if (recorded) c.executionCtx.waitUntil(recorded);
   await enforceRateLimit(c.env, principal.keyId);
   await next();

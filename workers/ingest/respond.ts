@@ -7,7 +7,7 @@ import type { Acceptance } from "./services/accept-messages";
 type AnyContext = Context<IngestBindings, string, object>;
 
 export function envelope<T, S extends ContentfulStatusCode = 200>(c: AnyContext, data: T, status?: S) {
-  return c.json(successBody(data, c.var.requestId, c.var.startedAt), (status ?? 200) as S);
+  return c.json(successBody(data, c.get("requestId"), c.get("startedAt")), (status ?? 200) as S);
 }
 
 /** A replayed idempotent request answers exactly as the first did, marked as a replay. */

@@ -8,6 +8,7 @@ import { slackSetup } from "./setup";
 export const slackProvider: ProviderModule<"slack", SlackConfig> = {
   type: "slack",
   channel: "slack",
+  receives: true,
   config: slackConfig,
   adapter: (id, config) => new SlackAdapter(id, config),
   callback: slackCallback,

@@ -9,6 +9,7 @@ import { telegramUpdatesPoll } from "./updates-poll";
 export const telegramProvider: ProviderModule<"telegram", TelegramConfig> = {
   type: "telegram",
   channel: "telegram",
+  receives: true,
   config: telegramConfig,
   adapter: (id, config) => new TelegramAdapter(id, config),
   callback: telegramCallback,

@@ -8,6 +8,7 @@ import { twilioSetup } from "./setup";
 export const twilioProvider: ProviderModule<"twilio", TwilioConfig> = {
   type: "twilio",
   channel: "sms",
+  receives: true,
   config: twilioConfig,
   adapter: (id, config, context) => new TwilioAdapter(id, config, context),
   callback: twilioCallback,

@@ -14,7 +14,7 @@ export type DashboardContext = Context<DashboardBindings>;
 export const BASE = "/dashboard";
 
 export function signedIn(c: DashboardContext): Viewer {
-  const viewer = c.var.viewer;
+  const viewer = c.get("viewer");
   if (!viewer) throw new Error("dashboard page rendered without a session");
   return viewer;
 }

@@ -37,8 +37,8 @@ function backLink(c: DashboardContext): string {
 
 const renderError: ErrorHandler<DashboardBindings> = (error, c) => {
   const relayError = toRelayError(error);
-  if (relayError.code === "INTERNAL_ERROR") log.error("dashboard.unhandled_error", { requestId: c.var.requestId, error: String(error) });
-  const page = <ErrorPage viewer={c.var.viewer} error={relayError} back={backLink(c)} requestId={c.var.requestId} />;
+  if (relayError.code === "INTERNAL_ERROR") log.error("dashboard.unhandled_error", { requestId: c.get("requestId"), error: String(error) });
+  const page = <ErrorPage viewer={c.get("viewer")} error={relayError} back={backLink(c)} requestId={c.get("requestId")} />;
   return render(c, page, relayError.status as ContentfulStatusCode);
 };
 

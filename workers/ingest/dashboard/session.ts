@@ -39,7 +39,7 @@ export function sessionCookieValue(secret: string, session: { token: string; exp
 }
 
 export async function startSession(c: DashboardContext, principal: Principal): Promise<void> {
-  const session = await createSession(c.var.db, principal.keyId);
+  const session = await createSession(c.get("db"), principal.keyId);
   setCookie(c, SESSION_COOKIE, await sessionCookieValue(c.env.ENCRYPTION_SECRET, session), cookieOptions(c, BASE, SESSION_TTL_MS));
   deleteCookie(c, SIGN_IN_COOKIE, { path: `${BASE}/sign-in` });
 }
@@ -50,13 +50,13 @@ export function clearSessionCookie(c: DashboardContext): void {
 
 /** Sign-out: the stored session is deleted, so a copy of the cookie opens nothing either. */
 export async function endSession(c: DashboardContext, token: string): Promise<void> {
-  await deleteSession(c.var.db, token);
+  await deleteSession(c.get("db"), token);
   clearSessionCookie(c);
 }
 
 /** "Sign out everywhere": every session of the signed-in key, this one included. */
 export async function endSessionsOfKey(c: DashboardContext, keyId: string): Promise<void> {
-  await deleteSessionsOfKey(c.var.db, keyId);
+  await deleteSessionsOfKey(c.get("db"), keyId);
   clearSessionCookie(c);
 }
 
@@ -67,10 +67,10 @@ export async function readSession(c: DashboardContext, now = Date.now()): Promis
   const parsed = sessionCookieSchema.safeParse(await verifyToken(c.env.ENCRYPTION_SECRET, cookie));
   if (!parsed.success) return { kind: "invalid" };
   if (parsed.data.expiresAt <= now) {
-    await deleteSession(c.var.db, parsed.data.token);
+    await deleteSession(c.get("db"), parsed.data.token);
     return { kind: "expired" };
   }
-  const stored = await findSession(c.var.db, parsed.data.token, now);
+  const stored = await findSession(c.get("db"), parsed.data.token, now);
   if (stored.kind !== "active") return { kind: stored.kind };
   return { kind: "valid", token: parsed.data.token, principal: stored.principal, csrf: stored.csrf };
 }

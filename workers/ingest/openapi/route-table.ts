@@ -2,6 +2,9 @@ import type { OpenApiDocument } from "./finish-document";
 
 type Operations = Map<string, { takesBody: boolean }>;
 
+/** Paths with ids are many; the remembered ones are forgotten together past this. */
+const MAX_REMEMBERED_PATHS = 1_000;
+
 /** The documented paths as patterns, to tell a wrong method (405) from an unknown path (404), and which operations take a JSON body. */
 export function routeTable(document: OpenApiDocument) {
   const routes = Object.entries(document.paths ?? {}).map(([path, item]) => {
@@ -14,10 +17,21 @@ export function routeTable(document: OpenApiDocument) {
     return { pattern, operations };
   });
   // A path may match several patterns (`/v1/dead-letters/redrive` and `/v1/dead-letters/{id}`): merge them.
-  const operationsAt = (path: string): Operations => {
+  const merge = (path: string): Operations => {
     const merged: Operations = new Map();
     for (const route of routes) if (route.pattern.test(path)) for (const [method, op] of route.operations) merged.set(method, op);
     return merged;
+  };
+  // Every API request asks; testing ~80 patterns each time was a few per cent of a send's CPU.
+  const known = new Map<string, Operations>();
+  const operationsAt = (path: string): Operations => {
+    let operations = known.get(path);
+    if (!operations) {
+      if (known.size >= MAX_REMEMBERED_PATHS) known.clear();
+      operations = merge(path);
+      known.set(path, operations);
+    }
+    return operations;
   };
   return {
     /** The methods a known path allows (GET implies HEAD), or undefined for an unknown path. */

@@ -71,32 +71,32 @@ const remove = createRoute({
 
 export const alertRuleRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(create, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const rule = await createAlertRule(c.var.db, c.var.principal, c.req.valid("json"));
-    await recordAudit(c.var.db, apiActor(c), { action: "alert-rule.create", tenantId: rule.tenantId, target: rule.id });
+    requireScope(c.get("principal"), "admin");
+    const rule = await createAlertRule(c.get("db"), c.get("principal"), c.req.valid("json"));
+    await recordAudit(c.get("db"), apiActor(c), { action: "alert-rule.create", tenantId: rule.tenantId, target: rule.id });
     return envelope(c, rule, 201);
   })
   .openapi(list, async (c) => {
-    requireScope(c.var.principal, "admin");
+    requireScope(c.get("principal"), "admin");
     const query = c.req.valid("query");
     const page = offsetPageFrom(query);
-    return envelope(c, offsetPageOf(await listAlertRules(c.var.db, tenantScope(c.var.principal, query.tenantId), page), page));
+    return envelope(c, offsetPageOf(await listAlertRules(c.get("db"), tenantScope(c.get("principal"), query.tenantId), page), page));
   })
   .openapi(get, async (c) => {
-    requireScope(c.var.principal, "admin");
-    return envelope(c, alertRuleView(await findAlertRule(c.var.db, c.var.principal, c.req.valid("param").id)));
+    requireScope(c.get("principal"), "admin");
+    return envelope(c, alertRuleView(await findAlertRule(c.get("db"), c.get("principal"), c.req.valid("param").id)));
   })
   .openapi(update, async (c) => {
-    requireScope(c.var.principal, "admin");
+    requireScope(c.get("principal"), "admin");
     const input = c.req.valid("json");
-    const rule = await updateAlertRule(c.var.db, c.var.principal, c.req.valid("param").id, input);
+    const rule = await updateAlertRule(c.get("db"), c.get("principal"), c.req.valid("param").id, input);
     const details = { fields: Object.keys(input) };
-    await recordAudit(c.var.db, apiActor(c), { action: "alert-rule.update", tenantId: rule.tenantId, target: rule.id, details });
+    await recordAudit(c.get("db"), apiActor(c), { action: "alert-rule.update", tenantId: rule.tenantId, target: rule.id, details });
     return envelope(c, rule);
   })
   .openapi(remove, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const { tenantId, ...deleted } = await deleteAlertRule(c.var.db, c.var.principal, c.req.valid("param").id);
-    await recordAudit(c.var.db, apiActor(c), { action: "alert-rule.delete", tenantId, target: deleted.id });
+    requireScope(c.get("principal"), "admin");
+    const { tenantId, ...deleted } = await deleteAlertRule(c.get("db"), c.get("principal"), c.req.valid("param").id);
+    await recordAudit(c.get("db"), apiActor(c), { action: "alert-rule.delete", tenantId, target: deleted.id });
     return envelope(c, deleted);
   });

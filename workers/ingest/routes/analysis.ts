@@ -106,29 +106,29 @@ function settingsTenant(principal: Principal): string {
 
 export const analysisRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(getSettings, async (c) => {
-    requireScope(c.var.principal, "read");
-    return envelope(c, await analysisSettingsView(c.var.db, settingsTenant(c.var.principal)));
+    requireScope(c.get("principal"), "read");
+    return envelope(c, await analysisSettingsView(c.get("db"), settingsTenant(c.get("principal"))));
   })
   .openapi(putSettings, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const tenantId = settingsTenant(c.var.principal);
+    requireScope(c.get("principal"), "admin");
+    const tenantId = settingsTenant(c.get("principal"));
     const request = c.req.valid("json");
     checkAnalysisAddresses(request, outboundPolicyFromEnv(c.env));
-    return envelope(c, await saveAnalysisSettings(c.var.db, keyringFromEnv(c.env), tenantId, request));
+    return envelope(c, await saveAnalysisSettings(c.get("db"), keyringFromEnv(c.env), tenantId, request));
   })
   .openapi(analyze, async (c) => {
-    requireScope(c.var.principal, "send");
-    const { conversation } = await findConversation(c.var.db, c.req.valid("param").id, c.var.principal.tenantId);
-    return envelope(c, await rerunAnalysis(c.var.db, c.env.ANALYSIS_QUEUE, conversation, c.var.principal.keyId), 202);
+    requireScope(c.get("principal"), "send");
+    const { conversation } = await findConversation(c.get("db"), c.req.valid("param").id, c.get("principal").tenantId);
+    return envelope(c, await rerunAnalysis(c.get("db"), c.env.ANALYSIS_QUEUE, conversation, c.get("principal").keyId), 202);
   })
   .openapi(draft, async (c) => {
-    const tenantId = sendingTenant(c.var.principal);
-    const { conversation } = await findConversation(c.var.db, c.req.valid("param").id, tenantId);
+    const tenantId = sendingTenant(c.get("principal"));
+    const { conversation } = await findConversation(c.get("db"), c.req.valid("param").id, tenantId);
     const deps = { keyring: keyringFromEnv(c.env), AI: c.env.AI, policy: outboundPolicyFromEnv(c.env) };
-    return envelope(c, await draftReply(c.var.db, deps, conversation, c.req.valid("json").instruction));
+    return envelope(c, await draftReply(c.get("db"), deps, conversation, c.req.valid("json").instruction));
   })
   .openapi(events, async (c) => {
-    requireScope(c.var.principal, "read");
-    const { conversation } = await findConversation(c.var.db, c.req.valid("param").id, c.var.principal.tenantId);
-    return envelope(c, await conversationEventsOf(c.var.db, conversation));
+    requireScope(c.get("principal"), "read");
+    const { conversation } = await findConversation(c.get("db"), c.req.valid("param").id, c.get("principal").tenantId);
+    return envelope(c, await conversationEventsOf(c.get("db"), conversation));
   });

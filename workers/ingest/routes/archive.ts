@@ -83,28 +83,28 @@ routes.openAPIRegistry.registerPath(exportRoute);
 
 export const archiveRoutes = routes
   .openapi(start, async (c) => {
-    requireOps(c.var.principal);
-    return envelope(c, await requestArchiveRun(c.var.db, c.req.valid("json"), c.var.principal.keyId), 202);
+    requireOps(c.get("principal"));
+    return envelope(c, await requestArchiveRun(c.get("db"), c.req.valid("json"), c.get("principal").keyId), 202);
   })
   .openapi(get, async (c) => {
-    requireOps(c.var.principal);
-    return envelope(c, await findArchiveRun(c.var.db, c.req.valid("param").id));
+    requireOps(c.get("principal"));
+    return envelope(c, await findArchiveRun(c.get("db"), c.req.valid("param").id));
   })
   // A stream, not an envelope: documented here, served by a plain route that validates the same query.
   .get("/v1/exports", async (c) => {
-    requireScope(c.var.principal, "read");
+    requireScope(c.get("principal"), "read");
     const parsed = exportQuery.safeParse(c.req.query());
     if (!parsed.success) throw new InvalidInputError("The query is not valid", zodDetails(parsed.error));
     const query = parsed.data;
-    const tenantId = tenantScope(c.var.principal, query.tenantId);
+    const tenantId = tenantScope(c.get("principal"), query.tenantId);
     if (!tenantId)
       throw new InvalidInputError("An ops key exports one tenant at a time", [{ path: "tenantId", message: "required for ops keys" }]);
     const body = await exportArchive(
-      c.var.db,
+      c.get("db"),
       c.env.ARCHIVE,
       tenantId,
       new Date(query.from).toISOString(),
       new Date(query.to).toISOString(),
     );
-    return new Response(body, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "x-request-id": c.var.requestId } });
+    return new Response(body, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "x-request-id": c.get("requestId") } });
   });

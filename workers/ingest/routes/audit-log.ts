@@ -23,7 +23,7 @@ const list = createRoute({
 });
 
 export const auditLogRoutes = new OpenAPIHono<IngestBindings>().openapi(list, async (c) => {
-  requireScope(c.var.principal, "admin");
+  requireScope(c.get("principal"), "admin");
   const query = c.req.valid("query");
-  return envelope(c, await listAuditLog(c.var.db, { ...query, tenantId: tenantScope(c.var.principal, query.tenantId) }));
+  return envelope(c, await listAuditLog(c.get("db"), { ...query, tenantId: tenantScope(c.get("principal"), query.tenantId) }));
 });

@@ -72,23 +72,23 @@ const remove = createRoute({
 
 export const contactRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(create, async (c) => {
-    const tenantId = sendingTenant(c.var.principal);
-    return envelope(c, await createContact(c.var.db, tenantId, c.req.valid("json")), 201);
+    const tenantId = sendingTenant(c.get("principal"));
+    return envelope(c, await createContact(c.get("db"), tenantId, c.req.valid("json")), 201);
   })
   .openapi(list, async (c) => {
-    requireScope(c.var.principal, "read");
+    requireScope(c.get("principal"), "read");
     const query = c.req.valid("query");
-    return envelope(c, await listContacts(c.var.db, { ...query, tenantId: tenantScope(c.var.principal, query.tenantId) }));
+    return envelope(c, await listContacts(c.get("db"), { ...query, tenantId: tenantScope(c.get("principal"), query.tenantId) }));
   })
   .openapi(get, async (c) => {
-    requireScope(c.var.principal, "read");
-    return envelope(c, contactView(await findContact(c.var.db, c.req.valid("param").id, c.var.principal.tenantId)));
+    requireScope(c.get("principal"), "read");
+    return envelope(c, contactView(await findContact(c.get("db"), c.req.valid("param").id, c.get("principal").tenantId)));
   })
   .openapi(update, async (c) => {
-    const tenantId = sendingTenant(c.var.principal);
-    return envelope(c, await updateContact(c.var.db, c.req.valid("param").id, tenantId, c.req.valid("json")));
+    const tenantId = sendingTenant(c.get("principal"));
+    return envelope(c, await updateContact(c.get("db"), c.req.valid("param").id, tenantId, c.req.valid("json")));
   })
   .openapi(remove, async (c) => {
-    const tenantId = sendingTenant(c.var.principal);
-    return envelope(c, await deleteContact(c.var.db, c.req.valid("param").id, tenantId));
+    const tenantId = sendingTenant(c.get("principal"));
+    return envelope(c, await deleteContact(c.get("db"), c.req.valid("param").id, tenantId));
   });

@@ -8,7 +8,7 @@ import { ForbiddenError } from "../../../shared/http/errors";
 import type { IngestBindings } from "../context";
 import { type Principal, requireScope, sendingTenant, tenantScope } from "../principal";
 import { answer, envelope } from "../respond";
-import { idempotencyHeader, idParam, pageQuery } from "../schemas/params";
+import { idempotencyKeyOf, idempotencyParameter, idParam, pageQuery } from "../schemas/params";
 import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
 import { conversationChangesSchema, conversationSchema, listOf, messageSchema } from "../schemas/views";
 import { acceptMessages } from "../services/accept-messages";
@@ -121,7 +121,8 @@ const reply = createRoute({
   security: bearer,
   summary: "Reply in a conversation",
   description: `${writes} An ordinary message to the counterpart, from our endpoint, in the platform's thread where there is one: accepted, queued and delivered like \`POST /v1/messages\`, with the same idempotency.`,
-  request: { params: id, headers: idempotencyHeader, ...jsonBody(replyRequestSchema) },
+  parameters: [idempotencyParameter],
+  request: { params: id, ...jsonBody(replyRequestSchema) },
   responses: { 202: success(messageSchema, "Accepted"), ...errors(404, 409, 413, 422, 503) },
 });
 
@@ -156,57 +157,60 @@ function followedTenant(principal: Principal, requested?: string): string {
 
 export const conversationRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(list, async (c) => {
-    requireScope(c.var.principal, "read");
+    requireScope(c.get("principal"), "read");
     const query = c.req.valid("query");
-    return envelope(c, await listConversations(c.var.db, { ...query, tenantId: tenantScope(c.var.principal, query.tenantId) }));
+    return envelope(c, await listConversations(c.get("db"), { ...query, tenantId: tenantScope(c.get("principal"), query.tenantId) }));
   })
   .openapi(changes, async (c) => {
-    requireScope(c.var.principal, "read");
+    requireScope(c.get("principal"), "read");
     const query = c.req.valid("query");
-    return envelope(c, await conversationChanges(c.var.db, followedTenant(c.var.principal, query.tenantId), query.since, query.limit));
+    return envelope(
+      c,
+      await conversationChanges(c.get("db"), followedTenant(c.get("principal"), query.tenantId), query.since, query.limit),
+    );
   })
   .openapi(settings, async (c) => {
-    requireScope(c.var.principal, "read");
-    return envelope(c, await conversationSettingsOf(c.var.db, sendingTenantFor(c.var.principal)));
+    requireScope(c.get("principal"), "read");
+    return envelope(c, await conversationSettingsOf(c.get("db"), sendingTenantFor(c.get("principal"))));
   })
   .openapi(putSettings, async (c) => {
-    requireScope(c.var.principal, "admin");
-    return envelope(c, await saveConversationSettings(c.var.db, sendingTenantFor(c.var.principal), c.req.valid("json")));
+    requireScope(c.get("principal"), "admin");
+    return envelope(c, await saveConversationSettings(c.get("db"), sendingTenantFor(c.get("principal")), c.req.valid("json")));
   })
   .openapi(get, async (c) => {
-    requireScope(c.var.principal, "read");
-    return envelope(c, await getConversation(c.var.db, c.req.valid("param").id, c.var.principal.tenantId));
+    requireScope(c.get("principal"), "read");
+    return envelope(c, await getConversation(c.get("db"), c.req.valid("param").id, c.get("principal").tenantId));
   })
   .openapi(messagesOf, async (c) => {
-    requireScope(c.var.principal, "read");
-    return envelope(c, await conversationMessages(c.var.db, c.req.valid("param").id, c.var.principal.tenantId, c.req.valid("query")));
+    requireScope(c.get("principal"), "read");
+    return envelope(c, await conversationMessages(c.get("db"), c.req.valid("param").id, c.get("principal").tenantId, c.req.valid("query")));
   })
   .openapi(reply, async (c) => {
-    const tenantId = sendingTenant(c.var.principal);
-    const { conversation } = await findConversation(c.var.db, c.req.valid("param").id, tenantId);
+    const tenantId = sendingTenant(c.get("principal"));
+    const { conversation } = await findConversation(c.get("db"), c.req.valid("param").id, tenantId);
     const body = c.req.valid("json");
     const request = replyRequest(conversation, body);
-    const key = c.req.valid("header")["idempotency-key"];
+    const key = idempotencyKeyOf(c.req.header("idempotency-key"));
     const route = `POST /v1/conversations/${conversation.id}/messages`;
     const claim = key ? { tenantId, key, requestHash: await requestFingerprint(route, body) } : undefined;
     const context = {
-      db: c.var.db,
+      db: c.get("db"),
       queue: c.env.DELIVERY_QUEUE,
       attachments: c.env.ATTACHMENTS,
       tenantId,
-      requestId: c.var.requestId,
+      requestId: c.get("requestId"),
       ...replyThreading(conversation),
     };
-    const renderable = await renderRequests(c.var.db, tenantId, [request], () => "");
+    const renderable = await renderRequests(c.get("db"), tenantId, [request], () => "");
     return answer(c, await acceptMessages(context, renderable, (views) => views[0], claim));
   })
   .openapi(read, async (c) => {
-    const tenantId = sendingTenant(c.var.principal);
-    return envelope(c, await markRead(c.var.db, c.req.valid("param").id, tenantId));
+    const tenantId = sendingTenant(c.get("principal"));
+    return envelope(c, await markRead(c.get("db"), c.req.valid("param").id, tenantId));
   })
   .openapi(update, async (c) => {
-    const tenantId = sendingTenant(c.var.principal);
-    return envelope(c, await setConversationStatus(c.var.db, c.req.valid("param").id, tenantId, c.req.valid("json").status));
+    const tenantId = sendingTenant(c.get("principal"));
+    return envelope(c, await setConversationStatus(c.get("db"), c.req.valid("param").id, tenantId, c.req.valid("json").status));
   });
 
 /** Settings belong to one tenant: a tenant's key. */

@@ -54,16 +54,16 @@ const progress = createRoute({
 
 export const deadLetterOperationRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(start, async (c) => {
-    requireScope(c.var.principal, "admin");
+    requireScope(c.get("principal"), "admin");
     const { action, targetProviderId, tenantId, ...match } = c.req.valid("json");
     const op = await startBulkOperation(
-      { db: c.var.db, queue: c.env.DELIVERY_QUEUE, actor: actorOf(c.req.raw, c.var.principal, c.var.requestId, "api") },
-      { action, targetProviderId, match: { ...match, tenantId: tenantScope(c.var.principal, tenantId) } },
+      { db: c.get("db"), queue: c.env.DELIVERY_QUEUE, actor: actorOf(c.req.raw, c.get("principal"), c.get("requestId"), "api") },
+      { action, targetProviderId, match: { ...match, tenantId: tenantScope(c.get("principal"), tenantId) } },
     );
     return envelope(c, op, 202);
   })
   .openapi(progress, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const ctx = { db: c.var.db, queue: c.env.DELIVERY_QUEUE };
-    return envelope(c, await bulkOperationProgress(ctx, c.req.valid("param").id, c.var.principal.tenantId, PROGRESS_BUDGET_MS));
+    requireScope(c.get("principal"), "admin");
+    const ctx = { db: c.get("db"), queue: c.env.DELIVERY_QUEUE };
+    return envelope(c, await bulkOperationProgress(ctx, c.req.valid("param").id, c.get("principal").tenantId, PROGRESS_BUDGET_MS));
   });

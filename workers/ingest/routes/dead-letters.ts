@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { z } from "zod";
 import type { IngestBindings } from "../context";
 import { requireScope, tenantScope } from "../principal";
@@ -69,40 +70,40 @@ const discard = createRoute({
 
 export const deadLetterRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(list, async (c) => {
-    requireScope(c.var.principal, "admin");
+    requireScope(c.get("principal"), "admin");
     const query = c.req.valid("query");
-    return envelope(c, await listDeadLetters(c.var.db, { ...query, tenantId: tenantScope(c.var.principal, query.tenantId) }));
+    return envelope(c, await listDeadLetters(c.get("db"), { ...query, tenantId: tenantScope(c.get("principal"), query.tenantId) }));
   })
   .openapi(redriveBulk, async (c) => {
-    requireScope(c.var.principal, "admin");
+    requireScope(c.get("principal"), "admin");
     const ids = c.req.valid("json").ids;
     const items = await redriveMany(redriveContext(c), ids);
     const redriven = items.filter((item) => item.outcome === "redriven").length;
-    await recordAudit(c.var.db, apiActor(c), {
+    await recordAudit(c.get("db"), apiActor(c), {
       action: "dead-letter.redrive",
-      tenantId: c.var.principal.tenantId,
+      tenantId: c.get("principal").tenantId,
       details: { ids, redriven },
     });
     return envelope(c, { items });
   })
   .openapi(get, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const letter = await findDeadLetter(c.var.db, c.req.valid("param").id, c.var.principal.tenantId);
-    return envelope(c, { ...letter, providerAttempts: await providerAttemptsOf(c.var.db, letter.messageId) });
+    requireScope(c.get("principal"), "admin");
+    const letter = await findDeadLetter(c.get("db"), c.req.valid("param").id, c.get("principal").tenantId);
+    return envelope(c, { ...letter, providerAttempts: await providerAttemptsOf(c.get("db"), letter.messageId) });
   })
   .openapi(redrive, async (c) => {
-    requireScope(c.var.principal, "admin");
+    requireScope(c.get("principal"), "admin");
     const letter = await redriveDeadLetter(redriveContext(c), c.req.valid("param").id);
-    await recordAudit(c.var.db, apiActor(c), { action: "dead-letter.redrive", tenantId: letter.tenantId, target: letter.id });
+    await recordAudit(c.get("db"), apiActor(c), { action: "dead-letter.redrive", tenantId: letter.tenantId, target: letter.id });
     return envelope(c, letter);
   })
   .openapi(discard, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const letter = await discardDeadLetter(c.var.db, c.req.valid("param").id, c.var.principal.tenantId, c.var.requestId);
-    await recordAudit(c.var.db, apiActor(c), { action: "dead-letter.discard", tenantId: letter.tenantId, target: letter.id });
+    requireScope(c.get("principal"), "admin");
+    const letter = await discardDeadLetter(c.get("db"), c.req.valid("param").id, c.get("principal").tenantId, c.get("requestId"));
+    await recordAudit(c.get("db"), apiActor(c), { action: "dead-letter.discard", tenantId: letter.tenantId, target: letter.id });
     return envelope(c, letter);
   });
 
-function redriveContext(c: { env: IngestBindings["Bindings"]; var: IngestBindings["Variables"] }) {
-  return { db: c.var.db, queue: c.env.DELIVERY_QUEUE, tenantId: c.var.principal.tenantId, requestId: c.var.requestId };
+function redriveContext(c: Context<IngestBindings>) {
+  return { db: c.get("db"), queue: c.env.DELIVERY_QUEUE, tenantId: c.get("principal").tenantId, requestId: c.get("requestId") };
 }

@@ -61,22 +61,22 @@ const remove = createRoute({
 
 export const deviceRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(register, async (c) => {
-    const tenantId = sendingTenant(c.var.principal);
-    const { device, created } = await registerDevice(c.var.db, tenantId, c.req.valid("json"), outboundPolicyFromEnv(c.env));
+    const tenantId = sendingTenant(c.get("principal"));
+    const { device, created } = await registerDevice(c.get("db"), tenantId, c.req.valid("json"), outboundPolicyFromEnv(c.env));
     return created ? envelope(c, device, 201) : envelope(c, device, 200);
   })
   .openapi(list, async (c) => {
-    requireScope(c.var.principal, "read");
+    requireScope(c.get("principal"), "read");
     const query = c.req.valid("query");
-    return envelope(c, await listDevices(c.var.db, { ...query, tenantId: tenantScope(c.var.principal, query.tenantId) }));
+    return envelope(c, await listDevices(c.get("db"), { ...query, tenantId: tenantScope(c.get("principal"), query.tenantId) }));
   })
   .openapi(get, async (c) => {
-    requireScope(c.var.principal, "read");
-    return envelope(c, await getDevice(c.var.db, c.req.valid("param").id, c.var.principal.tenantId));
+    requireScope(c.get("principal"), "read");
+    return envelope(c, await getDevice(c.get("db"), c.req.valid("param").id, c.get("principal").tenantId));
   })
   .openapi(remove, async (c) => {
-    const tenantId = sendingTenant(c.var.principal);
+    const tenantId = sendingTenant(c.get("principal"));
     const deviceId = c.req.valid("param").id;
-    await deleteDevice(c.var.db, deviceId, tenantId);
+    await deleteDevice(c.get("db"), deviceId, tenantId);
     return envelope(c, { id: deviceId, deleted: true as const });
   });

@@ -17,7 +17,7 @@ const health = createRoute({
 });
 
 export const healthRoutes = new OpenAPIHono<IngestBindings>().openapi(health, async (c) => {
-  const checks = await readinessChecks({ d1: () => c.var.db.run(sql`SELECT 1`), queue: c.env.DELIVERY_QUEUE, env: c.env });
+  const checks = await readinessChecks({ d1: () => c.get("db").run(sql`SELECT 1`), queue: c.env.DELIVERY_QUEUE, env: c.env });
   const error = notReady(checks);
   if (error) throw error;
   return envelope(c, { status: "ok" as const, checks });

@@ -29,6 +29,6 @@ routes.openAPIRegistry.registerPath(get);
 
 // The bytes, not an envelope: documented above, served by a plain route.
 export const mediaRoutes = routes.get("/v1/media/:id", async (c) => {
-  requireScope(c.var.principal, "read");
-  return mediaResponse(c.var.db, c.env.MEDIA, c.req.param("id"), c.var.principal.tenantId, c.var.requestId);
+  requireScope(c.get("principal"), "read");
+  return mediaResponse(c.get("db"), c.env.MEDIA, c.req.param("id"), c.get("principal").tenantId, c.get("requestId"));
 });

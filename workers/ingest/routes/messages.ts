@@ -1,11 +1,12 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { z } from "zod";
 import { batchRequestSchema, messageRequestSchema } from "../../../shared/domain/message-request";
 import type { MessageView } from "../../../shared/domain/message-view";
 import type { IngestBindings } from "../context";
 import { requireScope, sendingTenant, tenantScope } from "../principal";
 import { answer, envelope } from "../respond";
-import { idempotencyHeader, idParam, messageListQuery } from "../schemas/params";
+import { idempotencyKeyOf, idempotencyParameter, idParam, messageListQuery } from "../schemas/params";
 import { bearer, errors, jsonBody, success } from "../schemas/route-parts";
 import { listOf, messageSchema, messageWithEventsSchema } from "../schemas/views";
 import { acceptMessages } from "../services/accept-messages";
@@ -25,7 +26,8 @@ const send = createRoute({
   summary: "Send a message",
   description:
     "Validates, stores the message as `queued` and enqueues it. Needs the `send` scope. A push to a contact (`ctc_…`) becomes one message per valid device; the answer is the first, with `fanOut` listing them all. With `template` instead of `content`, the template is rendered now: the message stores the result and the template version.",
-  request: { headers: idempotencyHeader, ...jsonBody(messageRequestSchema) },
+  parameters: [idempotencyParameter],
+  request: { ...jsonBody(messageRequestSchema) },
   responses: { 202: success(messageSchema, "Accepted"), ...errors(409, 413, 422, 503) },
 });
 
@@ -37,7 +39,8 @@ const sendBatch = createRoute({
   summary: "Send up to 100 messages",
   description:
     "All or nothing: one invalid item rejects the batch, `error.details` naming each bad index. A push to a contact becomes one item per valid device, in its place.",
-  request: { headers: idempotencyHeader, ...jsonBody(batchRequestSchema) },
+  parameters: [idempotencyParameter],
+  request: { ...jsonBody(batchRequestSchema) },
   responses: { 202: success(z.object({ items: z.array(messageSchema) }), "Accepted, in request order"), ...errors(409, 413, 422, 503) },
 });
 
@@ -75,39 +78,39 @@ const asItems = (views: MessageView[]) => ({ items: views });
 
 export const messageRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(send, async (c) => {
-    const tenantId = sendingTenant(c.var.principal);
+    const tenantId = sendingTenant(c.get("principal"));
     const request = c.req.valid("json");
-    const key = c.req.valid("header")["idempotency-key"];
+    const key = idempotencyKeyOf(c.req.header("idempotency-key"));
     const claim = key ? { tenantId, key, requestHash: await requestFingerprint("POST /v1/messages", request) } : undefined;
-    const renderable = await renderRequests(c.var.db, tenantId, [request], () => "");
+    const renderable = await renderRequests(c.get("db"), tenantId, [request], () => "");
     const accepted = await acceptMessages(acceptContext(c, tenantId), renderable, singleAnswer(request), claim);
     return answer(c, accepted);
   })
   .openapi(sendBatch, async (c) => {
-    const tenantId = sendingTenant(c.var.principal);
+    const tenantId = sendingTenant(c.get("principal"));
     const { messages } = c.req.valid("json");
-    const key = c.req.valid("header")["idempotency-key"];
+    const key = idempotencyKeyOf(c.req.header("idempotency-key"));
     const claim = key ? { tenantId, key, requestHash: await requestFingerprint("POST /v1/messages/batch", messages) } : undefined;
-    const renderable = await renderRequests(c.var.db, tenantId, messages, (index) => `messages.${index}`);
+    const renderable = await renderRequests(c.get("db"), tenantId, messages, (index) => `messages.${index}`);
     const accepted = await acceptMessages(acceptContext(c, tenantId), renderable, asItems, claim);
     return answer(c, accepted);
   })
   .openapi(list, async (c) => {
-    requireScope(c.var.principal, "read");
+    requireScope(c.get("principal"), "read");
     const query = c.req.valid("query");
-    const page = await listMessages(c.var.db, { ...query, tenantId: tenantScope(c.var.principal, query.tenantId) });
+    const page = await listMessages(c.get("db"), { ...query, tenantId: tenantScope(c.get("principal"), query.tenantId) });
     return envelope(c, page);
   })
   .openapi(get, async (c) => {
-    requireScope(c.var.principal, "read");
-    return envelope(c, await messageWithEvents(c.var.db, c.req.valid("param").id, c.var.principal.tenantId, c.env.ARCHIVE));
+    requireScope(c.get("principal"), "read");
+    return envelope(c, await messageWithEvents(c.get("db"), c.req.valid("param").id, c.get("principal").tenantId, c.env.ARCHIVE));
   })
   .openapi(cancel, async (c) => {
-    requireScope(c.var.principal, "send");
-    const canceled = await cancelMessage(c.var.db, c.req.valid("param").id, c.var.principal.tenantId, c.var.requestId);
+    requireScope(c.get("principal"), "send");
+    const canceled = await cancelMessage(c.get("db"), c.req.valid("param").id, c.get("principal").tenantId, c.get("requestId"));
     return envelope(c, canceled);
   });
 
-function acceptContext(c: { env: IngestBindings["Bindings"]; var: IngestBindings["Variables"] }, tenantId: string) {
-  return { db: c.var.db, queue: c.env.DELIVERY_QUEUE, attachments: c.env.ATTACHMENTS, tenantId, requestId: c.var.requestId };
+function acceptContext(c: Context<IngestBindings>, tenantId: string) {
+  return { db: c.get("db"), queue: c.env.DELIVERY_QUEUE, attachments: c.env.ATTACHMENTS, tenantId, requestId: c.get("requestId") };
 }

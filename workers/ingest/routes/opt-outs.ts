@@ -64,13 +64,13 @@ function adminTenant(principal: Principal): string {
 }
 
 export const optOutRoutes = new OpenAPIHono<IngestBindings>()
-  .openapi(create, async (c) => envelope(c, await createOptOut(c.var.db, adminTenant(c.var.principal), c.req.valid("json")), 201))
+  .openapi(create, async (c) => envelope(c, await createOptOut(c.get("db"), adminTenant(c.get("principal")), c.req.valid("json")), 201))
   .openapi(list, async (c) => {
-    requireScope(c.var.principal, "read");
+    requireScope(c.get("principal"), "read");
     const query = c.req.valid("query");
-    return envelope(c, await listOptOuts(c.var.db, { ...query, tenantId: tenantScope(c.var.principal, query.tenantId) }));
+    return envelope(c, await listOptOuts(c.get("db"), { ...query, tenantId: tenantScope(c.get("principal"), query.tenantId) }));
   })
   .openapi(update, async (c) =>
-    envelope(c, await updateOptOut(c.var.db, c.req.valid("param").id, adminTenant(c.var.principal), c.req.valid("json").note)),
+    envelope(c, await updateOptOut(c.get("db"), c.req.valid("param").id, adminTenant(c.get("principal")), c.req.valid("json").note)),
   )
-  .openapi(remove, async (c) => envelope(c, await deleteOptOut(c.var.db, c.req.valid("param").id, adminTenant(c.var.principal))));
+  .openapi(remove, async (c) => envelope(c, await deleteOptOut(c.get("db"), c.req.valid("param").id, adminTenant(c.get("principal")))));

@@ -94,41 +94,41 @@ const test = createRoute({
 
 export const providerRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(create, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const provider = await createProvider(c.var.db, configRulesFrom(c.env), c.var.principal, c.req.valid("json"));
-    await recordAudit(c.var.db, apiActor(c), { action: "provider.create", tenantId: provider.tenantId, target: provider.id });
+    requireScope(c.get("principal"), "admin");
+    const provider = await createProvider(c.get("db"), configRulesFrom(c.env), c.get("principal"), c.req.valid("json"));
+    await recordAudit(c.get("db"), apiActor(c), { action: "provider.create", tenantId: provider.tenantId, target: provider.id });
     return envelope(c, provider, 201);
   })
   .openapi(list, async (c) => {
-    requireScope(c.var.principal, "admin");
+    requireScope(c.get("principal"), "admin");
     const query = c.req.valid("query");
-    const tenantId = tenantScope(c.var.principal, query.tenantId);
-    const systemOnly = query.system === "true" && c.var.principal.tenantId === null;
+    const tenantId = tenantScope(c.get("principal"), query.tenantId);
+    const systemOnly = query.system === "true" && c.get("principal").tenantId === null;
     const page = offsetPageFrom(query);
-    return envelope(c, offsetPageOf(await listProviders(c.var.db, tenantId, systemOnly, page), page));
+    return envelope(c, offsetPageOf(await listProviders(c.get("db"), tenantId, systemOnly, page), page));
   })
   .openapi(get, async (c) => {
-    requireScope(c.var.principal, "admin");
-    return envelope(c, providerView(await findProvider(c.var.db, c.var.principal, c.req.valid("param").id)));
+    requireScope(c.get("principal"), "admin");
+    return envelope(c, providerView(await findProvider(c.get("db"), c.get("principal"), c.req.valid("param").id)));
   })
   .openapi(update, async (c) => {
-    requireScope(c.var.principal, "admin");
+    requireScope(c.get("principal"), "admin");
     const input = c.req.valid("json");
-    const provider = await updateProvider(c.var.db, configRulesFrom(c.env), c.var.principal, c.req.valid("param").id, input);
+    const provider = await updateProvider(c.get("db"), configRulesFrom(c.env), c.get("principal"), c.req.valid("param").id, input);
     // The names of the fields changed, never their values: a config holds secrets.
     const details = { fields: Object.keys(input), configFields: Object.keys(input.config ?? {}) };
-    await recordAudit(c.var.db, apiActor(c), { action: "provider.update", tenantId: provider.tenantId, target: provider.id, details });
+    await recordAudit(c.get("db"), apiActor(c), { action: "provider.update", tenantId: provider.tenantId, target: provider.id, details });
     return envelope(c, provider);
   })
   .openapi(remove, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const owner = (await findProvider(c.var.db, c.var.principal, c.req.valid("param").id)).tenantId;
-    const deleted = await deleteProvider(c.var.db, c.var.principal, c.req.valid("param").id);
-    await recordAudit(c.var.db, apiActor(c), { action: "provider.delete", tenantId: owner, target: deleted.id });
+    requireScope(c.get("principal"), "admin");
+    const owner = (await findProvider(c.get("db"), c.get("principal"), c.req.valid("param").id)).tenantId;
+    const deleted = await deleteProvider(c.get("db"), c.get("principal"), c.req.valid("param").id);
+    await recordAudit(c.get("db"), apiActor(c), { action: "provider.delete", tenantId: owner, target: deleted.id });
     return envelope(c, deleted);
   })
   .openapi(test, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const row = await findProvider(c.var.db, c.var.principal, c.req.valid("param").id);
+    requireScope(c.get("principal"), "admin");
+    const row = await findProvider(c.get("db"), c.get("principal"), c.req.valid("param").id);
     return envelope(c, await checkProvider(configRulesFrom(c.env), row));
   });

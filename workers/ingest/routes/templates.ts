@@ -107,38 +107,38 @@ const render = createRoute({
 
 export const templateRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(create, async (c) => {
-    requireScope(c.var.principal, "admin");
-    return envelope(c, await createTemplate(c.var.db, c.var.principal, c.req.valid("json")), 201);
+    requireScope(c.get("principal"), "admin");
+    return envelope(c, await createTemplate(c.get("db"), c.get("principal"), c.req.valid("json")), 201);
   })
   .openapi(list, async (c) => {
-    requireScope(c.var.principal, "read");
+    requireScope(c.get("principal"), "read");
     const query = c.req.valid("query");
     const page = offsetPageFrom(query);
-    const rows = await listTemplates(c.var.db, tenantScope(c.var.principal, query.tenantId), page);
+    const rows = await listTemplates(c.get("db"), tenantScope(c.get("principal"), query.tenantId), page);
     return envelope(c, offsetPageOf(rows, page));
   })
   .openapi(get, async (c) => {
-    requireScope(c.var.principal, "read");
-    return envelope(c, templateView(await findTemplate(c.var.db, c.var.principal, c.req.valid("param").id)));
+    requireScope(c.get("principal"), "read");
+    return envelope(c, templateView(await findTemplate(c.get("db"), c.get("principal"), c.req.valid("param").id)));
   })
   .openapi(update, async (c) => {
-    requireScope(c.var.principal, "admin");
-    return envelope(c, await updateTemplate(c.var.db, c.var.principal, c.req.valid("param").id, c.req.valid("json")));
+    requireScope(c.get("principal"), "admin");
+    return envelope(c, await updateTemplate(c.get("db"), c.get("principal"), c.req.valid("param").id, c.req.valid("json")));
   })
   .openapi(remove, async (c) => {
-    requireScope(c.var.principal, "admin");
-    return envelope(c, await deleteTemplate(c.var.db, c.var.principal, c.req.valid("param").id));
+    requireScope(c.get("principal"), "admin");
+    return envelope(c, await deleteTemplate(c.get("db"), c.get("principal"), c.req.valid("param").id));
   })
   .openapi(versions, async (c) => {
-    requireScope(c.var.principal, "read");
+    requireScope(c.get("principal"), "read");
     const page = offsetPageFrom(c.req.valid("query"));
-    const rows = await listTemplateVersions(c.var.db, c.var.principal, c.req.valid("param").id, page);
+    const rows = await listTemplateVersions(c.get("db"), c.get("principal"), c.req.valid("param").id, page);
     return envelope(c, offsetPageOf(rows, page));
   })
   .openapi(render, async (c) => {
-    requireScope(c.var.principal, "read");
+    requireScope(c.get("principal"), "read");
     const { data, locale, version } = c.req.valid("json");
-    const found = await templateVersionFor(c.var.db, c.var.principal, c.req.valid("param").id, version);
+    const found = await templateVersionFor(c.get("db"), c.get("principal"), c.req.valid("param").id, version);
     const chosen = pickLocale(Object.keys(found.version.locales), locale, found.version.defaultLocale);
     const parts = chosen === found.version.defaultLocale ? found.version.content : found.version.locales[chosen];
     const rendered = await renderTemplate(found.template.channel, parts, data, { part: "template", data: "data" });

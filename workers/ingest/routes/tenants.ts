@@ -113,30 +113,30 @@ const revokeKey = createRoute({
 
 export const tenantRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(create, async (c) => {
-    requireOps(c.var.principal);
-    const tenant = await createTenant(c.var.db, c.req.valid("json").name);
-    await recordAudit(c.var.db, apiActor(c), { action: "tenant.create", tenantId: tenant.id, target: tenant.id });
+    requireOps(c.get("principal"));
+    const tenant = await createTenant(c.get("db"), c.req.valid("json").name);
+    await recordAudit(c.get("db"), apiActor(c), { action: "tenant.create", tenantId: tenant.id, target: tenant.id });
     return envelope(c, tenant, 201);
   })
   .openapi(list, async (c) => {
-    requireOps(c.var.principal);
+    requireOps(c.get("principal"));
     const page = offsetPageFrom(c.req.valid("query"));
-    return envelope(c, offsetPageOf(await listTenants(c.var.db, page), page));
+    return envelope(c, offsetPageOf(await listTenants(c.get("db"), page), page));
   })
   .openapi(get, async (c) => {
-    requireScope(c.var.principal, "read");
-    return envelope(c, await findTenant(c.var.db, c.var.principal, c.req.valid("param").id));
+    requireScope(c.get("principal"), "read");
+    return envelope(c, await findTenant(c.get("db"), c.get("principal"), c.req.valid("param").id));
   })
   .openapi(update, async (c) => {
-    requireScope(c.var.principal, "admin");
-    return envelope(c, await updateTenant(c.var.db, c.var.principal, c.req.valid("param").id, c.req.valid("json")));
+    requireScope(c.get("principal"), "admin");
+    return envelope(c, await updateTenant(c.get("db"), c.get("principal"), c.req.valid("param").id, c.req.valid("json")));
   })
   .openapi(createKey, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const tenant = await findTenant(c.var.db, c.var.principal, c.req.valid("param").id);
+    requireScope(c.get("principal"), "admin");
+    const tenant = await findTenant(c.get("db"), c.get("principal"), c.req.valid("param").id);
     const { name, scopes } = c.req.valid("json");
-    const issued = await issueApiKey(c.var.db, tenant.id, name, scopes);
-    await recordAudit(c.var.db, apiActor(c), {
+    const issued = await issueApiKey(c.get("db"), tenant.id, name, scopes);
+    await recordAudit(c.get("db"), apiActor(c), {
       action: "api-key.issue",
       tenantId: tenant.id,
       target: issued.id,
@@ -145,14 +145,14 @@ export const tenantRoutes = new OpenAPIHono<IngestBindings>()
     return envelope(c, issued, 201);
   })
   .openapi(listKeys, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const tenant = await findTenant(c.var.db, c.var.principal, c.req.valid("param").id);
+    requireScope(c.get("principal"), "admin");
+    const tenant = await findTenant(c.get("db"), c.get("principal"), c.req.valid("param").id);
     const page = offsetPageFrom(c.req.valid("query"));
-    return envelope(c, offsetPageOf(await listApiKeys(c.var.db, tenant.id, page), page));
+    return envelope(c, offsetPageOf(await listApiKeys(c.get("db"), tenant.id, page), page));
   })
   .openapi(revokeKey, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const revoked = await revokeApiKey(c.var.db, c.var.principal, c.req.valid("param").id);
-    await recordAudit(c.var.db, apiActor(c), { action: "api-key.revoke", tenantId: revoked.tenantId, target: revoked.id });
+    requireScope(c.get("principal"), "admin");
+    const revoked = await revokeApiKey(c.get("db"), c.get("principal"), c.req.valid("param").id);
+    await recordAudit(c.get("db"), apiActor(c), { action: "api-key.revoke", tenantId: revoked.tenantId, target: revoked.id });
     return envelope(c, revoked);
   });

@@ -30,6 +30,6 @@ const get = createRoute({
 });
 
 export const usageRoutes = new OpenAPIHono<IngestBindings>().openapi(get, async (c) => {
-  requireScope(c.var.principal, "read");
-  return envelope(c, { items: await usageIn(c.var.db, c.var.principal, c.req.valid("query")) });
+  requireScope(c.get("principal"), "read");
+  return envelope(c, { items: await usageIn(c.get("db"), c.get("principal"), c.req.valid("query")) });
 });

@@ -152,50 +152,50 @@ const test = createRoute({
 
 export const webhookEndpointRoutes = new OpenAPIHono<IngestBindings>()
   .openapi(create, async (c) => {
-    requireScope(c.var.principal, "admin");
-    return envelope(c, await createEndpoint(c.var.db, endpointRulesFrom(c.env), c.var.principal, c.req.valid("json")), 201);
+    requireScope(c.get("principal"), "admin");
+    return envelope(c, await createEndpoint(c.get("db"), endpointRulesFrom(c.env), c.get("principal"), c.req.valid("json")), 201);
   })
   .openapi(list, async (c) => {
-    requireScope(c.var.principal, "admin");
+    requireScope(c.get("principal"), "admin");
     const query = c.req.valid("query");
     const page = offsetPageFrom(query);
-    return envelope(c, offsetPageOf(await listEndpoints(c.var.db, tenantScope(c.var.principal, query.tenantId), page), page));
+    return envelope(c, offsetPageOf(await listEndpoints(c.get("db"), tenantScope(c.get("principal"), query.tenantId), page), page));
   })
   .openapi(get, async (c) => {
-    requireScope(c.var.principal, "admin");
-    return envelope(c, endpointView(await findEndpoint(c.var.db, c.var.principal, c.req.valid("param").id)));
+    requireScope(c.get("principal"), "admin");
+    return envelope(c, endpointView(await findEndpoint(c.get("db"), c.get("principal"), c.req.valid("param").id)));
   })
   .openapi(update, async (c) => {
-    requireScope(c.var.principal, "admin");
+    requireScope(c.get("principal"), "admin");
     const { id } = c.req.valid("param");
-    return envelope(c, await updateEndpoint(c.var.db, endpointRulesFrom(c.env), c.var.principal, id, c.req.valid("json")));
+    return envelope(c, await updateEndpoint(c.get("db"), endpointRulesFrom(c.env), c.get("principal"), id, c.req.valid("json")));
   })
   .openapi(remove, async (c) => {
-    requireScope(c.var.principal, "admin");
-    return envelope(c, await deleteEndpoint(c.var.db, c.var.principal, c.req.valid("param").id));
+    requireScope(c.get("principal"), "admin");
+    return envelope(c, await deleteEndpoint(c.get("db"), c.get("principal"), c.req.valid("param").id));
   })
   .openapi(rotate, async (c) => {
-    requireScope(c.var.principal, "admin");
-    return envelope(c, await rotateSecret(c.var.db, endpointRulesFrom(c.env), c.var.principal, c.req.valid("param").id));
+    requireScope(c.get("principal"), "admin");
+    return envelope(c, await rotateSecret(c.get("db"), endpointRulesFrom(c.env), c.get("principal"), c.req.valid("param").id));
   })
   .openapi(attempts, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const endpoint = await findEndpoint(c.var.db, c.var.principal, c.req.valid("param").id);
-    return envelope(c, await listAttempts(c.var.db, endpoint.id, c.req.valid("query")));
+    requireScope(c.get("principal"), "admin");
+    const endpoint = await findEndpoint(c.get("db"), c.get("principal"), c.req.valid("param").id);
+    return envelope(c, await listAttempts(c.get("db"), endpoint.id, c.req.valid("query")));
   })
   .openapi(replay, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const endpoint = await findEndpoint(c.var.db, c.var.principal, c.req.valid("param").id);
-    return envelope(c, await replaySince(c.var.db, c.env.EVENTS_QUEUE, endpoint, c.req.valid("json").since), 202);
+    requireScope(c.get("principal"), "admin");
+    const endpoint = await findEndpoint(c.get("db"), c.get("principal"), c.req.valid("param").id);
+    return envelope(c, await replaySince(c.get("db"), c.env.EVENTS_QUEUE, endpoint, c.req.valid("json").since), 202);
   })
   .openapi(replayOne, async (c) => {
-    requireScope(c.var.principal, "admin");
+    requireScope(c.get("principal"), "admin");
     const { id, deliveryId } = c.req.valid("param");
-    const endpoint = await findEndpoint(c.var.db, c.var.principal, id);
-    return envelope(c, await replayDelivery(c.var.db, c.env.EVENTS_QUEUE, endpoint, deliveryId), 202);
+    const endpoint = await findEndpoint(c.get("db"), c.get("principal"), id);
+    return envelope(c, await replayDelivery(c.get("db"), c.env.EVENTS_QUEUE, endpoint, deliveryId), 202);
   })
   .openapi(test, async (c) => {
-    requireScope(c.var.principal, "admin");
-    const endpoint = await findEndpoint(c.var.db, c.var.principal, c.req.valid("param").id);
-    return envelope(c, await testEndpoint(c.var.db, endpointRulesFrom(c.env), endpoint));
+    requireScope(c.get("principal"), "admin");
+    const endpoint = await findEndpoint(c.get("db"), c.get("principal"), c.req.valid("param").id);
+    return envelope(c, await testEndpoint(c.get("db"), endpointRulesFrom(c.env), endpoint));
   });

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { CHANNELS, MESSAGE_STATUSES } from "../../../shared/domain/enums";
+import { zodDetails } from "../../../shared/http/envelope";
+import { InvalidInputError } from "../../../shared/http/errors";
 import { USAGE_GROUPS } from "../services/usage";
 
 export const idParam = (example: string) =>
@@ -44,12 +46,37 @@ export const deadLetterListQuery = pageQuery.extend({
   until: isoTime.optional().meta({ description: "Dead-lettered before" }),
 });
 
-export const idempotencyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces")
-    .optional()
-    .meta({ description: "Replays within 24 h return the original answer" }),
-});
+const IDEMPOTENCY_KEY_DESCRIPTION = "Replays within 24 h return the original answer";
+const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+
+/**
+ * The `Idempotency-Key` header, documented from its schema and read by `idempotencyKeyOf`, not
+ * by a route's header validator: that one copies every header of every send, and with its parse
+ * was ~4 % of a send's CPU.
+ */
+export const idempotencyParameter = {
+  name: "idempotency-key",
+  in: "header" as const,
+  required: false,
+  description: IDEMPOTENCY_KEY_DESCRIPTION,
+  schema: { ...jsonSchemaOf(idempotencyKey), description: IDEMPOTENCY_KEY_DESCRIPTION },
+};
+
+/** A string's JSON Schema, typed as narrowly as the OpenAPI versions' parameter types all accept. */
+function jsonSchemaOf(schema: z.ZodString): { type: "string" } {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema);
+  return rest as { type: "string" };
+}
+
+/** The request's Idempotency-Key, if it gave one; a malformed one is a 400 like any invalid header. */
+export function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const parsed = idempotencyKey.safeParse(header);
+  if (!parsed.success)
+    throw new InvalidInputError("The request failed validation", zodDetails(parsed.error, ["header", "idempotency-key"]));
+  return parsed.data;
+}

@@ -1,8 +1,8 @@
 import { inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { type ConversationKey, currentConversation, previewOf, touchConversation } from "../../../shared/db/conversation-threading";
+import { asD1Statement } from "../../../shared/db/compiled-statement";
+import { previewOf } from "../../../shared/db/conversation-threading";
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
-import { insertEvents } from "../../../shared/db/message-lifecycle";
 import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
 import { envelopeOf, primaryRecipient } from "../../../shared/domain/email-envelope";
 import { newId } from "../../../shared/domain/ids";
@@ -10,7 +10,16 @@ import { threadOf } from "../../../shared/domain/message-content";
 import { type MessageView, messageView } from "../../../shared/domain/message-view";
 import { smsSegments } from "../../../shared/domain/sms-segments";
 import { InvalidInputError, PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";
+import { CONVERSATION_CHANNELS } from "../../../shared/providers/registry";
 import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../../shared/queue/delivery-job";
+import {
+  type ConversationLookup,
+  insertMessages,
+  insertQueuedEvents,
+  type RowToInsert,
+  rowsJson,
+  touchConversations,
+} from "./acceptance-statements";
 import { discardAttachments, storeAttachments } from "./email-attachments";
 import { claimStatement, completeClaim, dropExpired, type IdempotencyClaim, priorUse, releaseStatement } from "./idempotency";
 import { resolvePushRecipients } from "./push-recipients";
@@ -29,17 +38,6 @@ export type AcceptContext = {
   /** A reply goes out only through its conversation's provider. */
   pinnedProviderId?: string;
 };
-
-/** An outbound message's conversation key: our endpoint is its sender (any of ours when the provider picks it). */
-function conversationKeyOf(row: MessageRow): ConversationKey {
-  return {
-    tenantId: row.tenantId,
-    channel: row.channel,
-    ourEndpoint: row.sender,
-    theirEndpoint: row.recipient,
-    thread: threadOf(row.content),
-  };
-}
 
 export type Acceptance<T> = { answer: { status: number; body: T }; replayed: boolean };
 
@@ -85,6 +83,32 @@ function newRow(ctx: AcceptContext, request: AcceptableMessage, now: string, cla
   };
 }
 
+function lookupOf(ctx: AcceptContext, row: MessageRow): ConversationLookup {
+  if (ctx.conversationId) return "named";
+  if (!CONVERSATION_CHANNELS.has(row.channel)) return "none";
+  return row.sender === null ? "any-sender" : "by-sender";
+}
+
+/** One insert per way of finding the conversation among the rows (a request has one, a mixed batch a few). */
+function insertStatements(ctx: AcceptContext, rows: MessageRow[]): D1PreparedStatement[] {
+  const byLookup = new Map<ConversationLookup, RowToInsert[]>();
+  for (const row of rows) {
+    const lookup = lookupOf(ctx, row);
+    const group = byLookup.get(lookup) ?? [];
+    group.push({ ...row, conversationId: ctx.conversationId?.(row) ?? null, thread: threadOf(row.content) });
+    byLookup.set(lookup, group);
+  }
+  return [...byLookup].map(([lookup, group]) => insertMessages(ctx.db, lookup, { rows: rowsJson(group) }));
+}
+
+/** The conversations the rows may have joined, touched in one statement; none when no row can join one. */
+function touchStatements(ctx: AcceptContext, rows: MessageRow[], now: string): D1PreparedStatement[] {
+  const touches = rows
+    .filter((row) => lookupOf(ctx, row) !== "none")
+    .map((row) => ({ messageId: row.id, preview: previewOf(row.content.text) }));
+  return touches.length === 0 ? [] : [touchConversations(ctx.db, "outbound", { at: now, touches: JSON.stringify(touches) })];
+}
+
 function acceptedReason(row: MessageRow, request: AcceptableMessage): string {
   const rendered = request.rendered;
   const from = rendered ? `; rendered from ${rendered.templateId} version ${rendered.templateVersion} (${rendered.locale})` : "";
@@ -126,29 +150,23 @@ export async function acceptMessages<T>(
   if (claimed) assertStorable(claimed.body);
 
   const charges = chargesFor(await tenantQuotas(ctx.db, ctx.tenantId), rows);
-  const inserts = rows.map((row) =>
-    ctx.db
-      .insert(messages)
-      .values({ ...row, conversationId: ctx.conversationId?.(row) ?? currentConversation(conversationKeyOf(row), now) })
-      .returning({ conversationId: messages.conversationId }),
-  );
-  const writes: BatchItem<"sqlite">[] = [
-    ...chargeStatements(ctx.db, ctx.tenantId, charges, nowDate),
+  const inserts = insertStatements(ctx, rows);
+  const writes: D1PreparedStatement[] = [
+    ...chargeStatements(ctx.db, ctx.tenantId, charges, nowDate).map((charge) => asD1Statement(ctx.db, charge)),
     // Every `queued` event of the request in one statement (a batch of 100 saves 99).
-    insertEvents(
-      ctx.db,
-      rows.map((row, index) => queuedEvent(row, resolved[index])),
-    ),
-    ...rows.map((row) => touchConversation(ctx.db, row.id, { at: now, preview: previewOf(row.content.text), inbound: false })),
+    insertQueuedEvents(ctx.db, "all", { events: JSON.stringify(rows.map((row, index) => queuedEvent(row, resolved[index]))) }),
+    ...touchStatements(ctx, rows, now),
   ];
-  if (claim && claimed) writes.unshift(claimStatement(ctx.db, claim, claimed, nowDate));
+  if (claim && claimed) writes.unshift(asD1Statement(ctx.db, claimStatement(ctx.db, claim, claimed, nowDate)));
 
   const files = await storeAttachments(ctx.attachments, rows, resolved);
   try {
-    const results = await ctx.db.batch([...inserts, ...writes] as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-    results.slice(0, rows.length).forEach((inserted, index) => {
-      rows[index].conversationId = (inserted as { conversationId: string | null }[])[0]?.conversationId ?? null;
-    });
+    const results = await ctx.db.$client.batch<{ id: string; conversation_id: string | null }>([...inserts, ...writes]);
+    // The inserts' RETURNING rows come in no promised order: matched by id.
+    const joined = new Map(
+      results.slice(0, inserts.length).flatMap((inserted) => inserted.results.map((row) => [row.id, row.conversation_id])),
+    );
+    for (const row of rows) row.conversationId = joined.get(row.id) ?? null;
   } catch (error) {
     await discardAttachments(ctx.attachments, files);
     if (claim && !retried && isUniqueViolation(error, "idempotency_keys")) return resolvePriorUse(ctx, requests, shape, claim);

@@ -37,7 +37,7 @@ export function chargesFor(quotas: Quotas, rows: MessageRow[]): Charge[] {
 }
 
 /** Adds the charges to this period's counters; the table's CHECK fails the whole batch past a quota. */
-export function chargeStatements(db: Database, tenantId: string, charges: Charge[], at: Date): BatchItem<"sqlite">[] {
+export function chargeStatements(db: Database, tenantId: string, charges: Charge[], at: Date) {
   const { period } = quotaPeriod(at);
   return charges.map((charge) =>
     db

@@ -24,16 +24,16 @@ function callbackAt(url: string): { module: AnyProviderModule; route: CallbackRo
 }
 
 async function recorded(c: Context<WebhooksBindings>, module: AnyProviderModule, provider: CallbackProvider, result: CallbackResult) {
-  const received = { provider: { id: provider.id, tenantId: provider.tenantId }, requestId: c.var.requestId };
+  const received = { provider: { id: provider.id, tenantId: provider.tenantId }, requestId: c.get("requestId") };
   switch (result.kind) {
     case "status": {
       const { kind: _kind, ...callback } = result;
-      return envelope(c, await recordCallback(c.var.db, { ...callback, ...received }));
+      return envelope(c, await recordCallback(c.get("db"), { ...callback, ...received }));
     }
     case "inbound": {
       const { kind: _kind, reply, ...inbound } = result;
       const { withMedia, analysis, ...recordResult } = await recordInbound(
-        c.var.db,
+        c.get("db"),
         { ...inbound, ...received },
         analysisDebounceSeconds(c.env),
       );
@@ -55,7 +55,7 @@ async function recorded(c: Context<WebhooksBindings>, module: AnyProviderModule,
 
 async function fetchMediaOf(c: Context<WebhooksBindings>, messageIds: string[]): Promise<void> {
   try {
-    await fetchPendingMedia(c.var.db, c.env, { messageIds });
+    await fetchPendingMedia(c.get("db"), c.env, { messageIds });
   } catch (error) {
     log.error("webhooks.media_fetch_error", { messageIds, error: error instanceof Error ? error.message : String(error) });
   }
@@ -69,7 +69,7 @@ export const callbackRoutes = new Hono<WebhooksBindings>().post("/webhooks/*", a
   const target = callbackAt(c.req.url);
   const callback = target?.module.callback;
   if (!target || !callback) return c.notFound();
-  const provider = await enabledProvider(c.var.db, c.env, target.module, target.route.providerId);
+  const provider = await enabledProvider(c.get("db"), c.env, target.module, target.route.providerId);
   const request = { url: c.req.url, headers: c.req.raw.headers, rawBody: await rawBody(c.req) };
   const result = await callback.handle(request, { route: target.route, providerId: provider.id, config: provider.config }, deps);
   return recorded(c, target.module, provider, result);

@@ -7,7 +7,7 @@ import { envelope } from "../respond";
 
 export const healthRoutes = new Hono<WebhooksBindings>().get("/health", async (c) => {
   try {
-    await c.var.db.run(sql`SELECT 1`);
+    await c.get("db").run(sql`SELECT 1`);
   } catch {
     throw new UnavailableError("D1 is unavailable");
   }

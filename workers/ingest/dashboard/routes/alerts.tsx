@@ -39,7 +39,10 @@ const FORM_FIELDS = [
 async function choices(c: DashboardContext) {
   const viewer = signedIn(c);
   const tenantId = isOps(viewer.principal) ? null : viewer.principal.tenantId;
-  const [tenants, providers] = await Promise.all([isOps(viewer.principal) ? listTenants(c.var.db) : [], listProviders(c.var.db, tenantId)]);
+  const [tenants, providers] = await Promise.all([
+    isOps(viewer.principal) ? listTenants(c.get("db")) : [],
+    listProviders(c.get("db"), tenantId),
+  ]);
   return { tenants, providers };
 }
 
@@ -70,7 +73,7 @@ async function rulePage(
   status: 200 | 400 = 200,
 ) {
   const viewer = signedIn(c);
-  const rule = alertRuleView(await findAlertRule(c.var.db, viewer.principal, id));
+  const rule = alertRuleView(await findAlertRule(c.get("db"), viewer.principal, id));
   return render(c, <AlertRulePage viewer={viewer} rule={rule} {...(await choices(c))} {...extra} />, status);
 }
 
@@ -79,22 +82,22 @@ export const alertRoutes = new Hono<DashboardBindings>()
   .get("/alerts", async (c) => {
     const viewer = signedIn(c);
     const tenantId = isOps(viewer.principal) ? null : viewer.principal.tenantId;
-    const rules = await listAlertRules(c.var.db, tenantId, PAGE);
+    const rules = await listAlertRules(c.get("db"), tenantId, PAGE);
     return render(c, <AlertsPage viewer={viewer} rules={rules} {...(await choices(c))} done={doneNotice(c.req.query("done"))} />);
   })
   .post("/alerts", async (c) => {
     const viewer = signedIn(c);
     const values = valuesOf(await formOf(c));
     const failed = async (error: string, details?: InvalidInputError["details"]) => {
-      const rules = await listAlertRules(c.var.db, isOps(viewer.principal) ? null : viewer.principal.tenantId, PAGE);
+      const rules = await listAlertRules(c.get("db"), isOps(viewer.principal) ? null : viewer.principal.tenantId, PAGE);
       const page = <AlertsPage viewer={viewer} rules={rules} {...(await choices(c))} values={values} error={error} details={details} />;
       return render(c, page, 400);
     };
     const input = createAlertRuleSchema.safeParse(ruleInput(values, true));
     if (!input.success) return failed("The rule was not added. Check the fields marked below.", zodDetails(input.error));
     try {
-      const rule = await createAlertRule(c.var.db, viewer.principal, input.data);
-      await recordAudit(c.var.db, dashboardActor(c), { action: "alert-rule.create", tenantId: rule.tenantId, target: rule.id });
+      const rule = await createAlertRule(c.get("db"), viewer.principal, input.data);
+      await recordAudit(c.get("db"), dashboardActor(c), { action: "alert-rule.create", tenantId: rule.tenantId, target: rule.id });
       return c.redirect(withDone(`${BASE}/alerts/${rule.id}`, "alert-created"), 303);
     } catch (error) {
       if (error instanceof InvalidInputError) return failed(`The rule was not added. ${error.message}.`, error.details);
@@ -110,9 +113,9 @@ export const alertRoutes = new Hono<DashboardBindings>()
     const notSaved = "The rule was not changed. Check the fields marked below.";
     if (!input.success) return rulePage(c, id, { values, error: notSaved, details: zodDetails(input.error) }, 400);
     try {
-      const rule = await updateAlertRule(c.var.db, viewer.principal, id, input.data);
+      const rule = await updateAlertRule(c.get("db"), viewer.principal, id, input.data);
       const details = { fields: Object.keys(input.data) };
-      await recordAudit(c.var.db, dashboardActor(c), { action: "alert-rule.update", tenantId: rule.tenantId, target: rule.id, details });
+      await recordAudit(c.get("db"), dashboardActor(c), { action: "alert-rule.update", tenantId: rule.tenantId, target: rule.id, details });
       return c.redirect(withDone(`${BASE}/alerts/${rule.id}`, "alert-saved"), 303);
     } catch (error) {
       if (error instanceof InvalidInputError)
@@ -122,14 +125,14 @@ export const alertRoutes = new Hono<DashboardBindings>()
   })
   .post("/alerts/:id/enabled", async (c) => {
     const enabled = field(await formOf(c), "enabled") === "true";
-    const rule = await updateAlertRule(c.var.db, signedIn(c).principal, c.req.param("id"), { enabled });
+    const rule = await updateAlertRule(c.get("db"), signedIn(c).principal, c.req.param("id"), { enabled });
     const details = { fields: ["enabled"], enabled };
-    await recordAudit(c.var.db, dashboardActor(c), { action: "alert-rule.update", tenantId: rule.tenantId, target: rule.id, details });
+    await recordAudit(c.get("db"), dashboardActor(c), { action: "alert-rule.update", tenantId: rule.tenantId, target: rule.id, details });
     return c.redirect(withDone(`${BASE}/alerts/${rule.id}`, enabled ? "alert-enabled" : "alert-disabled"), 303);
   })
   .post("/alerts/:id/delete", async (c) => {
     requireConfirmation(await formOf(c));
-    const deleted = await deleteAlertRule(c.var.db, signedIn(c).principal, c.req.param("id"));
-    await recordAudit(c.var.db, dashboardActor(c), { action: "alert-rule.delete", tenantId: deleted.tenantId, target: deleted.id });
+    const deleted = await deleteAlertRule(c.get("db"), signedIn(c).principal, c.req.param("id"));
+    await recordAudit(c.get("db"), dashboardActor(c), { action: "alert-rule.delete", tenantId: deleted.tenantId, target: deleted.id });
     return c.redirect(withDone(`${BASE}/alerts`, "alert-deleted"), 303);
   });

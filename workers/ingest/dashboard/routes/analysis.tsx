@@ -57,7 +57,7 @@ export const analysisRoutes = new Hono<DashboardBindings>()
   .get("/analysis", async (c) => {
     const viewer = signedIn(c);
     requireScope(viewer.principal, "read");
-    const settings = await analysisSettingsView(c.var.db, tenantOf(viewer.principal));
+    const settings = await analysisSettingsView(c.get("db"), tenantOf(viewer.principal));
     return render(c, <AnalysisSettingsPage viewer={viewer} settings={settings} done={doneNotice(c.req.query("done"))} />);
   })
   .post("/analysis", async (c) => {
@@ -66,10 +66,10 @@ export const analysisRoutes = new Hono<DashboardBindings>()
     const tenantId = tenantOf(viewer.principal);
     const parsed = analysisSettingsRequestSchema.safeParse(requestOf(await formOf(c)));
     if (!parsed.success) {
-      const settings = await analysisSettingsView(c.var.db, tenantId);
+      const settings = await analysisSettingsView(c.get("db"), tenantId);
       return render(c, <AnalysisSettingsPage viewer={viewer} settings={settings} errors={zodDetails(parsed.error)} />, 400);
     }
     checkAnalysisAddresses(parsed.data, outboundPolicyFromEnv(c.env));
-    await saveAnalysisSettings(c.var.db, keyringFromEnv(c.env), tenantId, parsed.data);
+    await saveAnalysisSettings(c.get("db"), keyringFromEnv(c.env), tenantId, parsed.data);
     return c.redirect(withDone(`${BASE}/analysis`, "analysis-saved"), 303);
   });

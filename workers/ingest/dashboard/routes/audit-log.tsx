@@ -16,8 +16,8 @@ export const auditLogRoutes = new Hono<DashboardBindings>().get("/audit-log", as
   const query = auditLogQuery.safeParse(filters);
   if (!query.success) throw new InvalidInputError("The filters are not valid", zodDetails(query.error));
   const [records, tenants] = await Promise.all([
-    listAuditLog(c.var.db, { ...query.data, tenantId: tenantScope(viewer.principal, query.data.tenantId) }),
-    isOps(viewer.principal) ? listTenants(c.var.db) : [],
+    listAuditLog(c.get("db"), { ...query.data, tenantId: tenantScope(viewer.principal, query.data.tenantId) }),
+    isOps(viewer.principal) ? listTenants(c.get("db")) : [],
   ]);
   return render(c, <AuditLogPage viewer={viewer} records={records} tenants={tenants} filters={filters} />);
 });

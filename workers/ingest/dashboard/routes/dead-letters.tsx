@@ -36,12 +36,12 @@ const MAX_BULK = 100;
 const PROGRESS_BUDGET_MS = 2_000;
 
 function redriveContext(c: DashboardContext): RedriveContext {
-  return { db: c.var.db, queue: c.env.DELIVERY_QUEUE, tenantId: signedIn(c).principal.tenantId, requestId: c.var.requestId };
+  return { db: c.get("db"), queue: c.env.DELIVERY_QUEUE, tenantId: signedIn(c).principal.tenantId, requestId: c.get("requestId") };
 }
 
 async function choices(c: DashboardContext, tenantId: string | null) {
   const ops = isOps(signedIn(c).principal);
-  const [tenants, providers] = await Promise.all([ops ? listTenants(c.var.db) : [], listProviders(c.var.db, tenantId)]);
+  const [tenants, providers] = await Promise.all([ops ? listTenants(c.get("db")) : [], listProviders(c.get("db"), tenantId)]);
   return { tenants, providers };
 }
 
@@ -64,7 +64,7 @@ async function listPage(c: DashboardContext, filters: Record<string, string>, ou
     return render(c, page, 400);
   }
   const tenantId = tenantScope(viewer.principal, query.data.tenantId);
-  const result = await listDeadLetters(c.var.db, { ...query.data, tenantId });
+  const result = await listDeadLetters(c.get("db"), { ...query.data, tenantId });
   return render(
     c,
     <DeadLettersPage
@@ -99,7 +99,7 @@ export const deadLetterRoutes = new Hono<DashboardBindings>()
       throw new InvalidInputError(`Select between 1 and ${MAX_BULK} dead letters to redrive; nothing was changed.`);
     requireConfirmation(form);
     const outcomes = await redriveMany(redriveContext(c), ids);
-    await recordAudit(c.var.db, dashboardActor(c), {
+    await recordAudit(c.get("db"), dashboardActor(c), {
       action: "dead-letter.redrive",
       tenantId: signedIn(c).principal.tenantId,
       details: { ids, redriven: outcomes.filter((o) => o.outcome === "redriven").length },
@@ -113,9 +113,9 @@ export const deadLetterRoutes = new Hono<DashboardBindings>()
     delete filters.state;
     const match = matchFromFilters(c, filters);
     const [matched, providers, tenants] = await Promise.all([
-      countPendingDeadLetters(c.var.db, match),
-      listProviders(c.var.db, match.tenantId),
-      isOps(viewer.principal) ? listTenants(c.var.db) : [],
+      countPendingDeadLetters(c.get("db"), match),
+      listProviders(c.get("db"), match.tenantId),
+      isOps(viewer.principal) ? listTenants(c.get("db")) : [],
     ]);
     const health = await providerHealth(
       c.env,
@@ -145,28 +145,28 @@ export const deadLetterRoutes = new Hono<DashboardBindings>()
     delete filters.state;
     requireConfirmation(form);
     const op = await startBulkOperation(
-      { db: c.var.db, queue: c.env.DELIVERY_QUEUE, actor: dashboardActor(c) },
+      { db: c.get("db"), queue: c.env.DELIVERY_QUEUE, actor: dashboardActor(c) },
       { action, match: matchFromFilters(c, filters), targetProviderId: field(form, "targetProviderId") || undefined },
     );
     return c.redirect(withFilters(`${BASE}/dead-letters/operations/${op.id}`, filters), 303);
   })
   .get("/dead-letters/operations/:id", async (c) => {
     const viewer = signedIn(c);
-    const ctx = { db: c.var.db, queue: c.env.DELIVERY_QUEUE };
+    const ctx = { db: c.get("db"), queue: c.env.DELIVERY_QUEUE };
     const op = await bulkOperationProgress(ctx, c.req.param("id"), viewer.principal.tenantId, PROGRESS_BUDGET_MS);
     const target = op.targetProviderId
-      ? await findProvider(c.var.db, viewer.principal, op.targetProviderId).catch(() => undefined)
+      ? await findProvider(c.get("db"), viewer.principal, op.targetProviderId).catch(() => undefined)
       : undefined;
     const filters = filtersFrom(c.req.query());
     return render(c, <DeadLetterOperationPage viewer={viewer} op={op} filters={filters} targetName={target?.name} />);
   })
   .get("/dead-letters/:id", async (c) => {
     const viewer = signedIn(c);
-    const letter = await findDeadLetter(c.var.db, c.req.param("id"), viewer.principal.tenantId);
+    const letter = await findDeadLetter(c.get("db"), c.req.param("id"), viewer.principal.tenantId);
     const [attempts, provider, tenant] = await Promise.all([
-      providerAttemptsOf(c.var.db, letter.messageId),
-      letter.providerId ? findProvider(c.var.db, viewer.principal, letter.providerId).catch(() => undefined) : undefined,
-      findTenant(c.var.db, viewer.principal, letter.tenantId).catch(() => undefined),
+      providerAttemptsOf(c.get("db"), letter.messageId),
+      letter.providerId ? findProvider(c.get("db"), viewer.principal, letter.providerId).catch(() => undefined) : undefined,
+      findTenant(c.get("db"), viewer.principal, letter.tenantId).catch(() => undefined),
     ]);
     const page = (
       <DeadLetterPage
@@ -184,7 +184,7 @@ export const deadLetterRoutes = new Hono<DashboardBindings>()
     const form = await formOf(c);
     requireConfirmation(form);
     const letter = await redriveDeadLetter(redriveContext(c), c.req.param("id"));
-    await recordAudit(c.var.db, dashboardActor(c), { action: "dead-letter.redrive", tenantId: letter.tenantId, target: letter.id });
+    await recordAudit(c.get("db"), dashboardActor(c), { action: "dead-letter.redrive", tenantId: letter.tenantId, target: letter.id });
     // Redriven from the message's page: back there, where its new events will show.
     const back = field(form, "from") === "message" ? `${BASE}/messages/${letter.messageId}` : `${BASE}/dead-letters/${letter.id}`;
     return c.redirect(withDone(back, "redriven"), 303);
@@ -192,7 +192,7 @@ export const deadLetterRoutes = new Hono<DashboardBindings>()
   .post("/dead-letters/:id/discard", async (c) => {
     requireConfirmation(await formOf(c));
     const viewer = signedIn(c);
-    const letter = await discardDeadLetter(c.var.db, c.req.param("id"), viewer.principal.tenantId, c.var.requestId);
-    await recordAudit(c.var.db, dashboardActor(c), { action: "dead-letter.discard", tenantId: letter.tenantId, target: letter.id });
+    const letter = await discardDeadLetter(c.get("db"), c.req.param("id"), viewer.principal.tenantId, c.get("requestId"));
+    await recordAudit(c.get("db"), dashboardActor(c), { action: "dead-letter.discard", tenantId: letter.tenantId, target: letter.id });
     return c.redirect(withDone(`${BASE}/dead-letters/${letter.id}`, "discarded"), 303);
   });

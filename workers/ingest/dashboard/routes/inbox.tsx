@@ -40,9 +40,9 @@ async function conversationPage(
 ) {
   const viewer = signedIn(c);
   const conversation = viewer.principal.tenantId
-    ? await markRead(c.var.db, id, viewer.principal.tenantId)
-    : await getConversation(c.var.db, id, null);
-  const page = await conversationMessages(c.var.db, id, viewer.principal.tenantId, { limit: 100 });
+    ? await markRead(c.get("db"), id, viewer.principal.tenantId)
+    : await getConversation(c.get("db"), id, null);
+  const page = await conversationMessages(c.get("db"), id, viewer.principal.tenantId, { limit: 100 });
   const messages = [...page.items].reverse();
   return render(
     c,
@@ -64,7 +64,7 @@ export const inboxRoutes = new Hono<DashboardBindings>()
     });
     const status = query.status && STATUSES.includes(query.status) ? (query.status as ConversationStatus) : undefined;
     const priority = query.priority && PRIORITY_NAMES.includes(query.priority) ? (query.priority as Priority) : undefined;
-    const page = await listConversations(c.var.db, {
+    const page = await listConversations(c.get("db"), {
       tenantId: tenantScope(viewer.principal),
       status,
       priority,
@@ -84,21 +84,21 @@ export const inboxRoutes = new Hono<DashboardBindings>()
   .post("/inbox/:id/analyze", async (c) => {
     const viewer = signedIn(c);
     const tenantId = sendingTenant(viewer.principal);
-    const { conversation } = await findConversation(c.var.db, c.req.param("id"), tenantId);
-    await rerunAnalysis(c.var.db, c.env.ANALYSIS_QUEUE, conversation, viewer.principal.keyId);
+    const { conversation } = await findConversation(c.get("db"), c.req.param("id"), tenantId);
+    await rerunAnalysis(c.get("db"), c.env.ANALYSIS_QUEUE, conversation, viewer.principal.keyId);
     return c.redirect(withDone(`${BASE}/inbox/${conversation.id}`, "analysis-requested"), 303);
   })
   .post("/inbox/:id/draft", async (c) => {
     const viewer = signedIn(c);
     const tenantId = sendingTenant(viewer.principal);
-    const { conversation } = await findConversation(c.var.db, c.req.param("id"), tenantId);
+    const { conversation } = await findConversation(c.get("db"), c.req.param("id"), tenantId);
     const instruction =
       field(await formOf(c), "instruction")
         ?.trim()
         .slice(0, 500) || undefined;
     const deps = { keyring: keyringFromEnv(c.env), AI: c.env.AI, policy: outboundPolicyFromEnv(c.env) };
     // A draft that cannot be made (rules analyzer, budget, model failure) is said on the page, not as an error page.
-    const draft = await draftReply(c.var.db, deps, conversation, instruction).then(
+    const draft = await draftReply(c.get("db"), deps, conversation, instruction).then(
       (made) => ({ text: made.text }),
       (error: unknown) => {
         if (error instanceof RelayError) return { error: error.message };
@@ -111,24 +111,24 @@ export const inboxRoutes = new Hono<DashboardBindings>()
   .get("/inbox/:id/media/:mediaId", async (c) => {
     const viewer = signedIn(c);
     requireScope(viewer.principal, "read");
-    return mediaResponse(c.var.db, c.env.MEDIA, c.req.param("mediaId"), viewer.principal.tenantId, c.var.requestId);
+    return mediaResponse(c.get("db"), c.env.MEDIA, c.req.param("mediaId"), viewer.principal.tenantId, c.get("requestId"));
   })
   .post("/inbox/:id/reply", async (c) => {
     const viewer = signedIn(c);
     const tenantId = sendingTenant(viewer.principal);
-    const { conversation } = await findConversation(c.var.db, c.req.param("id"), tenantId);
+    const { conversation } = await findConversation(c.get("db"), c.req.param("id"), tenantId);
     const text = field(await formOf(c), "text")?.trim();
     if (!text) throw new InvalidInputError("A reply needs text", [{ path: "text", message: "required" }]);
     const request = replyRequest(conversation, { content: { text } });
     const context = {
-      db: c.var.db,
+      db: c.get("db"),
       queue: c.env.DELIVERY_QUEUE,
       attachments: c.env.ATTACHMENTS,
       tenantId,
-      requestId: c.var.requestId,
+      requestId: c.get("requestId"),
       ...replyThreading(conversation),
     };
-    await acceptMessages(context, await renderRequests(c.var.db, tenantId, [request], () => ""), (views) => views[0]);
+    await acceptMessages(context, await renderRequests(c.get("db"), tenantId, [request], () => ""), (views) => views[0]);
     return c.redirect(withDone(`${BASE}/inbox/${conversation.id}`, "replied"), 303);
   })
   .post("/inbox/:id/status", async (c) => {
@@ -137,17 +137,17 @@ export const inboxRoutes = new Hono<DashboardBindings>()
     const status = field(await formOf(c), "status");
     if (!status || !STATUSES.includes(status))
       throw new InvalidInputError("Unknown status", [{ path: "status", message: "open or closed" }]);
-    const changed = await setConversationStatus(c.var.db, c.req.param("id"), tenantId, status as ConversationStatus);
+    const changed = await setConversationStatus(c.get("db"), c.req.param("id"), tenantId, status as ConversationStatus);
     return c.redirect(withDone(`${BASE}/inbox/${changed.id}`, status === "open" ? "reopened" : "closed"), 303);
   })
   .post("/inbox/:id/contact", async (c) => {
     const viewer = signedIn(c);
     const tenantId = sendingTenant(viewer.principal);
-    const { conversation } = await findConversation(c.var.db, c.req.param("id"), tenantId);
+    const { conversation } = await findConversation(c.get("db"), c.req.param("id"), tenantId);
     if (!conversation.contactId) throw new InvalidInputError("This conversation has no contact", [{ path: "name", message: "no contact" }]);
     const name = field(await formOf(c), "name")?.trim();
     const parsed = updateContactSchema.safeParse({ name: name ? name : null });
     if (!parsed.success) throw new InvalidInputError("The name is not valid", [{ path: "name", message: "at most 200 characters" }]);
-    await updateContact(c.var.db, conversation.contactId, tenantId, parsed.data);
+    await updateContact(c.get("db"), conversation.contactId, tenantId, parsed.data);
     return c.redirect(withDone(`${BASE}/inbox/${conversation.id}`, "contact-saved"), 303);
   });

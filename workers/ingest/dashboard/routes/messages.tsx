@@ -30,7 +30,7 @@ export const messageRoutes = new Hono<DashboardBindings>()
       until: q.until,
       cursor: q.cursor,
     });
-    const tenants = isOps(viewer.principal) ? await listTenants(c.var.db) : [];
+    const tenants = isOps(viewer.principal) ? await listTenants(c.get("db")) : [];
     // The API's own query schema validates the filters; date fields become day boundaries first.
     const query = messageListQuery.safeParse({ ...filters, since: startOfDay(filters.since), until: endOfDay(filters.until) });
     if (!query.success) {
@@ -39,7 +39,7 @@ export const messageRoutes = new Hono<DashboardBindings>()
       );
       return render(c, page, 400);
     }
-    const result = await listMessages(c.var.db, { ...query.data, tenantId: tenantScope(viewer.principal, query.data.tenantId) });
+    const result = await listMessages(c.get("db"), { ...query.data, tenantId: tenantScope(viewer.principal, query.data.tenantId) });
     return render(
       c,
       <MessagesPage viewer={viewer} filters={filters} tenants={tenants} items={result.items} nextCursor={result.nextCursor} />,
@@ -48,12 +48,12 @@ export const messageRoutes = new Hono<DashboardBindings>()
   .get("/messages/:id", async (c) => {
     const viewer = signedIn(c);
     requireScope(viewer.principal, "read");
-    const message = await messageWithEvents(c.var.db, c.req.param("id"), viewer.principal.tenantId, c.env.ARCHIVE);
+    const message = await messageWithEvents(c.get("db"), c.req.param("id"), viewer.principal.tenantId, c.env.ARCHIVE);
     const [payloads, deadLetter, providers, tenant] = await Promise.all([
-      rawPayloadsOf(c.var.db, message.id),
-      latestDeadLetterOf(c.var.db, message.id, viewer.principal.tenantId),
-      providerNames(c.var.db, [message.providerId, ...message.events.map((event) => event.providerId)]),
-      findTenant(c.var.db, viewer.principal, message.tenantId).catch(() => undefined),
+      rawPayloadsOf(c.get("db"), message.id),
+      latestDeadLetterOf(c.get("db"), message.id, viewer.principal.tenantId),
+      providerNames(c.get("db"), [message.providerId, ...message.events.map((event) => event.providerId)]),
+      findTenant(c.get("db"), viewer.principal, message.tenantId).catch(() => undefined),
     ]);
     const names = new Map([...providers, ...(tenant ? [[tenant.id, tenant.name] as const] : [])]);
     const page = (
@@ -71,6 +71,6 @@ export const messageRoutes = new Hono<DashboardBindings>()
   .post("/messages/:id/cancel", async (c) => {
     const viewer = signedIn(c);
     requireScope(viewer.principal, "send");
-    const canceled = await cancelMessage(c.var.db, c.req.param("id"), viewer.principal.tenantId, c.var.requestId);
+    const canceled = await cancelMessage(c.get("db"), c.req.param("id"), viewer.principal.tenantId, c.get("requestId"));
     return c.redirect(withDone(`${BASE}/messages/${canceled.id}`, "canceled"), 303);
   });

@@ -13,9 +13,9 @@ export const overviewRoutes = new Hono<DashboardBindings>().get("/", async (c) =
   const viewer = signedIn(c);
   const tenantId = tenantScope(viewer.principal, c.req.query("tenantId") || undefined);
   const [data, providers, tenants] = await Promise.all([
-    overview(c.var.db, tenantId),
-    listProviders(c.var.db, tenantId),
-    isOps(viewer.principal) ? listTenants(c.var.db) : [],
+    overview(c.get("db"), tenantId),
+    listProviders(c.get("db"), tenantId),
+    isOps(viewer.principal) ? listTenants(c.get("db")) : [],
   ]);
   const health = await providerHealth(
     c.env,

@@ -93,11 +93,11 @@ async function providerPage(
   status: 200 | 400 = 200,
 ) {
   const viewer = signedIn(c);
-  const row = await findProvider(c.var.db, viewer.principal, id);
+  const row = await findProvider(c.get("db"), viewer.principal, id);
   const provider = providerView(row);
   const [healthById, owner, settings] = await Promise.all([
     providerHealth(c.env, [provider.id]),
-    provider.tenantId ? findTenant(c.var.db, viewer.principal, provider.tenantId) : undefined,
+    provider.tenantId ? findTenant(c.get("db"), viewer.principal, provider.tenantId) : undefined,
     settingsOf(c, row, extra.settings),
   ]);
   const health = healthById.get(provider.id) ?? { state: "unknown" as const };
@@ -117,7 +117,7 @@ async function providerPage(
 }
 
 async function tenantsFor(c: DashboardContext) {
-  return isOps(signedIn(c).principal) ? listTenants(c.var.db) : [];
+  return isOps(signedIn(c).principal) ? listTenants(c.get("db")) : [];
 }
 
 export const providerRoutes = new Hono<DashboardBindings>()
@@ -125,7 +125,7 @@ export const providerRoutes = new Hono<DashboardBindings>()
     const viewer = signedIn(c);
     const owner = c.req.query("owner") ?? "";
     const scope = ownerScope(viewer.principal, owner);
-    const [providers, tenants] = await Promise.all([listProviders(c.var.db, scope.tenantId, scope.systemOnly), tenantsFor(c)]);
+    const [providers, tenants] = await Promise.all([listProviders(c.get("db"), scope.tenantId, scope.systemOnly), tenantsFor(c)]);
     const health = await providerHealth(
       c.env,
       providers.map((p) => p.id),
@@ -152,8 +152,8 @@ export const providerRoutes = new Hono<DashboardBindings>()
     const input = createProviderSchema.safeParse(createInput(viewer.principal, type, form));
     if (!input.success) return failed("The provider was not added. Check the fields marked below.", zodDetails(input.error));
     try {
-      const provider = await createProvider(c.var.db, configRulesFrom(c.env), viewer.principal, input.data);
-      await recordAudit(c.var.db, dashboardActor(c), { action: "provider.create", tenantId: provider.tenantId, target: provider.id });
+      const provider = await createProvider(c.get("db"), configRulesFrom(c.env), viewer.principal, input.data);
+      await recordAudit(c.get("db"), dashboardActor(c), { action: "provider.create", tenantId: provider.tenantId, target: provider.id });
       return c.redirect(withDone(`${BASE}/providers/${provider.id}`, "provider-created"), 303);
     } catch (error) {
       if (error instanceof InvalidInputError) return failed(`The provider was not added. ${error.message}.`, error.details);
@@ -162,23 +162,23 @@ export const providerRoutes = new Hono<DashboardBindings>()
   })
   .get("/providers/:id", (c) => providerPage(c, c.req.param("id"), { done: doneNotice(c.req.query("done")) }))
   .post("/providers/:id/test", async (c) => {
-    const row = await findProvider(c.var.db, signedIn(c).principal, c.req.param("id"));
+    const row = await findProvider(c.get("db"), signedIn(c).principal, c.req.param("id"));
     const check = await checkProvider(configRulesFrom(c.env), row);
     return providerPage(c, row.id, { check });
   })
   .post("/providers/:id/settings", async (c) => {
     const viewer = signedIn(c);
-    const row = await findProvider(c.var.db, viewer.principal, c.req.param("id"));
+    const row = await findProvider(c.get("db"), viewer.principal, c.req.param("id"));
     const form = await formOf(c);
     const typed = (error: string, details?: ErrorDetail[]) => ({ values: echoed(form), error, details });
     const notSaved = "The settings were not saved. Check the fields marked below.";
     const input = updateProviderSchema.safeParse({ name: field(form, "name") ?? "", config: configPatchFromForm(row.type, form) });
     if (!input.success) return providerPage(c, row.id, { settings: typed(notSaved, zodDetails(input.error)) }, 400);
     try {
-      const provider = await updateProvider(c.var.db, configRulesFrom(c.env), viewer.principal, row.id, input.data);
+      const provider = await updateProvider(c.get("db"), configRulesFrom(c.env), viewer.principal, row.id, input.data);
       // The names of the fields changed, never their values: a config holds secrets.
       const details = { fields: ["name", "config"], configFields: Object.keys(input.data.config ?? {}) };
-      await recordAudit(c.var.db, dashboardActor(c), {
+      await recordAudit(c.get("db"), dashboardActor(c), {
         action: "provider.update",
         tenantId: provider.tenantId,
         target: provider.id,
@@ -194,9 +194,9 @@ export const providerRoutes = new Hono<DashboardBindings>()
   .post("/providers/:id/enabled", async (c) => {
     const enabled = field(await formOf(c), "enabled") === "true";
     const input = updateProviderSchema.parse({ enabled });
-    const provider = await updateProvider(c.var.db, configRulesFrom(c.env), signedIn(c).principal, c.req.param("id"), input);
+    const provider = await updateProvider(c.get("db"), configRulesFrom(c.env), signedIn(c).principal, c.req.param("id"), input);
     const details = { fields: ["enabled"], enabled };
-    await recordAudit(c.var.db, dashboardActor(c), {
+    await recordAudit(c.get("db"), dashboardActor(c), {
       action: "provider.update",
       tenantId: provider.tenantId,
       target: provider.id,
@@ -208,9 +208,9 @@ export const providerRoutes = new Hono<DashboardBindings>()
     const raw = field(await formOf(c), "priority")?.trim() ?? "";
     const input = updateProviderSchema.safeParse({ priority: raw && Number.isFinite(Number(raw)) ? Number(raw) : raw });
     if (!input.success) throw new InvalidInputError("The priority must be a whole number from 0 to 100", zodDetails(input.error));
-    const provider = await updateProvider(c.var.db, configRulesFrom(c.env), signedIn(c).principal, c.req.param("id"), input.data);
+    const provider = await updateProvider(c.get("db"), configRulesFrom(c.env), signedIn(c).principal, c.req.param("id"), input.data);
     const details = { fields: ["priority"], priority: provider.priority };
-    await recordAudit(c.var.db, dashboardActor(c), {
+    await recordAudit(c.get("db"), dashboardActor(c), {
       action: "provider.update",
       tenantId: provider.tenantId,
       target: provider.id,
@@ -220,8 +220,8 @@ export const providerRoutes = new Hono<DashboardBindings>()
   })
   .post("/providers/:id/delete", async (c) => {
     requireConfirmation(await formOf(c));
-    const owner = (await findProvider(c.var.db, signedIn(c).principal, c.req.param("id"))).tenantId;
-    const deleted = await deleteProvider(c.var.db, signedIn(c).principal, c.req.param("id"));
-    await recordAudit(c.var.db, dashboardActor(c), { action: "provider.delete", tenantId: owner, target: deleted.id });
+    const owner = (await findProvider(c.get("db"), signedIn(c).principal, c.req.param("id"))).tenantId;
+    const deleted = await deleteProvider(c.get("db"), signedIn(c).principal, c.req.param("id"));
+    await recordAudit(c.get("db"), dashboardActor(c), { action: "provider.delete", tenantId: owner, target: deleted.id });
     return c.redirect(withDone(`${BASE}/providers`, "provider-deleted"), 303);
   });

@@ -45,11 +45,11 @@ export const signInRoutes = new Hono<DashboardBindings>()
     if (isCrossOrigin(c) || !expected || !tokensMatch(expected, field(form, "_csrf")))
       return signInPage(c, 403, { error: "This sign-in form could not be verified (it expired, or came from another site). Try again." });
     try {
-      const principal = await principalForKey(c.var.db, field(form, "apiKey")?.trim() ?? "");
+      const principal = await principalForKey(c.get("db"), field(form, "apiKey")?.trim() ?? "");
       requireScope(principal, "admin");
       await startSession(c, principal);
-      const actor = actorOf(c.req.raw, principal, c.var.requestId, "dashboard");
-      await recordAudit(c.var.db, actor, { action: "dashboard.sign-in", tenantId: principal.tenantId });
+      const actor = actorOf(c.req.raw, principal, c.get("requestId"), "dashboard");
+      await recordAudit(c.get("db"), actor, { action: "dashboard.sign-in", tenantId: principal.tenantId });
       return c.redirect(BASE, 303);
     } catch (error) {
       if (error instanceof UnauthorizedError)
@@ -65,7 +65,7 @@ export const signInRoutes = new Hono<DashboardBindings>()
 /** Need a session and the CSRF token like every other form. */
 export const signOutRoutes = new Hono<DashboardBindings>()
   .post("/sign-out", async (c) => {
-    const token = c.var.sessionToken;
+    const token = c.get("sessionToken");
     if (token) await endSession(c, token);
     return c.redirect(signInUrl("signed-out"), 303);
   })

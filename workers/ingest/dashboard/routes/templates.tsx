@@ -73,8 +73,8 @@ async function templatePage(
   status: 200 | 400 = 200,
 ) {
   const viewer = signedIn(c);
-  const template = templateView(await findTemplate(c.var.db, viewer.principal, id));
-  const versions = await listTemplateVersions(c.var.db, viewer.principal, id, { limit: 100, offset: 0 });
+  const template = templateView(await findTemplate(c.get("db"), viewer.principal, id));
+  const versions = await listTemplateVersions(c.get("db"), viewer.principal, id, { limit: 100, offset: 0 });
   const page = (
     <TemplatePage
       viewer={viewer}
@@ -111,8 +111,8 @@ export const templateRoutes = new Hono<DashboardBindings>()
   .get("/templates", async (c) => {
     const viewer = signedIn(c);
     const [templates, tenants] = await Promise.all([
-      listTemplates(c.var.db, tenantScope(viewer.principal), { limit: 100, offset: 0 }),
-      isOps(viewer.principal) ? listTenants(c.var.db) : [],
+      listTemplates(c.get("db"), tenantScope(viewer.principal), { limit: 100, offset: 0 }),
+      isOps(viewer.principal) ? listTenants(c.get("db")) : [],
     ]);
     return render(c, <TemplatesPage viewer={viewer} templates={templates} tenants={tenants} done={doneNotice(c.req.query("done"))} />);
   })
@@ -133,7 +133,7 @@ export const templateRoutes = new Hono<DashboardBindings>()
         defaultLocale: values.defaultLocale?.trim() || undefined,
       });
       if (!input.success) return failed("The template was not created. Check the fields marked below.", zodDetails(input.error));
-      const template = await createTemplate(c.var.db, viewer.principal, input.data);
+      const template = await createTemplate(c.get("db"), viewer.principal, input.data);
       return c.redirect(withDone(`${BASE}/templates/${template.id}`, "template-created"), 303);
     } catch (error) {
       if (error instanceof InvalidInputError) return failed(`The template was not created. ${error.message}.`, error.details);
@@ -143,7 +143,7 @@ export const templateRoutes = new Hono<DashboardBindings>()
   .get("/templates/:id", (c) => templatePage(c, c.req.param("id")))
   .post("/templates/:id/preview", async (c) => {
     const values = valuesOf(await formOf(c));
-    const found = await findTemplate(c.var.db, signedIn(c).principal, c.req.param("id"));
+    const found = await findTemplate(c.get("db"), signedIn(c).principal, c.req.param("id"));
     return templatePage(c, found.template.id, {
       values,
       preview: await previewOf(found.template.channel, found.version.defaultLocale, values),
@@ -152,7 +152,7 @@ export const templateRoutes = new Hono<DashboardBindings>()
   .post("/templates/:id/versions", async (c) => {
     const viewer = signedIn(c);
     const values = valuesOf(await formOf(c));
-    const found = await findTemplate(c.var.db, viewer.principal, c.req.param("id"));
+    const found = await findTemplate(c.get("db"), viewer.principal, c.req.param("id"));
     const failed = (error: string, details?: ErrorDetail[]) => templatePage(c, found.template.id, { values, error, details }, 400);
     try {
       const input = updateTemplateSchema.safeParse({
@@ -160,7 +160,7 @@ export const templateRoutes = new Hono<DashboardBindings>()
         locales: jsonField(values.locales, "locales") ?? {},
       });
       if (!input.success) return failed("Nothing was saved. Check the fields marked below.", zodDetails(input.error));
-      await updateTemplate(c.var.db, viewer.principal, found.template.id, input.data);
+      await updateTemplate(c.get("db"), viewer.principal, found.template.id, input.data);
       return c.redirect(withDone(`${BASE}/templates/${found.template.id}`, "template-saved"), 303);
     } catch (error) {
       if (error instanceof InvalidInputError) return failed(`Nothing was saved. ${error.message}.`, error.details);
@@ -169,7 +169,7 @@ export const templateRoutes = new Hono<DashboardBindings>()
   })
   .post("/templates/:id/delete", async (c) => {
     requireConfirmation(await formOf(c));
-    await deleteTemplate(c.var.db, signedIn(c).principal, c.req.param("id"));
+    await deleteTemplate(c.get("db"), signedIn(c).principal, c.req.param("id"));
     return c.redirect(withDone(`${BASE}/templates`, "template-deleted"), 303);
   })
   .get("/templates/:id/diff", async (c) => {
@@ -180,8 +180,8 @@ export const templateRoutes = new Hono<DashboardBindings>()
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < 1)
       throw new InvalidInputError("Choose two versions to compare", [{ path: "from", message: "a version number" }]);
     const [older, newer] = await Promise.all([
-      templateVersionFor(c.var.db, viewer.principal, id, from),
-      templateVersionFor(c.var.db, viewer.principal, id, to),
+      templateVersionFor(c.get("db"), viewer.principal, id, from),
+      templateVersionFor(c.get("db"), viewer.principal, id, to),
     ]);
     const sources = (version: typeof older.version): Record<string, string> => ({
       ...Object.fromEntries(TEMPLATE_PART_NAMES.map((part) => [part, version.content[part] ?? ""])),

@@ -15,11 +15,11 @@ export const usageRoutes = new Hono<DashboardBindings>().get("/usage", async (c)
   requireScope(viewer.principal, "read");
   const q = c.req.query();
   const filters = present({ tenantId: q.tenantId, groupBy: q.groupBy, from: q.from, to: q.to });
-  const tenants = isOps(viewer.principal) ? await listTenants(c.var.db) : [];
+  const tenants = isOps(viewer.principal) ? await listTenants(c.get("db")) : [];
   // The API's own query schema validates the filters; date fields become day boundaries first.
   const query = usageQuery.safeParse({ ...filters, from: startOfDay(filters.from), to: endOfDay(filters.to) });
   if (!query.success)
     return render(c, <UsagePage viewer={viewer} filters={filters} tenants={tenants} items={[]} errors={zodDetails(query.error)} />, 400);
-  const items = await usageIn(c.var.db, viewer.principal, query.data);
+  const items = await usageIn(c.get("db"), viewer.principal, query.data);
   return render(c, <UsagePage viewer={viewer} filters={filters} tenants={tenants} items={items} />);
 });

@@ -27,7 +27,7 @@ import { render } from "../render";
 const PAGE = { limit: 100, offset: 0 };
 
 async function tenantsFor(c: DashboardContext) {
-  return isOps(signedIn(c).principal) ? listTenants(c.var.db) : [];
+  return isOps(signedIn(c).principal) ? listTenants(c.get("db")) : [];
 }
 
 function createInput(c: DashboardContext, form: Form) {
@@ -42,8 +42,8 @@ function createInput(c: DashboardContext, form: Form) {
 
 async function endpointPage(c: DashboardContext, id: string, extra: { secret?: string; test?: TestOutcome; done?: string } = {}) {
   const viewer = signedIn(c);
-  const endpoint = await findEndpoint(c.var.db, viewer.principal, id);
-  const attempts = await listAttempts(c.var.db, endpoint.id, { limit: 50 });
+  const endpoint = await findEndpoint(c.get("db"), viewer.principal, id);
+  const attempts = await listAttempts(c.get("db"), endpoint.id, { limit: 50 });
   return render(c, <WebhookPage viewer={viewer} endpoint={endpointView(endpoint)} attempts={attempts.items} {...extra} />);
 }
 
@@ -59,7 +59,7 @@ export const webhookRoutes = new Hono<DashboardBindings>()
   .get("/webhooks", async (c) => {
     const viewer = signedIn(c);
     const tenantId = isOps(viewer.principal) ? null : viewer.principal.tenantId;
-    const [endpoints, tenants] = await Promise.all([listEndpoints(c.var.db, tenantId, PAGE), tenantsFor(c)]);
+    const [endpoints, tenants] = await Promise.all([listEndpoints(c.get("db"), tenantId, PAGE), tenantsFor(c)]);
     return render(c, <WebhooksPage viewer={viewer} endpoints={endpoints} tenants={tenants} done={doneNotice(c.req.query("done"))} />);
   })
   .post("/webhooks", async (c) => {
@@ -74,7 +74,7 @@ export const webhookRoutes = new Hono<DashboardBindings>()
         tenantId: raw.tenantId ?? "",
         eventTypes: raw.eventTypes.join(","),
       };
-      const [endpoints, tenants] = await Promise.all([listEndpoints(c.var.db, tenantId, PAGE), tenantsFor(c)]);
+      const [endpoints, tenants] = await Promise.all([listEndpoints(c.get("db"), tenantId, PAGE), tenantsFor(c)]);
       return render(
         c,
         <WebhooksPage viewer={viewer} endpoints={endpoints} tenants={tenants} values={values} error={error} details={details} />,
@@ -84,7 +84,7 @@ export const webhookRoutes = new Hono<DashboardBindings>()
     const input = createWebhookEndpointSchema.safeParse(raw);
     if (!input.success) return failed("The endpoint was not added. Check the fields marked below.", zodDetails(input.error));
     try {
-      const created = await createEndpoint(c.var.db, endpointRulesFrom(c.env), viewer.principal, input.data);
+      const created = await createEndpoint(c.get("db"), endpointRulesFrom(c.env), viewer.principal, input.data);
       // Rendered, not redirected: the secret must not travel in a URL or be shown twice.
       return endpointPage(c, created.id, { secret: created.secret, done: doneNotice("webhook-created") });
     } catch (error) {
@@ -94,35 +94,35 @@ export const webhookRoutes = new Hono<DashboardBindings>()
   })
   .get("/webhooks/:id", (c) => endpointPage(c, c.req.param("id"), { done: doneNotice(c.req.query("done")) }))
   .post("/webhooks/:id/test", async (c) => {
-    const endpoint = await findEndpoint(c.var.db, signedIn(c).principal, c.req.param("id"));
-    const test = await testEndpoint(c.var.db, endpointRulesFrom(c.env), endpoint);
+    const endpoint = await findEndpoint(c.get("db"), signedIn(c).principal, c.req.param("id"));
+    const test = await testEndpoint(c.get("db"), endpointRulesFrom(c.env), endpoint);
     return endpointPage(c, endpoint.id, { test });
   })
   .post("/webhooks/:id/enabled", async (c) => {
     const enabled = field(await formOf(c), "enabled") === "true";
     const input = updateWebhookEndpointSchema.parse({ enabled });
-    const endpoint = await updateEndpoint(c.var.db, endpointRulesFrom(c.env), signedIn(c).principal, c.req.param("id"), input);
+    const endpoint = await updateEndpoint(c.get("db"), endpointRulesFrom(c.env), signedIn(c).principal, c.req.param("id"), input);
     return c.redirect(withDone(`${BASE}/webhooks/${endpoint.id}`, enabled ? "webhook-enabled" : "webhook-disabled"), 303);
   })
   .post("/webhooks/:id/replay", async (c) => {
     const input = replaySinceSchema.safeParse({ since: sinceFrom(field(await formOf(c), "since")) });
     if (!input.success) throw new InvalidInputError("Give the time to replay from", zodDetails(input.error));
-    const endpoint = await findEndpoint(c.var.db, signedIn(c).principal, c.req.param("id"));
-    await replaySince(c.var.db, c.env.EVENTS_QUEUE, endpoint, input.data.since);
+    const endpoint = await findEndpoint(c.get("db"), signedIn(c).principal, c.req.param("id"));
+    await replaySince(c.get("db"), c.env.EVENTS_QUEUE, endpoint, input.data.since);
     return c.redirect(withDone(`${BASE}/webhooks/${endpoint.id}`, "webhook-replayed"), 303);
   })
   .post("/webhooks/:id/deliveries/:deliveryId/replay", async (c) => {
-    const endpoint = await findEndpoint(c.var.db, signedIn(c).principal, c.req.param("id"));
-    await replayDelivery(c.var.db, c.env.EVENTS_QUEUE, endpoint, c.req.param("deliveryId"));
+    const endpoint = await findEndpoint(c.get("db"), signedIn(c).principal, c.req.param("id"));
+    await replayDelivery(c.get("db"), c.env.EVENTS_QUEUE, endpoint, c.req.param("deliveryId"));
     return c.redirect(withDone(`${BASE}/webhooks/${endpoint.id}`, "webhook-replayed"), 303);
   })
   .post("/webhooks/:id/rotate-secret", async (c) => {
     requireConfirmation(await formOf(c));
-    const rotated = await rotateSecret(c.var.db, endpointRulesFrom(c.env), signedIn(c).principal, c.req.param("id"));
+    const rotated = await rotateSecret(c.get("db"), endpointRulesFrom(c.env), signedIn(c).principal, c.req.param("id"));
     return endpointPage(c, rotated.id, { secret: rotated.secret, done: doneNotice("webhook-rotated") });
   })
   .post("/webhooks/:id/delete", async (c) => {
     requireConfirmation(await formOf(c));
-    await deleteEndpoint(c.var.db, signedIn(c).principal, c.req.param("id"));
+    await deleteEndpoint(c.get("db"), signedIn(c).principal, c.req.param("id"));
     return c.redirect(withDone(`${BASE}/webhooks`, "webhook-deleted"), 303);
   });

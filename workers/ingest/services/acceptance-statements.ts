@@ -1,0 +1,81 @@
+import { getTableColumns, type SQL, sql } from "drizzle-orm";
+import { compiledStatement } from "../../../shared/db/compiled-statement";
+import { currentConversation } from "../../../shared/db/conversation-threading";
+import { insertEventsFromJson } from "../../../shared/db/message-lifecycle";
+import { conversations, type MessageRow, messages } from "../../../shared/db/schema";
+
+/**
+ * How a new message finds its conversation: a reply names it; any other send joins its
+ * counterpart's current one, matching our endpoint when it names a sender; a send on a channel
+ * no contact can write on has none to join.
+ */
+export type ConversationLookup = "named" | "by-sender" | "any-sender" | "none";
+
+/** A message row as the insert reads it: its columns' values, plus the platform thread it is on. */
+export type RowToInsert = MessageRow & { thread: string };
+
+/** A field of the JSON object `value` (json_each's current element); keys are our own identifiers. */
+function field(key: string, asJson = false): SQL {
+  if (!/^\w+$/.test(key)) throw new Error(`not a field name: ${key}`);
+  // `->` keeps a nested object's JSON text (JSON columns); `->>` gives a scalar its SQL type.
+  return sql.raw(`value ${asJson ? "->" : "->>"} '${key}'`);
+}
+
+function conversationOf(lookup: ConversationLookup): SQL {
+  if (lookup === "none") return sql`NULL`;
+  if (lookup === "named") return field("conversationId");
+  const key = {
+    tenantId: field("tenantId"),
+    channel: field("channel"),
+    ourEndpoint: lookup === "by-sender" ? field("sender") : null,
+    theirEndpoint: field("recipient"),
+    thread: field("thread"),
+  };
+  return currentConversation(key, field("createdAt"));
+}
+
+/**
+ * Inserts a request's messages as one statement: the rows are one JSON parameter read by
+ * `json_each`, so a batch of 100 is one statement, not 100, and binds one value, not 3,300.
+ * The select lists the columns in the table's order; it answers each message's conversation.
+ */
+export const insertMessages = compiledStatement<ConversationLookup, { rows: string }>((db, lookup) => {
+  const columns = Object.entries(getTableColumns(messages)).map(([key, column]) =>
+    key === "conversationId" ? conversationOf(lookup) : field(key, column.dataType === "json"),
+  );
+  return db
+    .insert(messages)
+    .select(sql`SELECT ${sql.join(columns, sql`, `)} FROM json_each(${sql.placeholder("rows")}) ORDER BY key`)
+    .returning({ id: messages.id, conversationId: messages.conversationId });
+});
+
+/** The rows as `insertMessages` reads them: a null column is left out, so a JSON column stays SQL NULL, not JSON `null`. */
+export function rowsJson(rows: RowToInsert[]): string {
+  return JSON.stringify(rows.map((row) => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null))));
+}
+
+/** A request's `queued` events, given as their JSON array. */
+export const insertQueuedEvents = compiledStatement<"all", { events: string }>((db) => insertEventsFromJson(db, sql.placeholder("events")));
+
+/**
+ * The request's outbound messages move their conversations' activity forward, as one statement:
+ * `touches` is a JSON array of `{ messageId, preview }` in request order, so a conversation
+ * shows its last message's preview. Conversations the messages joined none of are untouched.
+ */
+export const touchConversations = compiledStatement<"outbound", { at: string; touches: string }>((db) => {
+  const touches = sql.placeholder("touches");
+  const at = sql.placeholder("at");
+  return db
+    .update(conversations)
+    .set({
+      lastMessageAt: sql`max(${conversations.lastMessageAt}, ${at})`,
+      lastMessagePreview: sql`(SELECT touch.value ->> 'preview' FROM json_each(${touches}) AS touch
+        JOIN ${messages} ON ${messages.id} = touch.value ->> 'messageId'
+        WHERE ${messages.conversationId} = ${conversations.id} ORDER BY touch.key DESC LIMIT 1)`,
+      updatedAt: sql`${at}`,
+    })
+    .where(
+      sql`${conversations.id} IN (SELECT ${messages.conversationId} FROM ${messages}
+        WHERE ${messages.id} IN (SELECT value ->> 'messageId' FROM json_each(${touches})))`,
+    );
+});
