@@ -26,10 +26,11 @@ export async function measureIngestAlone(target: Target, messages: number, concu
   return Math.round(load.accepted / load.seconds);
 }
 
-/** Loads a target with `messages` sends at `concurrency`, then waits until all are delivered. */
+/** Loads a target with `messages` sends at `concurrency`, then waits until all are delivered (a target may be measured again: what it delivered before is not counted). */
 export async function measure(target: Target, messages: number, concurrency: number): Promise<PhaseResult> {
+  const deliveredBefore = await target.delivered();
   const load: LoadResult = await runLoad(messages, concurrency, (i) => target.send(i), `${target.name} ingest`);
-  const drainedAt = await waitForDrain(load.accepted, () => target.delivered(), `${target.name} dispatch`);
+  const drainedAt = await waitForDrain(load.accepted, async () => (await target.delivered()) - deliveredBefore, `${target.name} dispatch`);
   const allDeliveredSeconds = (drainedAt - load.firstAt) / 1000;
   const round = (value: number) => Math.round(value * 10) / 10;
   return {
@@ -48,13 +49,15 @@ export async function measure(target: Target, messages: number, concurrency: num
   };
 }
 
-export type EventsResult = { eventsReceived: number; eventsAllReceivedSeconds: number };
+export type EventsResult = { eventsExpected: number; eventsReceived: number; eventsTrailedSeconds: number };
 
-/** Waits until the endpoint has one event per delivered message (`message.sent`); how long after the first send. */
-export async function measureEvents(
-  phase: PhaseResult,
-  endpoint: { received(): number; lastAt(): number },
-): Promise<EventsResult> {
-  await waitForDrain(phase.accepted, async () => endpoint.received(), "event endpoint");
-  return { eventsReceived: endpoint.received(), eventsAllReceivedSeconds: Math.round(((endpoint.lastAt() - phase.startedAt) / 1000) * 10) / 10 };
+/** Waits until the endpoint has one event per delivered message (`message.sent`); how long that took after delivery ended. */
+export async function measureEvents(expected: number, endpoint: { received(): number; lastAt(): number }): Promise<EventsResult> {
+  const from = performance.now();
+  await waitForDrain(expected, async () => endpoint.received(), "event endpoint");
+  return {
+    eventsExpected: expected,
+    eventsReceived: endpoint.received(),
+    eventsTrailedSeconds: Math.round((Math.max(0, endpoint.lastAt() - from) / 1000) * 10) / 10,
+  };
 }

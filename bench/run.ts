@@ -5,6 +5,7 @@ import { startBaseline } from "./baseline-target";
 import { startEventEndpoint } from "./event-endpoint";
 import { type DatabasesReport, databasesTable, measureDatabases } from "./databases";
 import { d1Costs } from "./d1-calibration";
+import { pairedRounds } from "./paired-rounds";
 import { measure, measureIngestAlone, measureEvents } from "./phase";
 import { startRelay } from "./relay-target";
 import { type BenchReport, svgChart, table } from "./report";
@@ -19,6 +20,10 @@ const { values } = parseArgs({
     messages: { type: "string", default: "5000" },
     concurrency: { type: "string", default: "32" },
     "calibration-messages": { type: "string", default: "500" },
+    rounds: { type: "string", default: "5" },
+    // Ingest alone schedules its messages an hour ahead; the local queue holds at most 10,000 delayed
+    // messages (one timer each), so warm-up and rounds stay under it: 500 + 5 × 1,500.
+    "round-messages": { type: "string", default: "1500" },
     databases: { type: "string" },
   },
 });
@@ -26,6 +31,8 @@ const messages = Number(values.messages);
 /** A provider this slow makes a batch outlast the outcome flush interval, so early writes show. */
 const SLOW_PROVIDER_MS = 200;
 const concurrency = Number(values.concurrency);
+const rounds = Number(values.rounds);
+const roundMessages = Number(values["round-messages"]);
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
 
@@ -45,7 +52,7 @@ if (values.databases) {
 
 console.log(`Relay benchmark: ${messages} messages, concurrency ${concurrency}\n`);
 
-console.log("1/4 counting D1 work (metered runs: a fast provider, then one taking 200 ms a send)");
+console.log("1/5 counting D1 work (metered runs: a fast provider, then one taking 200 ms a send)");
 const metered = await startRelay({ meter: true });
 await measure(metered, Number(values["calibration-messages"]), concurrency);
 const d1 = d1Costs(metered.meterLines);
@@ -55,28 +62,43 @@ await measure(slowMetered, Number(values["calibration-messages"]), concurrency);
 const d1SlowProvider = d1Costs(slowMetered.meterLines);
 await slowMetered.stop();
 
-console.log("2/4 Relay");
+console.log("2/5 Relay");
 const relayTarget = await startRelay({ meter: false });
 const relay = await measure(relayTarget, messages, concurrency);
-const relayIngestAlone = await measureIngestAlone(relayTarget, messages, concurrency);
 await relayTarget.stop();
 
-console.log("3/4 baseline");
+console.log("3/5 baseline");
 const baselineTarget = await startBaseline();
 const baseline = await measure(baselineTarget, messages, concurrency);
-const baselineIngestAlone = await measureIngestAlone(baselineTarget, messages, concurrency);
 await baselineTarget.stop();
 
-console.log("4/4 Relay without and with one subscribed event endpoint (the cron fanning events out every second)");
+console.log(`4/5 ingest alone (delivery idle): Relay and baseline in ${rounds} alternating rounds of ${roundMessages}`);
+const [relayIdle, baselineIdle] = await Promise.all([startRelay({ meter: false }), startBaseline()]);
+await measureIngestAlone(relayIdle, 500, concurrency);
+await measureIngestAlone(baselineIdle, 500, concurrency);
+const ingestAlone = await pairedRounds(
+  rounds,
+  () => measureIngestAlone(relayIdle, roundMessages, concurrency),
+  () => measureIngestAlone(baselineIdle, roundMessages, concurrency),
+  "ingest alone",
+);
+await Promise.all([relayIdle.stop(), baselineIdle.stop()]);
+
+console.log(`5/5 delivery with and without one subscribed event endpoint (the cron fanning events out every second), ${rounds} alternating rounds of ${roundMessages}`);
 const EVENT_CRON_MS = 1_000;
-const withoutEndpoint = await startRelay({ meter: false, cronIntervalMs: EVENT_CRON_MS });
-const withoutEvents = await measure(withoutEndpoint, messages, concurrency);
-await withoutEndpoint.stop();
 const endpoint = await startEventEndpoint();
-const withEndpoint = await startRelay({ meter: false, cronIntervalMs: EVENT_CRON_MS, eventEndpointUrl: endpoint.url });
-const withEvents = await measure(withEndpoint, messages, concurrency);
-const eventsDelivered = await measureEvents(withEvents, endpoint);
-await withEndpoint.stop();
+const [withEndpoint, withoutEndpoint] = await Promise.all([
+  startRelay({ meter: false, cronIntervalMs: EVENT_CRON_MS, eventEndpointUrl: endpoint.url }),
+  startRelay({ meter: false, cronIntervalMs: EVENT_CRON_MS }),
+]);
+const withEvents = await pairedRounds(
+  rounds,
+  async () => (await measure(withEndpoint, roundMessages, concurrency)).drainPerSecond,
+  async () => (await measure(withoutEndpoint, roundMessages, concurrency)).drainPerSecond,
+  "drain with/without endpoint",
+);
+const eventsDelivered = await measureEvents(rounds * roundMessages, endpoint);
+await Promise.all([withEndpoint.stop(), withoutEndpoint.stop()]);
 await endpoint.close();
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
@@ -87,13 +109,13 @@ const report: BenchReport = {
   baseline,
   d1,
   d1SlowProvider,
-  ingestAlone: { relay: relayIngestAlone, baseline: baselineIngestAlone },
+  ingestAlone,
   ratios: {
     ingest: ratio(relay.ingestPerSecond, baseline.ingestPerSecond),
-    ingestAlone: ratio(relayIngestAlone, baselineIngestAlone),
+    ingestAlone: ingestAlone.medianRatio,
     drain: ratio(relay.drainPerSecond, baseline.drainPerSecond),
   },
-  events: { without: withoutEvents, with: withEvents, ...eventsDelivered, drainRatio: ratio(withEvents.drainPerSecond, withoutEvents.drainPerSecond) },
+  events: { drain: withEvents, ...eventsDelivered },
 };
 
 console.log(`\n${table(report)}\n`);

@@ -6,6 +6,7 @@ import { newId } from "../../shared/domain/ids";
 import worker from "../../workers/dispatch/index";
 import { deliverEvents, eventDeadLetters } from "../../workers/dispatch/tenant-events/deliver-events";
 import { sweepDeliveries } from "../../workers/dispatch/tenant-events/sweep-deliveries";
+import { countingD1 } from "../support/d1-counter";
 import { db, newTenant, queuedMessage } from "../support/dispatch-fixtures";
 import { eventBatch, insertEndpoint, insertEvent, spyEventsQueue } from "../support/event-fixtures";
 import { eventReceiver } from "../support/event-receiver";
@@ -238,6 +239,26 @@ describe("the dispatch worker", () => {
       .bind(endpoint.id)
       .first<{ id: string }>();
     expect(run.jobs.map((job) => job.body)).toContainEqual({ deliveryId: fannedOut?.id, attempts: 0 });
+  });
+});
+
+describe('D1 budget of the events consumer (README, Performance: "D1 work per path")', () => {
+  it("fifty deliveries: one claim, one read, one write batch of a few statements, whatever the batch size", async () => {
+    const tenantId = await newTenant();
+    const receiver = await eventReceiver([204]);
+    const endpoint = await insertEndpoint(tenantId, receiver.url);
+    const deliveries = [];
+    for (let i = 0; i < 50; i++) deliveries.push(await pendingDelivery(tenantId, endpoint.id));
+    const { db: counted, counter } = countingD1(env.DB);
+    const run = withSpy();
+    await deliverEvents({ ...run.env, DB: counted }, eventBatch(deliveries.map(({ deliveryId }) => ({ deliveryId, attempts: 0 }))));
+
+    expect(await receiver.requests()).toHaveLength(50);
+    for (const { deliveryId } of deliveries) expect(await delivery(deliveryId)).toMatchObject({ state: "succeeded", attempts: 1 });
+    expect(await attemptsOf(endpoint.id)).toHaveLength(50);
+    // The claim; the events and endpoint; then the attempts' log, the deliveries' states and the
+    // endpoint's failure run reset: one statement each.
+    expect(counter).toMatchObject({ roundTrips: 3, statements: 5 });
   });
 });
 

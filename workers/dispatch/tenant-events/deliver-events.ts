@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { keyringFromEnv } from "../../../shared/crypto/credential-cipher";
 import { type Database, database } from "../../../shared/db/database";
 import { inJsonList } from "../../../shared/db/json-list";
+import { jsonField, jsonRows, rowsFromJson } from "../../../shared/db/json-rows";
 import { tenantEvents, type WebhookEndpointRow, webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
 import { openSecrets, signingSecrets } from "../../../shared/events/endpoint-secrets";
@@ -38,22 +39,23 @@ async function claim(db: Database, jobs: EventDeliveryJob[], settings: EventSett
   const now = Date.now();
   const sweepAt = new Date(now + settings.timeoutMs + settings.sweepAfterSeconds * 1000).toISOString();
   const updatedAt = new Date(now).toISOString();
-  const claims = jobs.map((job) =>
-    db
-      .update(webhookDeliveries)
-      .set({ attempts: sql`${webhookDeliveries.attempts} + 1`, nextAttemptAt: sweepAt, updatedAt })
-      .where(
-        and(eq(webhookDeliveries.id, job.deliveryId), eq(webhookDeliveries.state, "pending"), eq(webhookDeliveries.attempts, job.attempts)),
-      )
-      .returning({
-        id: webhookDeliveries.id,
-        attempts: webhookDeliveries.attempts,
-        eventId: webhookDeliveries.eventId,
-        endpointId: webhookDeliveries.endpointId,
-      }),
-  );
-  const results = await db.batch(claims as [(typeof claims)[number], ...(typeof claims)[number][]]);
-  const claimed = results.flat();
+  // One statement for the batch: each job names the delivery and the attempts it expects.
+  const expected = JSON.stringify(jobs.map((job) => [job.deliveryId, job.attempts]));
+  const claimed = await db
+    .update(webhookDeliveries)
+    .set({ attempts: sql`${webhookDeliveries.attempts} + 1`, nextAttemptAt: sweepAt, updatedAt })
+    .where(
+      and(
+        eq(webhookDeliveries.state, "pending"),
+        sql`(${webhookDeliveries.id}, ${webhookDeliveries.attempts}) IN (SELECT value ->> 0, value ->> 1 FROM json_each(${expected}))`,
+      ),
+    )
+    .returning({
+      id: webhookDeliveries.id,
+      attempts: webhookDeliveries.attempts,
+      eventId: webhookDeliveries.eventId,
+      endpointId: webhookDeliveries.endpointId,
+    });
   if (claimed.length === 0) return { claimed: [], orphaned: [] };
   const ids = claimed.map((row) => row.id);
   const details = await db
@@ -124,15 +126,28 @@ function retryDelay(posted: Posted, settings: EventSettings): number | undefined
   return settings.retrySchedule[posted.attempt - 1];
 }
 
-function deliveryUpdate(db: Database, posted: Posted, settings: EventSettings) {
+/** Every posted delivery's new state, one statement for the batch (`UPDATE … FROM json_each`). */
+function deliveryUpdates(db: Database, posted: Posted[], settings: EventSettings) {
   const now = Date.now();
-  const delay = retryDelay(posted, settings);
-  const state = posted.result.ok ? "succeeded" : delay === undefined ? "failed" : "pending";
-  const nextAttemptAt = new Date(now + ((delay ?? 0) + settings.sweepAfterSeconds) * 1000).toISOString();
+  const outcomes = posted.map((item) => {
+    const delay = retryDelay(item, settings);
+    return {
+      id: item.deliveryId,
+      state: item.result.ok ? "succeeded" : delay === undefined ? "failed" : "pending",
+      nextAttemptAt: new Date(now + ((delay ?? 0) + settings.sweepAfterSeconds) * 1000).toISOString(),
+      lastError: item.result.error,
+    };
+  });
   return db
     .update(webhookDeliveries)
-    .set({ state, nextAttemptAt, lastError: posted.result.error, updatedAt: new Date(now).toISOString() })
-    .where(eq(webhookDeliveries.id, posted.deliveryId));
+    .set({
+      state: sql`${jsonField("state", false, "outcome.value")}`,
+      nextAttemptAt: sql`${jsonField("nextAttemptAt", false, "outcome.value")}`,
+      lastError: sql`${jsonField("lastError", false, "outcome.value")}`,
+      updatedAt: new Date(now).toISOString(),
+    })
+    .from(sql`json_each(${JSON.stringify(outcomes)}) AS outcome`)
+    .where(sql`${webhookDeliveries.id} = ${jsonField("id", false, "outcome.value")}`);
 }
 
 /**
@@ -193,6 +208,12 @@ function attemptRow(posted: Posted) {
   };
 }
 
+/** The attempts' log rows, one statement for the batch. */
+function attemptsInsert(db: Database, posted: Posted[]): BatchItem<"sqlite">[] {
+  if (posted.length === 0) return [];
+  return [db.insert(webhookAttempts).select(rowsFromJson(webhookAttempts, jsonRows(posted.map(attemptRow))))];
+}
+
 /**
  * The `events` queue consumer: claim (one D1 round trip), post each event signed, write every
  * attempt, delivery state and endpoint failure run (one more), then queue each retry as a new job
@@ -211,8 +232,11 @@ export async function deliverEvents(env: DispatchEnv, batch: MessageBatch<EventD
     const writes: BatchItem<"sqlite">[] = [
       ...(orphaned.length > 0 ? [orphanedUpdate(db, orphaned)] : []),
       // A disabled endpoint was not posted to: its delivery fails, with no attempt to log.
-      ...posted.filter((item) => item.endpoint.enabled).map((item) => db.insert(webhookAttempts).values(attemptRow(item))),
-      ...posted.map((item) => deliveryUpdate(db, item, settings)),
+      ...attemptsInsert(
+        db,
+        posted.filter((item) => item.endpoint.enabled),
+      ),
+      deliveryUpdates(db, posted, settings),
       ...endpointUpdates(db, posted, settings),
     ];
     const results = await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);

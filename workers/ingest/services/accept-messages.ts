@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { asD1Statement } from "../../../shared/db/compiled-statement";
 import { previewOf } from "../../../shared/db/conversation-threading";
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
+import { jsonRows } from "../../../shared/db/json-rows";
 import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
 import { envelopeOf, primaryRecipient } from "../../../shared/domain/email-envelope";
 import { newId } from "../../../shared/domain/ids";
@@ -12,14 +13,7 @@ import { smsSegments } from "../../../shared/domain/sms-segments";
 import { InvalidInputError, PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";
 import { CONVERSATION_CHANNELS } from "../../../shared/providers/registry";
 import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../../shared/queue/delivery-job";
-import {
-  type ConversationLookup,
-  insertMessages,
-  insertQueuedEvents,
-  type RowToInsert,
-  rowsJson,
-  touchConversations,
-} from "./acceptance-statements";
+import { type ConversationLookup, insertMessages, insertQueuedEvents, type RowToInsert, touchConversations } from "./acceptance-statements";
 import { discardAttachments, storeAttachments } from "./email-attachments";
 import { claimStatement, completeClaim, dropExpired, type IdempotencyClaim, priorUse, releaseStatement } from "./idempotency";
 import { resolvePushRecipients } from "./push-recipients";
@@ -98,7 +92,7 @@ function insertStatements(ctx: AcceptContext, rows: MessageRow[]): D1PreparedSta
     group.push({ ...row, conversationId: ctx.conversationId?.(row) ?? null, thread: threadOf(row.content) });
     byLookup.set(lookup, group);
   }
-  return [...byLookup].map(([lookup, group]) => insertMessages(ctx.db, lookup, { rows: rowsJson(group) }));
+  return [...byLookup].map(([lookup, group]) => insertMessages(ctx.db, lookup, { rows: jsonRows(group) }));
 }
 
 /** The conversations the rows may have joined, touched in one statement; none when no row can join one. */

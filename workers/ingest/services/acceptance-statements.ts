@@ -1,6 +1,7 @@
-import { getTableColumns, type SQL, sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { compiledStatement } from "../../../shared/db/compiled-statement";
 import { currentConversation } from "../../../shared/db/conversation-threading";
+import { jsonField, rowsFromJson } from "../../../shared/db/json-rows";
 import { insertEventsFromJson } from "../../../shared/db/message-lifecycle";
 import { conversations, type MessageRow, messages } from "../../../shared/db/schema";
 
@@ -14,24 +15,17 @@ export type ConversationLookup = "named" | "by-sender" | "any-sender" | "none";
 /** A message row as the insert reads it: its columns' values, plus the platform thread it is on. */
 export type RowToInsert = MessageRow & { thread: string };
 
-/** A field of the JSON object `value` (json_each's current element); keys are our own identifiers. */
-function field(key: string, asJson = false): SQL {
-  if (!/^\w+$/.test(key)) throw new Error(`not a field name: ${key}`);
-  // `->` keeps a nested object's JSON text (JSON columns); `->>` gives a scalar its SQL type.
-  return sql.raw(`value ${asJson ? "->" : "->>"} '${key}'`);
-}
-
 function conversationOf(lookup: ConversationLookup): SQL {
   if (lookup === "none") return sql`NULL`;
-  if (lookup === "named") return field("conversationId");
+  if (lookup === "named") return jsonField("conversationId");
   const key = {
-    tenantId: field("tenantId"),
-    channel: field("channel"),
-    ourEndpoint: lookup === "by-sender" ? field("sender") : null,
-    theirEndpoint: field("recipient"),
-    thread: field("thread"),
+    tenantId: jsonField("tenantId"),
+    channel: jsonField("channel"),
+    ourEndpoint: lookup === "by-sender" ? jsonField("sender") : null,
+    theirEndpoint: jsonField("recipient"),
+    thread: jsonField("thread"),
   };
-  return currentConversation(key, field("createdAt"));
+  return currentConversation(key, jsonField("createdAt"));
 }
 
 /**
@@ -39,20 +33,12 @@ function conversationOf(lookup: ConversationLookup): SQL {
  * `json_each`, so a batch of 100 is one statement, not 100, and binds one value, not 3,300.
  * The select lists the columns in the table's order; it answers each message's conversation.
  */
-export const insertMessages = compiledStatement<ConversationLookup, { rows: string }>((db, lookup) => {
-  const columns = Object.entries(getTableColumns(messages)).map(([key, column]) =>
-    key === "conversationId" ? conversationOf(lookup) : field(key, column.dataType === "json"),
-  );
-  return db
+export const insertMessages = compiledStatement<ConversationLookup, { rows: string }>((db, lookup) =>
+  db
     .insert(messages)
-    .select(sql`SELECT ${sql.join(columns, sql`, `)} FROM json_each(${sql.placeholder("rows")}) ORDER BY key`)
-    .returning({ id: messages.id, conversationId: messages.conversationId });
-});
-
-/** The rows as `insertMessages` reads them: a null column is left out, so a JSON column stays SQL NULL, not JSON `null`. */
-export function rowsJson(rows: RowToInsert[]): string {
-  return JSON.stringify(rows.map((row) => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null))));
-}
+    .select(rowsFromJson(messages, sql.placeholder("rows"), { conversationId: conversationOf(lookup) }))
+    .returning({ id: messages.id, conversationId: messages.conversationId }),
+);
 
 /** A request's `queued` events, given as their JSON array. */
 export const insertQueuedEvents = compiledStatement<"all", { events: string }>((db) => insertEventsFromJson(db, sql.placeholder("events")));
