@@ -55,11 +55,18 @@ export async function startBaseline(databases = 1): Promise<Target> {
   const url = (await mf.ready).toString();
   const dbs = await Promise.all(Object.keys(bindings).map((binding) => mf.getD1Database(binding, "baseline-ingest")));
   for (const db of dbs)
-    await db.exec("CREATE TABLE baseline_messages (id TEXT PRIMARY KEY, body TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL)");
+    await db.exec(
+      "CREATE TABLE baseline_messages (id TEXT PRIMARY KEY, body TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL)",
+    );
   return {
     name: databases === 1 ? "Baseline" : `Baseline, ${databases} databases`,
     async send(index, later) {
-      const body = JSON.stringify({ channel: "email", to: `user${index}@example.com`, subject: `Bench ${index}`, content: { text: `message ${index}` } });
+      const body = JSON.stringify({
+        channel: "email",
+        to: `user${index}@example.com`,
+        subject: `Bench ${index}`,
+        content: { text: `message ${index}` },
+      });
       const headers = {
         "content-type": "application/json",
         "x-tenant": `ten_${index % TENANTS}`,

@@ -20,7 +20,8 @@ export async function measureDatabases(counts: number[], messages: number, concu
 export function databasesTable(runs: DatabasesRun[]): string {
   const [one] = runs;
   const ratio = (a: number, b: number) => `${Math.round((a / b) * 100) / 100}x`;
-  const row = (cells: (string | number)[]) => cells.map((cell, i) => (i === 0 ? String(cell).padEnd(34) : String(cell).padStart(14))).join("");
+  const row = (cells: (string | number)[]) =>
+    cells.map((cell, i) => (i === 0 ? String(cell).padEnd(34) : String(cell).padStart(14))).join("");
   const lines = [row(["baseline, databases", ...runs.map((run) => run.databases)])];
   const add = (label: string, value: (run: DatabasesRun) => number) =>
     lines.push(row([label, ...runs.map((run) => (run === one ? value(run) : `${value(run)} ${ratio(value(run), value(one))}`))]));

@@ -1,7 +1,12 @@
 export type LoadResult = { count: number; accepted: number; seconds: number; latenciesMs: number[]; firstAt: number; lastAt: number };
 
 /** Sends `count` requests with `concurrency` in flight, timing each; prints a progress line. */
-export async function runLoad(count: number, concurrency: number, send: (index: number) => Promise<boolean>, label: string): Promise<LoadResult> {
+export async function runLoad(
+  count: number,
+  concurrency: number,
+  send: (index: number) => Promise<boolean>,
+  label: string,
+): Promise<LoadResult> {
   const latenciesMs: number[] = [];
   let next = 0;
   let accepted = 0;

@@ -11,7 +11,12 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
  * minutes apart do not. A single long run of each side gave ratios from 0.53 to 0.81 for the same
  * code; rounds of the same code against itself give 0.95–1.05.
  */
-export async function pairedRounds(count: number, a: () => Promise<number>, b: () => Promise<number>, label: string): Promise<PairedRounds> {
+export async function pairedRounds(
+  count: number,
+  a: () => Promise<number>,
+  b: () => Promise<number>,
+  label: string,
+): Promise<PairedRounds> {
   const rounds: Round[] = [];
   for (let index = 0; index < count; index++) {
     const first = await a();

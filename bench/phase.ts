@@ -39,7 +39,11 @@ export async function measure(target: Target, messages: number, concurrency: num
     accepted: load.accepted,
     concurrency,
     ingestPerSecond: Math.round(load.accepted / load.seconds),
-    latencyMs: { p50: round(percentile(load.latenciesMs, 50)), p95: round(percentile(load.latenciesMs, 95)), p99: round(percentile(load.latenciesMs, 99)) },
+    latencyMs: {
+      p50: round(percentile(load.latenciesMs, 50)),
+      p95: round(percentile(load.latenciesMs, 95)),
+      p99: round(percentile(load.latenciesMs, 99)),
+    },
     allDeliveredSeconds: round(allDeliveredSeconds),
     drainPerSecond: Math.round(load.accepted / allDeliveredSeconds),
     backlogSeconds: round((drainedAt - load.lastAt) / 1000),

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { LogLevel } from "miniflare";
 import { seed } from "../scripts/seed";
 import { startStack } from "../scripts/stack";
-import { freePort } from "../test/support/node/fakes/free-port";
 import { fakeCredentials } from "../test/support/node/fakes/fake-credentials";
+import { freePort } from "../test/support/node/fakes/free-port";
 import { startFakeProviderProcess } from "./fake-provider-client";
 import type { Target } from "./target";
 
@@ -37,7 +37,11 @@ export async function startRelay(options: {
       if (line.includes('"d1.meter"')) meterLines.push(line);
     },
   });
-  const credentials = await seed(stack.mf, { ingestUrl: stack.ingestUrl, webhooksUrl: stack.webhooksUrl }, join(stateDir, "credentials.json"));
+  const credentials = await seed(
+    stack.mf,
+    { ingestUrl: stack.ingestUrl, webhooksUrl: stack.webhooksUrl },
+    join(stateDir, "credentials.json"),
+  );
   const provider = await fetch(`${stack.ingestUrl}/v1/providers`, {
     method: "POST",
     headers: { authorization: `Bearer ${credentials.adminKey}`, "content-type": "application/json" },
@@ -65,7 +69,13 @@ export async function startRelay(options: {
     name: "Relay",
     async send(index, later) {
       const scheduledAt = later ? new Date(Date.now() + 3_600_000).toISOString() : undefined;
-      const body = JSON.stringify({ channel: "email", to: `user${index}@example.com`, subject: `Bench ${index}`, content: { text: `message ${index}` }, scheduledAt });
+      const body = JSON.stringify({
+        channel: "email",
+        to: `user${index}@example.com`,
+        subject: `Bench ${index}`,
+        content: { text: `message ${index}` },
+        scheduledAt,
+      });
       const response = await fetch(`${stack.ingestUrl}/v1/messages`, { method: "POST", headers, body });
       await response.arrayBuffer();
       return response.status === 202;

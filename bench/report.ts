@@ -27,7 +27,8 @@ function rounds(paired: PairedRounds, side: "a" | "b"): string {
 
 export function table(report: BenchReport): string {
   const { relay, baseline, ratios, d1 } = report;
-  const row = (label: string, a: string | number, b: string | number, c = "") => `${label.padEnd(36)}${pad(a, 20)}${pad(b, 20)}${pad(c, 8)}`;
+  const row = (label: string, a: string | number, b: string | number, c = "") =>
+    `${label.padEnd(36)}${pad(a, 20)}${pad(b, 20)}${pad(c, 8)}`;
   const latency = (r: PhaseResult) => `${r.latencyMs.p50}/${r.latencyMs.p95}/${r.latencyMs.p99}`;
   const sizes = (costs: D1Costs) =>
     Object.entries(costs.dispatchRoundTripsByBatchSize)
@@ -61,7 +62,8 @@ export function table(report: BenchReport): string {
 function eventLines(report: BenchReport): string[] {
   const events = report.events;
   if (!events) return [];
-  const row = (label: string, a: string | number, b: string | number, c = "") => `${label.padEnd(36)}${pad(a, 20)}${pad(b, 20)}${pad(c, 8)}`;
+  const row = (label: string, a: string | number, b: string | number, c = "") =>
+    `${label.padEnd(36)}${pad(a, 20)}${pad(b, 20)}${pad(c, 8)}`;
   return [
     "",
     row("tenant events (cron every 1 s)", "1 endpoint", "no endpoint", "Ratio"),

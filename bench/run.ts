@@ -2,11 +2,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { startBaseline } from "./baseline-target";
-import { startEventEndpoint } from "./event-endpoint";
-import { type DatabasesReport, databasesTable, measureDatabases } from "./databases";
 import { d1Costs } from "./d1-calibration";
+import { type DatabasesReport, databasesTable, measureDatabases } from "./databases";
+import { startEventEndpoint } from "./event-endpoint";
 import { pairedRounds } from "./paired-rounds";
-import { measure, measureIngestAlone, measureEvents } from "./phase";
+import { measure, measureEvents, measureIngestAlone } from "./phase";
 import { startRelay } from "./relay-target";
 import { type BenchReport, svgChart, table } from "./report";
 
@@ -84,7 +84,9 @@ const ingestAlone = await pairedRounds(
 );
 await Promise.all([relayIdle.stop(), baselineIdle.stop()]);
 
-console.log(`5/5 delivery with and without one subscribed event endpoint (the cron fanning events out every second), ${rounds} alternating rounds of ${roundMessages}`);
+console.log(
+  `5/5 delivery with and without one subscribed event endpoint (the cron fanning events out every second), ${rounds} alternating rounds of ${roundMessages}`,
+);
 const EVENT_CRON_MS = 1_000;
 const endpoint = await startEventEndpoint();
 const [withEndpoint, withoutEndpoint] = await Promise.all([
