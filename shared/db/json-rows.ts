@@ -30,12 +30,36 @@ export function rowsFromJson<T extends SQLiteTable>(
   return sql`SELECT ${columnsFromJson(table, computed)} FROM json_each(${rows}) ORDER BY key`;
 }
 
+/** D1 refuses a string over 2 MB, a bound one too: a statement's rows stay well under it. */
+export const MAX_JSON_ROWS_CHARS = 1_000_000;
+
+function rowJson(row: object): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null && value !== undefined)));
+}
+
 /**
- * Whole rows (every column given) as `rowsFromJson` reads them. A null column is left out, so a
+ * Whole rows (every column given) as `rowsFromJson` reads them, in as few JSON arrays as fit
+ * `maxChars` each (a row longer than that gets one to itself). A null column is left out, so a
  * JSON column reads as SQL NULL rather than the JSON text `null`.
  */
+export function jsonRowChunks(rows: readonly object[], maxChars = MAX_JSON_ROWS_CHARS): string[] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const json of rows.map(rowJson)) {
+    if (current.length > 0 && size + json.length + 1 > maxChars) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(json);
+    size += json.length + 1;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks.map((chunk) => `[${chunk.join(",")}]`);
+}
+
+/** `jsonRowChunks` for rows known to be small (log rows, touches): one array. */
 export function jsonRows(rows: readonly object[]): string {
-  return JSON.stringify(
-    rows.map((row) => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null && value !== undefined))),
-  );
+  return `[${rows.map(rowJson).join(",")}]`;
 }

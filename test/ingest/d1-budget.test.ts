@@ -43,6 +43,26 @@ describe("D1 budget of acceptance", () => {
     expect(counter).toMatchObject({ roundTrips: 1, statements: 3 });
   });
 
+  it("a batch of large messages is split so no statement's rows near D1's 2 MB string limit, each message stored whole", async () => {
+    const tenant = await createTenant(await createOpsKey());
+    await callApp({}, "POST", "/v1/messages", { key: tenant.sendKey, body: email() });
+    const { db, counter } = countingD1(env.DB);
+    const text = (index: number) => `${index}:${"x".repeat(99_990)}`;
+    const messages = Array.from({ length: 25 }, (_, index) => email({ content: { text: text(index) } }));
+    const answer = await callApp<{ items: { id: string }[] }>({ DB: db }, "POST", "/v1/messages/batch", {
+      key: tenant.sendKey,
+      body: { messages },
+    });
+    expect(answer.status).toBe(202);
+    // 2.5 MB of rows: three inserts of at most 1 MB each, and the events' one.
+    expect(counter).toMatchObject({ roundTrips: 1, statements: 4 });
+    const ids = (answer.body as { data: { items: { id: string }[] } }).data.items.map((item) => item.id);
+    for (const [index, id] of ids.entries()) {
+      const row = await env.DB.prepare("SELECT content FROM messages WHERE id = ?").bind(id).first<{ content: string }>();
+      expect(JSON.parse(row?.content ?? "{}").text).toBe(text(index));
+    }
+  });
+
   it("an Idempotency-Key adds one statement and one completion write, not a read", async () => {
     const tenant = await createTenant(await createOpsKey());
     await callApp({}, "POST", "/v1/messages", { key: tenant.sendKey, body: sms() });

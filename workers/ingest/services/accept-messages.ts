@@ -3,7 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { asD1Statement } from "../../../shared/db/compiled-statement";
 import { previewOf } from "../../../shared/db/conversation-threading";
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
-import { jsonRows } from "../../../shared/db/json-rows";
+import { jsonRowChunks } from "../../../shared/db/json-rows";
 import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
 import { envelopeOf, primaryRecipient } from "../../../shared/domain/email-envelope";
 import { newId } from "../../../shared/domain/ids";
@@ -83,7 +83,7 @@ function lookupOf(ctx: AcceptContext, row: MessageRow): ConversationLookup {
   return row.sender === null ? "any-sender" : "by-sender";
 }
 
-/** One insert per way of finding the conversation among the rows (a request has one, a mixed batch a few). */
+/** One insert per way of finding the conversation among the rows (a request has one, a mixed batch a few), per megabyte of rows. */
 function insertStatements(ctx: AcceptContext, rows: MessageRow[]): D1PreparedStatement[] {
   const byLookup = new Map<ConversationLookup, RowToInsert[]>();
   for (const row of rows) {
@@ -92,7 +92,8 @@ function insertStatements(ctx: AcceptContext, rows: MessageRow[]): D1PreparedSta
     group.push({ ...row, conversationId: ctx.conversationId?.(row) ?? null, thread: threadOf(row.content) });
     byLookup.set(lookup, group);
   }
-  return [...byLookup].map(([lookup, group]) => insertMessages(ctx.db, lookup, { rows: jsonRows(group) }));
+  // A batch of large messages is split so no statement's JSON nears D1's 2 MB string limit.
+  return [...byLookup].flatMap(([lookup, group]) => jsonRowChunks(group).map((chunk) => insertMessages(ctx.db, lookup, { rows: chunk })));
 }
 
 /** The conversations the rows may have joined, touched in one statement; none when no row can join one. */
