@@ -3,15 +3,16 @@ import { eq, isNull } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { decodeArchive } from "../../shared/archive/archive-object";
 import { database } from "../../shared/db/database";
-import { archiveChunks, archiveRuns, deadLetters, messageEvents, messages, tenants } from "../../shared/db/schema";
+import { archiveChunks, archiveRuns, deadLetters, media, messageEvents, messages, tenants } from "../../shared/db/schema";
 import { newId } from "../../shared/domain/ids";
+import { mediaKey } from "../../shared/domain/media-key";
 import { type ArchiveDeps, archiveChunk, completeChunk } from "../../workers/dispatch/archive/archive-chunk";
 import { archiveTick, startRun } from "../../workers/dispatch/archive/archive-runs";
 import { nextChunk } from "../../workers/dispatch/archive/chunk-selection";
 import { archivedIds, daysAgo, idsInD1, oldMessage } from "../support/archive-fixtures";
 import { db, eventsOf, insertMessage, newTenant } from "../support/d1-fixtures";
 
-const deps = (): ArchiveDeps => ({ db: db(), bucket: env.ARCHIVE, attachments: env.ATTACHMENTS });
+const deps = (): ArchiveDeps => ({ db: db(), bucket: env.ARCHIVE, attachments: env.ATTACHMENTS, media: env.MEDIA });
 const runOf = async (id: string) => db().query.archiveRuns.findFirst({ where: eq(archiveRuns.id, id) });
 
 /** Each message in exactly one place: D1 or one archive object — never both, never twice, never neither. */
@@ -62,6 +63,41 @@ describe("archive pass", () => {
     );
   });
 
+  it("takes an archived inbound message's stored files with it, and leaves a recent message's", async () => {
+    const tenantId = await newTenant();
+    const old = await oldMessage(tenantId, 40, "delivered", { direction: "inbound" });
+    const recent = await oldMessage(tenantId, 2, "delivered", { direction: "inbound" });
+    const stored = async (messageId: string) => {
+      const row = {
+        id: newId("media"),
+        tenantId,
+        messageId,
+        providerId: "prv_archive_test",
+        position: 0,
+        source: "https://api.twilio.com/media/1",
+        contentType: "image/png",
+        name: "photo.png",
+        size: 4,
+        status: "stored" as const,
+        createdAt: daysAgo(40),
+        updatedAt: daysAgo(40),
+      };
+      await db().insert(media).values(row);
+      await env.MEDIA.put(mediaKey(row), new Uint8Array([1, 2, 3, 4]));
+      return row;
+    };
+    const [oldFile, recentFile] = [await stored(old.id), await stored(recent.id)];
+
+    await startRun(db(), { tenantId, before: daysAgo(30, 0), requestedBy: "test" });
+    await archiveTick(deps(), 20_000);
+
+    expect(await idsInD1(tenantId)).toEqual([recent.id]);
+    expect(await db().query.media.findFirst({ where: eq(media.id, oldFile.id) })).toBeUndefined();
+    expect(await env.MEDIA.head(mediaKey(oldFile))).toBeNull();
+    expect(await db().query.media.findFirst({ where: eq(media.id, recentFile.id) })).toBeDefined();
+    expect(await env.MEDIA.head(mediaKey(recentFile))).not.toBeNull();
+  });
+
   it("writes one object per chunk of at most 100 messages of one day", async () => {
     const tenantId = await newTenant();
     const all = [];
@@ -91,6 +127,7 @@ describe("archive pass", () => {
       }),
       bucket: env.ARCHIVE,
       attachments: env.ATTACHMENTS,
+      media: env.MEDIA,
     };
     await expect(archiveChunk(crashing, run.id, tenantId, chunk.day, chunk.ids)).rejects.toThrow("the worker died here");
     expect(await archivedIds(tenantId)).toHaveLength(3);

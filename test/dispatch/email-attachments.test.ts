@@ -118,7 +118,7 @@ describe("the archive takes an email's files with it", () => {
     const { key: recentKey } = await emailWithFile(tenantId, { status: "delivered", createdAt: daysAgo(1), updatedAt: daysAgo(1) });
 
     await startRun(db(), { tenantId, before: daysAgo(30), requestedBy: "test" });
-    await archiveTick({ db: db(), bucket: env.ARCHIVE, attachments: env.ATTACHMENTS }, 20_000);
+    await archiveTick({ db: db(), bucket: env.ARCHIVE, attachments: env.ATTACHMENTS, media: env.MEDIA }, 20_000);
 
     expect(await env.ATTACHMENTS.head(oldKey)).toBeNull();
     expect(await env.ATTACHMENTS.head(recentKey)).not.toBeNull();

@@ -14,7 +14,7 @@ async function archivedTenant() {
   const late = await oldMessage(tenant.tenantId, 40, "failed");
   const kept = await oldMessage(tenant.tenantId, 1);
   await startRun(database(env.DB), { tenantId: tenant.tenantId, before: daysAgo(30), requestedBy: "test" });
-  await archiveTick({ db: database(env.DB), bucket: env.ARCHIVE, attachments: env.ATTACHMENTS }, 20_000);
+  await archiveTick({ db: database(env.DB), bucket: env.ARCHIVE, attachments: env.ATTACHMENTS, media: env.MEDIA }, 20_000);
   return { ops, tenant, early, late, kept };
 }
 

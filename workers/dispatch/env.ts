@@ -28,6 +28,8 @@ export type DispatchEnv = {
   ARCHIVE: R2Bucket;
   /** Email attachments, written by ingest at acceptance; read to send, deleted when their message is archived. */
   ATTACHMENTS: R2Bucket;
+  /** Inbound messages' files, stored by the webhooks worker; deleted when their message is archived. */
+  MEDIA: R2Bucket;
   ENCRYPTION_SECRET: string;
   ENCRYPTION_KEY_VERSION?: string;
   /** "true" only in the local stack and tests: providers may then also point at loopback (fakes on 127.0.0.1). Never deployed. */

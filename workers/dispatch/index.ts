@@ -84,8 +84,8 @@ export default {
         if (tally.priced + tally.waiting + tally.gaveUp > 0) log.info("dispatch.price_lookups", tally);
       })
       .catch((error) => log.error("dispatch.price_lookups_failed", { error: String(error) }));
-    await archiveTick({ db, bucket: env.ARCHIVE, attachments: env.ATTACHMENTS }, settings.archiveBudgetMs).catch((error) =>
-      log.error("dispatch.archive_failed", { error: String(error) }),
+    await archiveTick({ db, bucket: env.ARCHIVE, attachments: env.ATTACHMENTS, media: env.MEDIA }, settings.archiveBudgetMs).catch(
+      (error) => log.error("dispatch.archive_failed", { error: String(error) }),
     );
     await eventCron(env);
   },

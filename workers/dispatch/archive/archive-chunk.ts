@@ -2,12 +2,13 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { type ArchivedMessage, archiveKey, decodeArchive, encodeArchive } from "../../../shared/archive/archive-object";
 import type { Database } from "../../../shared/db/database";
 import { inJsonList } from "../../../shared/db/json-list";
-import { archiveChunks, archivedMessages, archiveRuns, messageEvents, messages } from "../../../shared/db/schema";
+import { archiveChunks, archivedMessages, archiveRuns, media, messageEvents, messages } from "../../../shared/db/schema";
+import { mediaKey } from "../../../shared/domain/media-key";
 
 import { log } from "../../../shared/observability/logger";
 
-/** `attachments`: where archived emails' files are, deleted with them. */
-export type ArchiveDeps = { db: Database; bucket: R2Bucket; attachments: R2Bucket };
+/** `attachments` and `media`: where archived emails' and inbound messages' files are, deleted with them. */
+export type ArchiveDeps = { db: Database; bucket: R2Bucket; attachments: R2Bucket; media: R2Bucket };
 /** `taken`: another pass finished the chunk first. */
 type ChunkResult = "done" | "stale" | "taken";
 type Chunk = typeof archiveChunks.$inferSelect;
@@ -79,6 +80,8 @@ async function finish(db: Database, chunk: Chunk, lines: ArchivedMessage[]): Pro
       .delete(messageEvents)
       .where(and(inJsonList(messageEvents.messageId, chunk.messageIds), done, sql`rowid < (SELECT max(rowid) FROM message_events)`)),
     db.delete(messages).where(and(inJsonList(messages.id, chunk.messageIds), done)),
+    // Their inbound files' rows go with them (the files themselves once this batch is in).
+    db.delete(media).where(and(inJsonList(media.messageId, chunk.messageIds), done)),
     db
       .update(archiveRuns)
       .set({
@@ -92,7 +95,7 @@ async function finish(db: Database, chunk: Chunk, lines: ArchivedMessage[]): Pro
       .from(archiveChunks)
       .where(eq(archiveChunks.key, chunk.key)),
   ]);
-  const [after] = results[5];
+  const [after] = results[results.length - 1] as { state: string; finishedBy: string | null }[];
   if (after?.finishedBy !== pass) return "taken";
   return after.state === "done" ? "done" : "stale";
 }
@@ -113,24 +116,37 @@ export async function completeChunk(deps: ArchiveDeps, chunk: Chunk): Promise<Ch
     lines = await snapshot(deps.db, chunk.messageIds);
     await writeVerified(deps.bucket, chunk.key, lines);
   }
+  const files = await mediaKeys(deps.db, chunk.messageIds);
   const state = await finish(deps.db, chunk, lines);
   if (state === "stale") await discard(deps, chunk);
-  if (state === "done") await deleteAttachments(deps.attachments, lines);
+  if (state === "done") {
+    await deleteObjects(deps.attachments, attachmentKeys(lines), "dispatch.archive_attachments_left");
+    await deleteObjects(deps.media, files, "dispatch.archive_media_left");
+  }
   return state;
 }
 
+/** The stored files of the chunk's inbound messages (read before their rows go). */
+async function mediaKeys(db: Database, messageIds: string[]): Promise<string[]> {
+  const rows = await db.select({ id: media.id, tenantId: media.tenantId }).from(media).where(inJsonList(media.messageId, messageIds));
+  return rows.map(mediaKey);
+}
+
+function attachmentKeys(lines: ArchivedMessage[]): string[] {
+  return lines.flatMap((line) => line.message.email?.attachments.map((file) => file.key) ?? []);
+}
+
 /**
- * An archived email's files go with it: the archive keeps the message (and the files' names,
- * types and sizes), not their bytes. A failure here leaves the objects behind (logged); the
- * message is archived either way.
+ * An archived message's files go with it: the archive keeps the message (and an email's files'
+ * names, types and sizes), not their bytes. A failure here leaves the objects behind (logged);
+ * the message is archived either way.
  */
-async function deleteAttachments(bucket: R2Bucket, lines: ArchivedMessage[]): Promise<void> {
-  const keys = lines.flatMap((line) => line.message.email?.attachments.map((file) => file.key) ?? []);
+async function deleteObjects(bucket: R2Bucket, keys: string[], failure: string): Promise<void> {
   try {
     // R2 deletes at most 1000 keys a call.
     for (let at = 0; at < keys.length; at += 1000) await bucket.delete(keys.slice(at, at + 1000));
   } catch (error) {
-    log.error("dispatch.archive_attachments_left", { error: String(error), keys: keys.length });
+    log.error(failure, { error: String(error), keys: keys.length });
   }
 }
 
