@@ -1,16 +1,17 @@
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { addProvider } from "../e2e/harness/providers-setup";
-import { eventually, relayClient } from "../e2e/harness/relay-client";
-import { type StackProcess, startStackProcess } from "../e2e/harness/stack-process";
+import { eventually } from "../e2e/harness/relay-client";
+import type { StackProcess } from "../e2e/harness/stack-process";
+import { startTwilioStack, type TwilioStack } from "../e2e/harness/twilio-stack";
 import { fakeCredentials } from "../support/node/fakes/fake-credentials";
-import { type FakeTwilio, startFakeTwilio, twilioSignature } from "../support/node/fakes/fake-twilio";
+import { type FakeTwilio, twilioSignature } from "../support/node/fakes/fake-twilio";
 import { capture, type DashboardTab, launchChromium, notice, openTab, screenshot, signIn } from "./harness/browser";
 import { relayApi } from "./harness/relay-api";
 
 const OURS = "+15005550006";
 const THEIRS = "+14155550701";
 
+let twilioStack: TwilioStack;
 let stack: StackProcess;
 let browser: Browser;
 let tab: DashboardTab;
@@ -20,21 +21,14 @@ let adminKey: string;
 const creds = fakeCredentials();
 
 beforeAll(async () => {
-  stack = await startStackProcess();
+  twilioStack = await startTwilioStack(creds.twilio, OURS);
+  ({ stack, twilio, twilioId } = twilioStack);
   browser = await launchChromium();
-  twilio = await startFakeTwilio(creds.twilio.accountSid, creds.twilio.authToken);
-  const relay = relayClient(() => stack.credentials);
-  twilioId = await addProvider(relay, stack.credentials.tenantId, {
-    type: "twilio",
-    name: "twilio",
-    config: { ...creds.twilio, from: OURS, baseUrl: twilio.baseUrl },
-  });
   adminKey = (await relayApi(stack.credentials).key(stack.credentials.tenantId, ["admin"])).key;
 });
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
-  await twilio?.close();
+  await twilioStack?.stop();
 });
 afterEach(async () => {
   const outside = tab.requests.filter((url) => !url.startsWith(`${stack.credentials.ingestUrl}/`));

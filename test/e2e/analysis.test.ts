@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeCredentials } from "../support/node/fakes/fake-credentials";
 import { type FakeOpenAiCompatible, startFakeOpenAiCompatible } from "../support/node/fakes/fake-openai-compatible";
-import { type FakeTwilio, startFakeTwilio, twilioSignature } from "../support/node/fakes/fake-twilio";
-import { addProvider } from "./harness/providers-setup";
-import { eventually, type RelayClient, relayClient } from "./harness/relay-client";
-import { type StackProcess, startStackProcess } from "./harness/stack-process";
+import { twilioSignature } from "../support/node/fakes/fake-twilio";
+import { eventually, type RelayClient } from "./harness/relay-client";
+import type { StackProcess } from "./harness/stack-process";
+import { startTwilioStack, type TwilioStack } from "./harness/twilio-stack";
 
 type Analysis = { status: string; analyzer: string; category: string | null; priority: string; summary: string | null; tokens: number };
 type Conversation = { id: string; counterpart: string; analysis: Analysis | null };
@@ -12,17 +12,16 @@ type Conversation = { id: string; counterpart: string; analysis: Analysis | null
 const OURS = "+15005550006";
 const MODEL_KEY = "sk-local-e2e-0000-7777";
 
+let twilioStack: TwilioStack;
 let stack: StackProcess;
 let relay: RelayClient;
-let twilio: FakeTwilio;
 let model: FakeOpenAiCompatible;
 let twilioId: string;
 const creds = fakeCredentials();
 
 beforeAll(async () => {
-  stack = await startStackProcess();
-  relay = relayClient(() => stack.credentials);
-  twilio = await startFakeTwilio(creds.twilio.accountSid, creds.twilio.authToken);
+  twilioStack = await startTwilioStack(creds.twilio, OURS);
+  ({ stack, relay, twilioId } = twilioStack);
   model = await startFakeOpenAiCompatible(() =>
     JSON.stringify({
       category: "order_status",
@@ -34,15 +33,9 @@ beforeAll(async () => {
       suggestedReply: "Lo revisamos ahora mismo.",
     }),
   );
-  twilioId = await addProvider(relay, stack.credentials.tenantId, {
-    type: "twilio",
-    name: "twilio",
-    config: { ...creds.twilio, from: OURS, baseUrl: twilio.baseUrl },
-  });
 });
 afterAll(async () => {
-  await stack?.stop();
-  await twilio?.close();
+  await twilioStack?.stop();
   await model?.close();
 });
 

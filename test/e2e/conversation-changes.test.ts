@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeCredentials } from "../support/node/fakes/fake-credentials";
-import { type FakeTwilio, startFakeTwilio, twilioSignature } from "../support/node/fakes/fake-twilio";
-import { addProvider, inParallel } from "./harness/providers-setup";
-import { eventually, type RelayClient, relayClient } from "./harness/relay-client";
-import { type StackProcess, startStackProcess } from "./harness/stack-process";
+import { type FakeTwilio, twilioSignature } from "../support/node/fakes/fake-twilio";
+import { inParallel } from "./harness/providers-setup";
+import { eventually, type RelayClient } from "./harness/relay-client";
+import type { StackProcess } from "./harness/stack-process";
+import { startTwilioStack, type TwilioStack } from "./harness/twilio-stack";
 
 type Message = {
   id: string;
@@ -22,6 +23,7 @@ const INBOUND = 500;
 const OUTBOUND = 500;
 const theirs = (index: number) => `+1415555${String(2000 + (index % COUNTERPARTS)).padStart(4, "0")}`;
 
+let twilioStack: TwilioStack;
 let stack: StackProcess;
 let relay: RelayClient;
 let twilio: FakeTwilio;
@@ -29,18 +31,11 @@ let twilioId: string;
 const creds = fakeCredentials();
 
 beforeAll(async () => {
-  stack = await startStackProcess();
-  relay = relayClient(() => stack.credentials);
-  twilio = await startFakeTwilio(creds.twilio.accountSid, creds.twilio.authToken);
-  twilioId = await addProvider(relay, stack.credentials.tenantId, {
-    type: "twilio",
-    name: "twilio",
-    config: { ...creds.twilio, from: OURS, baseUrl: twilio.baseUrl },
-  });
+  twilioStack = await startTwilioStack(creds.twilio, OURS);
+  ({ stack, relay, twilio, twilioId } = twilioStack);
 });
 afterAll(async () => {
-  await stack?.stop();
-  await twilio?.close();
+  await twilioStack?.stop();
 });
 
 async function textUs(index: number): Promise<void> {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeCredentials } from "../support/node/fakes/fake-credentials";
-import { type FakeTwilio, startFakeTwilio, twilioSignature } from "../support/node/fakes/fake-twilio";
-import { addProvider } from "./harness/providers-setup";
-import { eventually, type RelayClient, relayClient } from "./harness/relay-client";
-import { type StackProcess, startStackProcess } from "./harness/stack-process";
+import { type FakeTwilio, twilioSignature } from "../support/node/fakes/fake-twilio";
+import { eventually, type RelayClient } from "./harness/relay-client";
+import type { StackProcess } from "./harness/stack-process";
+import { startTwilioStack, type TwilioStack } from "./harness/twilio-stack";
 
 type Message = {
   id: string;
@@ -19,6 +19,7 @@ type Conversation = { id: string; counterpart: string; ourEndpoint: string; unre
 const OURS = "+15005550006";
 const THEIRS = "+14155550601";
 
+let twilioStack: TwilioStack;
 let stack: StackProcess;
 let relay: RelayClient;
 let twilio: FakeTwilio;
@@ -26,18 +27,11 @@ let twilioId: string;
 const creds = fakeCredentials();
 
 beforeAll(async () => {
-  stack = await startStackProcess();
-  relay = relayClient(() => stack.credentials);
-  twilio = await startFakeTwilio(creds.twilio.accountSid, creds.twilio.authToken);
-  twilioId = await addProvider(relay, stack.credentials.tenantId, {
-    type: "twilio",
-    name: "twilio",
-    config: { ...creds.twilio, from: OURS, baseUrl: twilio.baseUrl },
-  });
+  twilioStack = await startTwilioStack(creds.twilio, OURS);
+  ({ stack, relay, twilio, twilioId } = twilioStack);
 });
 afterAll(async () => {
-  await stack?.stop();
-  await twilio?.close();
+  await twilioStack?.stop();
 });
 
 let sidCounter = 0;
