@@ -316,6 +316,37 @@ describe("dashboard tenancy", () => {
     expect(deadLetterList.html).not.toContain(otherLetter.id);
   });
 
+  it("shows an email's recipients, reply-to, headers and attachments on its message page", async () => {
+    const tenant = await createTenant(await createOpsKey(), "Mailer");
+    const sent = await call<{ id: string }>("POST", "/v1/messages", {
+      key: tenant.sendKey,
+      body: {
+        channel: "email",
+        to: ["ada@example.com", "bob@example.com"],
+        cc: ["carol@example.com"],
+        bcc: ["audit@example.com"],
+        replyTo: "support@example.com",
+        headers: { "X-Campaign": "december" },
+        attachments: [{ filename: "invoice.pdf", contentType: "application/pdf", content: btoa("%PDF-1.4 test") }],
+        subject: "Your invoice",
+        content: { text: "Attached." },
+      },
+    });
+    expect(sent.status).toBe(202);
+    const page = await (await signedInBrowser(tenant.adminKey)).get(`/dashboard/messages/${sent.body.data.id}`);
+    expect(page.status).toBe(200);
+    for (const text of [
+      "ada@example.com, bob@example.com",
+      "carol@example.com",
+      "audit@example.com",
+      "support@example.com",
+      "X-Campaign: december",
+      "invoice.pdf (application/pdf, 13 bytes)",
+    ])
+      expect(page.html, text).toContain(text);
+    expect(page.html).not.toContain(`${tenant.tenantId}/${sent.body.data.id}/0`);
+  });
+
   it("does not let a tenant's admin redrive another tenant's dead letter", async () => {
     const opsKey = await createOpsKey();
     const mine = await createTenant(opsKey, "Mine");

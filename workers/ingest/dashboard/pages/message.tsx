@@ -37,6 +37,22 @@ function DeadLetterBox({ viewer, letter }: { viewer: Viewer; letter: DeadLetterR
   );
 }
 
+type EmailView = NonNullable<MessageWithEvents["email"]>;
+
+/** An email's envelope beyond its first recipient: each list on one line, files by name, type and size. */
+function emailFacts(email: EmailView | null): [string, string | null][] {
+  if (!email) return [];
+  const list = (values: string[]) => (values.length > 0 ? values.join(", ") : null);
+  return [
+    ["All recipients", list(email.to)],
+    ["Cc", list(email.cc)],
+    ["Bcc", list(email.bcc)],
+    ["Reply-To", list(email.replyTo)],
+    ["Headers", list(Object.entries(email.headers).map(([name, value]) => `${name}: ${value}`))],
+    ["Attachments", list(email.attachments.map((file) => `${file.filename} (${file.contentType}, ${file.size} bytes)`))],
+  ];
+}
+
 export function MessagePage({ viewer, message, payloads, names, deadLetter, done }: Props) {
   const facts: [string, string | number | null][] = [
     ["Tenant", names.get(message.tenantId) ?? message.tenantId],
@@ -45,6 +61,7 @@ export function MessagePage({ viewer, message, payloads, names, deadLetter, done
     ["To", message.to],
     ["From", message.from],
     ["Subject", message.subject],
+    ...emailFacts(message.email),
     ["Provider message id", message.providerMessageId],
     ["Cost", message.cost],
     ["Attempts", message.attempts],
