@@ -2,6 +2,7 @@ import { and, eq, inArray, isNotNull, isNull, lt, or, type Placeholder, type SQL
 import type { MessageStatus } from "../domain/enums";
 import { REDRIVABLE, statusesThatMayBecome } from "../domain/status";
 import type { Database } from "./database";
+import { rowsFromJson } from "./json-rows";
 import { messageEvents, messages } from "./schema";
 
 /**
@@ -74,9 +75,5 @@ export function insertEvents(db: Database, events: EventValues[]) {
 
 /** `insertEvents` with the events' JSON given, or a placeholder for it in a compiled statement. */
 export function insertEventsFromJson(db: Database, events: string | Placeholder) {
-  return db.insert(messageEvents).select(
-    sql`SELECT value ->> 'id', value ->> 'messageId', value ->> 'status', value ->> 'reason', value ->> 'source',
-      value ->> 'providerId', value -> 'rawPayload', value ->> 'dedupeKey', value ->> 'requestId', value ->> 'occurredAt'
-      FROM json_each(${events}) ORDER BY key`,
-  );
+  return db.insert(messageEvents).select(rowsFromJson(messageEvents, events));
 }
