@@ -4,15 +4,25 @@ import { callApp, createOpsKey, createTenant, email, sms } from "../support/api"
 import { countingD1 } from "../support/d1-counter";
 
 /**
- * The D1 work of accepting, held to its budget (README, Performance: "D1 work per path").
- * The API key is looked up once first, so the cached lookup does not count.
+ * One send by a fresh tenant with its D1 work counted. The API key is looked up once first (a
+ * send of `warmUp`), so the cached lookup does not count.
  */
+async function countedSend<T = Record<string, unknown>>(
+  path: string,
+  body: unknown,
+  options: { warmUp?: unknown; headers?: Record<string, string> } = {},
+) {
+  const tenant = await createTenant(await createOpsKey());
+  await callApp({}, "POST", "/v1/messages", { key: tenant.sendKey, body: options.warmUp ?? sms() });
+  const { db, counter } = countingD1(env.DB);
+  const answer = await callApp<T>({ DB: db }, "POST", path, { key: tenant.sendKey, body, headers: options.headers });
+  return { answer, counter };
+}
+
+/** The D1 work of accepting, held to its budget (README, Performance: "D1 work per path"). */
 describe("D1 budget of acceptance", () => {
   it("one message: one round trip, three statements, the message and its event written", async () => {
-    const tenant = await createTenant(await createOpsKey());
-    await callApp({}, "POST", "/v1/messages", { key: tenant.sendKey, body: sms() });
-    const { db, counter } = countingD1(env.DB);
-    const answer = await callApp({ DB: db }, "POST", "/v1/messages", { key: tenant.sendKey, body: sms() });
+    const { answer, counter } = await countedSend("/v1/messages", sms());
     expect(answer.status).toBe(202);
     // The message, its `queued` event, and the touch of its counterpart's conversation (which
     // writes nothing when there is none).
@@ -24,35 +34,24 @@ describe("D1 budget of acceptance", () => {
   });
 
   it("an email: no conversation to look up or touch, two statements", async () => {
-    const tenant = await createTenant(await createOpsKey());
-    await callApp({}, "POST", "/v1/messages", { key: tenant.sendKey, body: email() });
-    const { db, counter } = countingD1(env.DB);
-    const answer = await callApp({ DB: db }, "POST", "/v1/messages", { key: tenant.sendKey, body: email() });
+    const { answer, counter } = await countedSend("/v1/messages", email(), { warmUp: email() });
     expect(answer.status).toBe(202);
     expect(answer.body).toMatchObject({ data: { conversationId: null } });
     expect(counter).toMatchObject({ roundTrips: 1, statements: 2, rowsWritten: 7 });
   });
 
   it("a batch of 100: still one round trip, and three statements", async () => {
-    const tenant = await createTenant(await createOpsKey());
-    await callApp({}, "POST", "/v1/messages", { key: tenant.sendKey, body: sms() });
-    const { db, counter } = countingD1(env.DB);
     const messages = Array.from({ length: 100 }, () => sms());
-    expect((await callApp({ DB: db }, "POST", "/v1/messages/batch", { key: tenant.sendKey, body: { messages } })).status).toBe(202);
+    const { answer, counter } = await countedSend("/v1/messages/batch", { messages });
+    expect(answer.status).toBe(202);
     // The hundred messages, their `queued` events and their conversations' touches: one statement each.
     expect(counter).toMatchObject({ roundTrips: 1, statements: 3 });
   });
 
   it("a batch of large messages is split so no statement's rows near D1's 2 MB string limit, each message stored whole", async () => {
-    const tenant = await createTenant(await createOpsKey());
-    await callApp({}, "POST", "/v1/messages", { key: tenant.sendKey, body: email() });
-    const { db, counter } = countingD1(env.DB);
     const text = (index: number) => `${index}:${"x".repeat(99_990)}`;
     const messages = Array.from({ length: 25 }, (_, index) => email({ content: { text: text(index) } }));
-    const answer = await callApp<{ items: { id: string }[] }>({ DB: db }, "POST", "/v1/messages/batch", {
-      key: tenant.sendKey,
-      body: { messages },
-    });
+    const { answer, counter } = await countedSend<{ items: { id: string }[] }>("/v1/messages/batch", { messages }, { warmUp: email() });
     expect(answer.status).toBe(202);
     // 2.5 MB of rows: three inserts of at most 1 MB each, and the events' one.
     expect(counter).toMatchObject({ roundTrips: 1, statements: 4 });
@@ -64,14 +63,7 @@ describe("D1 budget of acceptance", () => {
   });
 
   it("an Idempotency-Key adds one statement and one completion write, not a read", async () => {
-    const tenant = await createTenant(await createOpsKey());
-    await callApp({}, "POST", "/v1/messages", { key: tenant.sendKey, body: sms() });
-    const { db, counter } = countingD1(env.DB);
-    const answer = await callApp({ DB: db }, "POST", "/v1/messages", {
-      key: tenant.sendKey,
-      body: sms(),
-      headers: { "idempotency-key": "budget-1" },
-    });
+    const { answer, counter } = await countedSend("/v1/messages", sms(), { headers: { "idempotency-key": "budget-1" } });
     expect(answer.status).toBe(202);
     expect(counter).toMatchObject({ roundTrips: 2, statements: 5 });
   });
