@@ -125,6 +125,14 @@ export const messages = sqliteTable(
      * on), never failed over to another; null for every other message.
      */
     pinnedProviderId: text("pinned_provider_id"),
+    /**
+     * Why ingest accepted the message: its first event (`queued`) kept on its own row, not as a row
+     * of `message_events`, so accepting writes one row where it wrote two (README, Performance).
+     * `shared/db/message-timeline.ts` puts it back at the head of the timeline. Null for a message
+     * made any other way (inbound, alerts, auto-replies, accepted before migration 0018): its
+     * first event is a row of `message_events`.
+     */
+    acceptedReason: text("accepted_reason"),
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
   },

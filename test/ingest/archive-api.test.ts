@@ -10,7 +10,8 @@ type Run = { id: string; status: string; archived: number; before: string | null
 async function archivedTenant() {
   const ops = await createOpsKey();
   const tenant = await createTenant(ops);
-  const early = await oldMessage(tenant.tenantId, 45);
+  // Accepted since migration 0018, its `queued` event kept on its row; the other from before, its own row.
+  const early = await oldMessage(tenant.tenantId, 45, "delivered", { acceptedReason: "accepted" });
   const late = await oldMessage(tenant.tenantId, 40, "failed");
   const kept = await oldMessage(tenant.tenantId, 1);
   await startRun(database(env.DB), { tenantId: tenant.tenantId, before: daysAgo(30), requestedBy: "test" });
@@ -18,7 +19,9 @@ async function archivedTenant() {
   return { ops, tenant, early, late, kept };
 }
 
-async function ndjson(response: Response): Promise<{ message: { id: string; createdAt: string }; events: unknown[] }[]> {
+async function ndjson(
+  response: Response,
+): Promise<{ message: { id: string; createdAt: string }; events: { id: string; status: string }[] }[]> {
   const text = await response.text();
   return text
     .split("\n")
@@ -58,14 +61,19 @@ describe("archive runs API", () => {
 
 describe("archived messages", () => {
   it("still answer GET /v1/messages/:id, marked archived, with their events — to their own tenant only", async () => {
-    const { ops, tenant, early, kept } = await archivedTenant();
+    const { ops, tenant, early, late, kept } = await archivedTenant();
     const archived = expectSuccessEnvelope(
       await call<{ id: string; archived?: boolean; status: string; events: { status: string }[] }>("GET", `/v1/messages/${early.id}`, {
         key: tenant.readKey,
       }),
     );
     expect(archived).toMatchObject({ id: early.id, archived: true, status: "delivered" });
-    expect(archived.events.map((e) => e.status).sort()).toEqual(["delivered", "queued"]);
+    expect(archived.events.map((e) => e.status)).toEqual(["queued", "delivered"]);
+    expect(archived.events[0]).toMatchObject({ id: `evt_${early.id.slice(4)}`, reason: "accepted", source: "internal" });
+    const before0018 = expectSuccessEnvelope(
+      await call<{ events: { status: string }[] }>("GET", `/v1/messages/${late.id}`, { key: tenant.readKey }),
+    );
+    expect(before0018.events.map((e) => e.status)).toEqual(["queued", "failed"]);
     const live = expectSuccessEnvelope(await call<{ archived?: boolean }>("GET", `/v1/messages/${kept.id}`, { key: tenant.readKey }));
     expect(live.archived).toBeUndefined();
     const other = await createTenant(ops);
@@ -78,7 +86,11 @@ describe("archived messages", () => {
     const all = await exportFrom(tenant.readKey, `from=${daysAgo(60)}&to=${daysAgo(0)}`);
     expect(all.status).toBe(200);
     expect(all.headers.get("content-type")).toContain("application/x-ndjson");
-    expect((await ndjson(all)).map((line) => line.message.id).sort()).toEqual([early.id, late.id].sort());
+    const lines = await ndjson(all);
+    expect(lines.map((line) => line.message.id).sort()).toEqual([early.id, late.id].sort());
+    // Each line carries the whole timeline, the acceptance first, however it was stored.
+    for (const line of lines)
+      expect(line.events.map((event) => event.status)).toEqual(["queued", line.message.id === early.id ? "delivered" : "failed"]);
 
     const onlyLate = await ndjson(await exportFrom(tenant.readKey, `from=${daysAgo(42)}&to=${daysAgo(35)}`));
     expect(onlyLate.map((line) => line.message.id)).toEqual([late.id]);

@@ -15,6 +15,7 @@ import {
   sms,
   type TenantFixture,
 } from "../support/api";
+import { eventsOf } from "../support/d1-fixtures";
 
 type Message = { id: string; tenantId: string; idempotencyKey: string | null; status: string; to: string; content: { text?: string } };
 type KeyRow = {
@@ -94,7 +95,7 @@ describe("Idempotency-Key on POST /v1/messages", () => {
       expect(expectReplay(again)).toEqual(original);
     }
     expect(await messageCount(tenant)).toBe(1);
-    expect(await countRows("message_events", "message_id = ?", original.id)).toBe(1);
+    expect((await eventsOf(original.id)).length).toBe(1);
     const row = await keyRow(tenant, key);
     expect(row?.completed_at).not.toBeNull();
     expect(row?.response_status).toBe(202);

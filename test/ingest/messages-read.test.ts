@@ -13,6 +13,7 @@ import {
   type TenantFixture,
   webhook,
 } from "../support/api";
+import { eventsOf } from "../support/d1-fixtures";
 
 type Message = { id: string; tenantId: string; channel: string; to: string; status: string; createdAt: string; updatedAt: string };
 type Event = { id: string; status: string; reason: string | null; source: string; providerId: string | null; occurredAt: string };
@@ -295,6 +296,37 @@ describe("GET /v1/messages/:id", () => {
     expect(JSON.stringify(data)).not.toContain("secret");
   });
 
+  it("shows the acceptance kept on the message's row as its first event, the same on every read, and a stored one only once", async () => {
+    const tenant = await freshTenant();
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const [message] = await sendAll(tenant, [sms({ scheduledAt: later })]);
+    expect(await countRows("message_events", "message_id = ?", message.id)).toBe(0);
+    const read = async (id: string) =>
+      expectSuccessEnvelope(await call<Message & { events: Event[] }>("GET", `/v1/messages/${id}`, { key: tenant.readKey })).events;
+    const first = await read(message.id);
+    expect(first).toEqual([
+      {
+        id: `evt_${message.id.slice("msg_".length)}`,
+        status: "queued",
+        reason: `accepted; scheduled for ${later}`,
+        source: "internal",
+        providerId: null,
+        occurredAt: message.createdAt,
+      },
+    ]);
+    expect(await read(message.id)).toEqual(first);
+
+    // A message accepted before migration 0018: no reason on its row, its `queued` event a row of its own.
+    const [older] = await sendAll(tenant, [sms()]);
+    await env.DB.prepare("UPDATE messages SET accepted_reason = NULL WHERE id = ?").bind(older.id).run();
+    await env.DB.prepare(
+      "INSERT INTO message_events (id, message_id, status, reason, source, occurred_at) VALUES (?, ?, 'queued', 'accepted', 'internal', ?)",
+    )
+      .bind("evt_stored_queued", older.id, older.createdAt)
+      .run();
+    expect((await read(older.id)).map((event) => [event.id, event.status])).toEqual([["evt_stored_queued", "queued"]]);
+  });
+
   it("answers 404 NOT_FOUND for an id that does not exist", async () => {
     const tenant = await freshTenant();
     expectErrorEnvelope(await call("GET", "/v1/messages/msg_doesnotexist000000000", { key: tenant.readKey }), 404, "NOT_FOUND");
@@ -340,7 +372,7 @@ describe("POST /v1/messages/:id/cancel", () => {
     const again = await call("POST", `/v1/messages/${message.id}/cancel`, { key: tenant.sendKey });
     const error = expectErrorEnvelope(again, 409, "CONFLICT");
     expect(error.message).toContain("canceled");
-    expect(await countRows("message_events", "message_id = ?", message.id)).toBe(2);
+    expect((await eventsOf(message.id)).length).toBe(2);
   });
 
   it("a second cancel is refused even within the same millisecond, and the timeline stays in order", async () => {
@@ -369,7 +401,7 @@ describe("POST /v1/messages/:id/cancel", () => {
       await setColumn(message.id, "status", statuses[index]);
       const answer = await call("POST", `/v1/messages/${message.id}/cancel`, { key: tenant.sendKey });
       expect(expectErrorEnvelope(answer, 409, "CONFLICT").message).toContain(statuses[index]);
-      expect(await countRows("message_events", "message_id = ?", message.id)).toBe(1);
+      expect((await eventsOf(message.id)).length).toBe(1);
       const row = await env.DB.prepare("SELECT status FROM messages WHERE id = ?").bind(message.id).first<{ status: string }>();
       expect(row?.status).toBe(statuses[index]);
     }

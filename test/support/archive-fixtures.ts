@@ -13,16 +13,33 @@ export const daysAgo = (days: number, hour = 12) => {
   return at.toISOString();
 };
 
-/** A finished message created `days` ago with its `queued` and final events. */
+/**
+ * A finished message created `days` ago with its `queued` and final events. Its `queued` event is
+ * a row of its own (as before migration 0018) unless `overrides.acceptedReason` keeps it on the
+ * message, as ingest now does.
+ */
 export async function oldMessage(tenantId: string, days: number, status: MessageStatus = "delivered", overrides: Partial<MessageRow> = {}) {
   const createdAt = daysAgo(days);
   const row = await insertMessage(tenantId, { status, createdAt, updatedAt: createdAt, ...overrides });
+  const queued = {
+    id: newId("event"),
+    messageId: row.id,
+    status: "queued" as const,
+    reason: "accepted",
+    source: "internal" as const,
+    occurredAt: createdAt,
+  };
+  const final = {
+    id: newId("event"),
+    messageId: row.id,
+    status,
+    reason: `${status} for the test`,
+    source: "internal" as const,
+    occurredAt: createdAt,
+  };
   await db()
     .insert(messageEvents)
-    .values([
-      { id: newId("event"), messageId: row.id, status: "queued", reason: "accepted", source: "internal", occurredAt: createdAt },
-      { id: newId("event"), messageId: row.id, status, reason: `${status} for the test`, source: "internal", occurredAt: createdAt },
-    ]);
+    .values(row.acceptedReason === null ? [queued, final] : [final]);
   return row;
 }
 

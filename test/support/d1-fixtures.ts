@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { keyringFromEnv, seal } from "../../shared/crypto/credential-cipher";
 import { database } from "../../shared/db/database";
+import { timelineOf } from "../../shared/db/message-timeline";
 import { type MessageRow, messages, providerConfigs, tenants } from "../../shared/db/schema";
 import type { Channel, ProviderType } from "../../shared/domain/enums";
 import { newId } from "../../shared/domain/ids";
@@ -85,6 +86,7 @@ export async function insertMessage(tenantId: string, overrides: Partial<Message
     conversationId: null,
     changeSeq: null,
     pinnedProviderId: null,
+    acceptedReason: null,
     createdAt: now,
     updatedAt: now,
     ...overrides,
@@ -99,9 +101,14 @@ export async function messageRow(id: string): Promise<MessageRow> {
   return row;
 }
 
+/** A message's timeline as its readers show it: its acceptance (kept on its row, if ingest accepted it), then its stored events. */
 export async function eventsOf(messageId: string) {
-  return db().query.messageEvents.findMany({
-    where: (e, { eq }) => eq(e.messageId, messageId),
-    orderBy: (e, { asc }) => [asc(e.occurredAt), asc(e.id)],
-  });
+  const [row, stored] = await Promise.all([
+    db().query.messages.findFirst({ where: (m, { eq }) => eq(m.id, messageId) }),
+    db().query.messageEvents.findMany({
+      where: (e, { eq }) => eq(e.messageId, messageId),
+      orderBy: (e, { asc }) => [asc(e.occurredAt), asc(e.id)],
+    }),
+  ]);
+  return row ? timelineOf(row, stored) : stored;
 }

@@ -43,6 +43,8 @@ function notificationRow(rule: AlertRuleRow, text: string, messageId: string, re
     priceDueAt: null,
     email: null,
     pinnedProviderId: null,
+    // Its `queued` event names the rule: a row of its own, written with it.
+    acceptedReason: null,
     createdAt: now,
     updatedAt: now,
   };

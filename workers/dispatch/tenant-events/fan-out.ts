@@ -66,9 +66,9 @@ function candidates(after: number, bound: number) {
 }
 
 /**
- * The newest row of an eventful status. The cursor never passes beyond such a row: only
- * `queued` events are ever deleted (an acceptance undone when the queue refused), and SQLite
- * hands a deleted top rowid out again — to a row the cursor has then not yet passed.
+ * The newest row of an eventful status. The cursor never passes beyond such a row: should a
+ * row above it be deleted, SQLite hands the deleted top rowid out again — to a row the cursor
+ * has then not yet passed.
  */
 async function newestEventful(db: Database): Promise<{ seq: number; id: string } | undefined> {
   return db.get<{ seq: number; id: string }>(

@@ -4,7 +4,7 @@ import { asD1Statement } from "../../../shared/db/compiled-statement";
 import { previewOf } from "../../../shared/db/conversation-threading";
 import { type Database, isUniqueViolation } from "../../../shared/db/database";
 import { jsonRowChunks } from "../../../shared/db/json-rows";
-import { type MessageRow, messageEvents, messages } from "../../../shared/db/schema";
+import { type MessageRow, messages } from "../../../shared/db/schema";
 import { envelopeOf, primaryRecipient } from "../../../shared/domain/email-envelope";
 import { newId } from "../../../shared/domain/ids";
 import { threadOf } from "../../../shared/domain/message-content";
@@ -13,7 +13,7 @@ import { smsSegments } from "../../../shared/domain/sms-segments";
 import { InvalidInputError, PayloadTooLargeError, UnavailableError } from "../../../shared/http/errors";
 import { CONVERSATION_CHANNELS } from "../../../shared/providers/registry";
 import { type DeliveryJob, MAX_QUEUE_DELAY_SECONDS, queueDelaySeconds } from "../../../shared/queue/delivery-job";
-import { type ConversationLookup, insertMessages, insertQueuedEvents, type RowToInsert, touchConversations } from "./acceptance-statements";
+import { type ConversationLookup, insertMessages, type RowToInsert, touchConversations } from "./acceptance-statements";
 import { discardAttachments, storeAttachments } from "./email-attachments";
 import { claimStatement, completeClaim, dropExpired, type IdempotencyClaim, priorUse, releaseStatement } from "./idempotency";
 import { resolvePushRecipients } from "./push-recipients";
@@ -72,6 +72,7 @@ function newRow(ctx: AcceptContext, request: AcceptableMessage, now: string, cla
     conversationId: null,
     changeSeq: null,
     pinnedProviderId: ctx.pinnedProviderId ?? null,
+    acceptedReason: acceptedReason(request),
     createdAt: now,
     updatedAt: now,
   };
@@ -104,28 +105,16 @@ function touchStatements(ctx: AcceptContext, rows: MessageRow[], now: string): D
   return touches.length === 0 ? [] : [touchConversations(ctx.db, "outbound", { at: now, touches: JSON.stringify(touches) })];
 }
 
-function acceptedReason(row: MessageRow, request: AcceptableMessage): string {
+/** The message's `queued` event, kept on its row (`shared/db/message-timeline.ts`). */
+function acceptedReason(request: AcceptableMessage): string {
   const rendered = request.rendered;
   const from = rendered ? `; rendered from ${rendered.templateId} version ${rendered.templateVersion} (${rendered.locale})` : "";
-  return row.scheduledAt ? `accepted${from}; scheduled for ${row.scheduledAt}` : `accepted${from}`;
-}
-
-function queuedEvent(row: MessageRow, request: AcceptableMessage) {
-  const reason = acceptedReason(row, request);
-  return {
-    id: newId("event"),
-    messageId: row.id,
-    status: "queued" as const,
-    reason,
-    source: "internal" as const,
-    requestId: row.requestId,
-    occurredAt: row.createdAt,
-  };
+  return request.scheduledAt ? `accepted${from}; scheduled for ${request.scheduledAt}` : `accepted${from}`;
 }
 
 /**
- * Accepting = one D1 batch (messages, their `queued` events, the idempotency claim and, under a
- * quota, the usage counter — all or nothing) + one queue send. If the queue refuses, the batch
+ * Accepting = one D1 batch (the messages, each carrying its `queued` event, the idempotency claim
+ * and, under a quota, the usage counter — all or nothing) + one queue send. If the queue refuses, the batch
  * is undone and the caller gets a retryable error: nothing is left half-accepted.
  */
 export async function acceptMessages<T>(
@@ -148,8 +137,6 @@ export async function acceptMessages<T>(
   const inserts = insertStatements(ctx, rows);
   const writes: D1PreparedStatement[] = [
     ...chargeStatements(ctx.db, ctx.tenantId, charges, nowDate).map((charge) => asD1Statement(ctx.db, charge)),
-    // Every `queued` event of the request in one statement (a batch of 100 saves 99).
-    insertQueuedEvents(ctx.db, "all", { events: JSON.stringify(rows.map((row, index) => queuedEvent(row, resolved[index]))) }),
     ...touchStatements(ctx, rows, now),
   ];
   if (claim && claimed) writes.unshift(asD1Statement(ctx.db, claimStatement(ctx.db, claim, claimed, nowDate)));
@@ -247,11 +234,7 @@ async function undoAcceptance(
   refunds: BatchItem<"sqlite">[],
 ): Promise<void> {
   const ids = rows.map((row) => row.id);
-  const undo: BatchItem<"sqlite">[] = [
-    ...refunds,
-    ctx.db.delete(messageEvents).where(inArray(messageEvents.messageId, ids)),
-    ctx.db.delete(messages).where(inArray(messages.id, ids)),
-  ];
+  const undo: BatchItem<"sqlite">[] = [...refunds, ctx.db.delete(messages).where(inArray(messages.id, ids))];
   if (claim) undo.push(releaseStatement(ctx.db, claim));
   // If even this fails the rows stay `queued` and the dispatch sweeper delivers them; a
   // retry with the same Idempotency-Key then replays the stored answer.

@@ -2,7 +2,6 @@ import { type SQL, sql } from "drizzle-orm";
 import { compiledStatement } from "../../../shared/db/compiled-statement";
 import { currentConversation } from "../../../shared/db/conversation-threading";
 import { jsonField, rowsFromJson } from "../../../shared/db/json-rows";
-import { insertEventsFromJson } from "../../../shared/db/message-lifecycle";
 import { conversations, type MessageRow, messages } from "../../../shared/db/schema";
 
 /**
@@ -31,17 +30,13 @@ function conversationOf(lookup: ConversationLookup): SQL {
 /**
  * Inserts a request's messages as one statement: the rows are one JSON parameter read by
  * `json_each`, so a batch of 100 is one statement, not 100, and binds one value, not 3,300.
- * The select lists the columns in the table's order; it answers each message's conversation.
+ * The select lists the columns in the table's order. Where a message may join a conversation,
+ * it answers which; with no lookup there is nothing to answer.
  */
-export const insertMessages = compiledStatement<ConversationLookup, { rows: string }>((db, lookup) =>
-  db
-    .insert(messages)
-    .select(rowsFromJson(messages, sql.placeholder("rows"), { conversationId: conversationOf(lookup) }))
-    .returning({ id: messages.id, conversationId: messages.conversationId }),
-);
-
-/** A request's `queued` events, given as their JSON array. */
-export const insertQueuedEvents = compiledStatement<"all", { events: string }>((db) => insertEventsFromJson(db, sql.placeholder("events")));
+export const insertMessages = compiledStatement<ConversationLookup, { rows: string }>((db, lookup) => {
+  const insert = db.insert(messages).select(rowsFromJson(messages, sql.placeholder("rows"), { conversationId: conversationOf(lookup) }));
+  return lookup === "none" ? insert : insert.returning({ id: messages.id, conversationId: messages.conversationId });
+});
 
 /**
  * The request's outbound messages move their conversations' activity forward, as one statement:

@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, lte } from "drizzle-orm";
 import { decodeArchive } from "../../../shared/archive/archive-object";
 import type { Database } from "../../../shared/db/database";
+import { timelineOf } from "../../../shared/db/message-timeline";
 import { type ArchiveRunRow, archiveChunks, archiveRuns, tenants } from "../../../shared/db/schema";
 import { newId } from "../../../shared/domain/ids";
 import { InvalidInputError, NotFoundError } from "../../../shared/http/errors";
@@ -39,7 +40,8 @@ export async function findArchiveRun(db: Database, id: string) {
 const encoder = new TextEncoder();
 
 /**
- * A tenant's archive from one day to another as NDJSON, one `{ message, events }` per line,
+ * A tenant's archive from one day to another as NDJSON, one `{ message, events }` per line (the
+ * row as D1 held it and its whole timeline, acceptance first),
  * streamed object by object (days in order) so an export of any size never sits in memory.
  */
 export async function exportArchive(db: Database, bucket: R2Bucket, tenantId: string, from: string, to: string): Promise<ReadableStream> {
@@ -64,7 +66,9 @@ export async function exportArchive(db: Database, bucket: R2Bucket, tenantId: st
         if (!object) throw new Error(`archive object ${key} is missing`);
         for (const line of await decodeArchive(object.body))
           if (line.message.createdAt >= from && line.message.createdAt < to)
-            await writer.write(encoder.encode(`${JSON.stringify(line)}\n`));
+            await writer.write(
+              encoder.encode(`${JSON.stringify({ message: line.message, events: timelineOf(line.message, line.events) })}\n`),
+            );
       }
       await writer.close();
     } catch (error) {

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { decodeArchive } from "../../../shared/archive/archive-object";
 import type { Database } from "../../../shared/db/database";
+import { timelineOf } from "../../../shared/db/message-timeline";
 import { archivedMessages } from "../../../shared/db/schema";
 import { eventView, messageView } from "../../../shared/domain/message-view";
 
@@ -12,5 +13,5 @@ export async function archivedMessage(db: Database, bucket: R2Bucket, id: string
   if (!object) throw new Error(`archive object ${where.objectKey} of ${id} is missing`);
   const line = (await decodeArchive(object.body)).find((entry) => entry.message.id === id);
   if (!line) throw new Error(`archive object ${where.objectKey} does not hold ${id}`);
-  return { ...messageView(line.message), events: line.events.map(eventView), archived: true as const };
+  return { ...messageView(line.message), events: timelineOf(line.message, line.events).map(eventView), archived: true as const };
 }

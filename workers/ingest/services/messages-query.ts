@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../../shared/db/database";
+import { timelineOf } from "../../../shared/db/message-timeline";
 import { messageEvents, messages } from "../../../shared/db/schema";
 import type { Channel, MessageStatus } from "../../../shared/domain/enums";
 import { eventView, messageView } from "../../../shared/domain/message-view";
@@ -65,7 +66,7 @@ export async function messageWithEvents(db: Database, id: string, tenantId: stri
     db.select().from(messageEvents).where(eq(messageEvents.messageId, id)).orderBy(asc(messageEvents.occurredAt), asc(sql`rowid`)),
     attachmentsOf(db, [id]),
   ]);
-  if (row) return { ...messageView(row, attachments.get(id)), events: events.map(eventView) };
+  if (row) return { ...messageView(row, attachments.get(id)), events: timelineOf(row, events).map(eventView) };
   const archived = archive ? await archivedMessage(db, archive, id, tenantId) : undefined;
   if (!archived) throw new NotFoundError("Message");
   return archived;
