@@ -7,7 +7,8 @@ import type { MessageEventRow, MessageRow } from "./schema";
  * archive. Undefined for a message whose first event is a row of `message_events`.
  */
 export function acceptanceEvent(message: MessageRow): MessageEventRow | undefined {
-  if (message.acceptedReason === null) return undefined;
+  // `== null`: an archive line written before migration 0018 has no such key at all.
+  if (message.acceptedReason == null) return undefined;
   return {
     id: `${ID_PREFIXES.event}_${message.id.slice(message.id.indexOf("_") + 1)}`,
     messageId: message.id,

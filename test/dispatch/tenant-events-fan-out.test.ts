@@ -121,12 +121,13 @@ describe("fan-out from the message timeline", () => {
     expect(await deliveredTypes(later.id)).toEqual(["message.delivered"]);
   });
 
-  it("never passes a row a later write could take the rowid of: an undone acceptance's events are reused safely", async () => {
+  it("never passes a row a later write could take the rowid of: a deleted top row's rowid is reused safely", async () => {
     const tenantId = await newTenant();
     const endpoint = await insertEndpoint(tenantId, "https://hooks.example.com/a");
     const message = await queuedMessage(tenantId);
     await insertEvent(message.id, "sent", "sent via system");
-    // An acceptance the queue refused: its queued event is written, read past, then deleted.
+    // A row of no eventful status at the top, read past, then deleted (as a `queued` row of an
+    // undone acceptance once was; an archive pass deletes rows too).
     const undone = await queuedMessage(tenantId);
     await insertEvent(undone.id, "queued", "accepted");
     await fanOut();
