@@ -1,46 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { acceptanceEvent, timelineOf } from "../../shared/db/message-timeline";
 import type { MessageEventRow, MessageRow } from "../../shared/db/schema";
+import { messageRowOf } from "../support/d1-fixtures";
 
 const createdAt = "2026-11-01T12:00:00.000Z";
 
 function row(acceptedReason: string | null): MessageRow {
-  return {
+  return messageRowOf("ten_a", {
     id: "msg_V1StGXR8Z5jdHi6BmyT12",
-    tenantId: "ten_a",
-    channel: "sms",
-    direction: "outbound",
-    recipient: "+14155550100",
-    sender: null,
-    subject: null,
-    content: { text: "hi" },
-    email: null,
     status: "sent",
-    providerId: null,
-    providerMessageId: null,
-    cost: null,
-    currency: null,
-    segments: 1,
-    idempotencyKey: null,
-    requestHash: null,
-    scheduledAt: null,
-    sentAt: null,
-    priceDueAt: null,
-    attempts: 1,
-    lastError: null,
-    leaseExpiresAt: null,
-    retryAt: null,
-    metadata: {},
     requestId: "req_1",
-    templateId: null,
-    templateVersion: null,
-    conversationId: null,
-    changeSeq: null,
-    pinnedProviderId: null,
     acceptedReason,
     createdAt,
     updatedAt: createdAt,
-  };
+  });
 }
 
 const stored = (id: string, status: MessageEventRow["status"]): MessageEventRow => ({

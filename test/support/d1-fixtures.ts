@@ -51,10 +51,10 @@ export async function insertProvider(spec: ProviderRow): Promise<string> {
   return id;
 }
 
-/** An outbound SMS row; `overrides` set everything else (status, provider, times…). */
-export async function insertMessage(tenantId: string, overrides: Partial<MessageRow> = {}): Promise<MessageRow> {
+/** An outbound SMS row, not stored; `overrides` set everything else (status, provider, times…). */
+export function messageRowOf(tenantId: string, overrides: Partial<MessageRow> = {}): MessageRow {
   const now = new Date().toISOString();
-  const row: MessageRow = {
+  return {
     id: newId("message"),
     tenantId,
     channel: "sms",
@@ -91,6 +91,11 @@ export async function insertMessage(tenantId: string, overrides: Partial<Message
     updatedAt: now,
     ...overrides,
   };
+}
+
+/** `messageRowOf`, stored. */
+export async function insertMessage(tenantId: string, overrides: Partial<MessageRow> = {}): Promise<MessageRow> {
+  const row = messageRowOf(tenantId, overrides);
   await db().insert(messages).values(row);
   return row;
 }
