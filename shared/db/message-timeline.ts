@@ -1,4 +1,4 @@
-import { ID_PREFIXES } from "../domain/ids";
+import { idSharing } from "../domain/ids";
 import type { MessageEventRow, MessageRow } from "./schema";
 
 /**
@@ -10,7 +10,7 @@ export function acceptanceEvent(message: MessageRow): MessageEventRow | undefine
   // `== null`: an archive line written before migration 0018 has no such key at all.
   if (message.acceptedReason == null) return undefined;
   return {
-    id: `${ID_PREFIXES.event}_${message.id.slice(message.id.indexOf("_") + 1)}`,
+    id: idSharing("event", message.id),
     messageId: message.id,
     status: "queued",
     reason: message.acceptedReason,

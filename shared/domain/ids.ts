@@ -33,6 +33,11 @@ export function newId(kind: IdKind): string {
   return `${ID_PREFIXES[kind]}_${idBody()}`;
 }
 
+/** The id of another kind that shares `id`'s random characters: one thing's id derived from another's, the same every time. */
+export function idSharing(kind: IdKind, id: string): string {
+  return `${ID_PREFIXES[kind]}_${id.slice(id.indexOf("_") + 1)}`;
+}
+
 /** An API key secret: `rk_` + 40 random characters (~238 bits). */
 export function newApiKeySecret(): string {
   return `rk_${secretBody()}`;
